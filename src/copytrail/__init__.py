@@ -1,0 +1,70 @@
+"""copytrail: find, align and explain text reuse between news documents.
+
+The public API::
+
+    import copytrail
+    report = copytrail.compare("a.txt", "b.html")
+    report.relation, report.coverage, report.passages
+"""
+
+from copytrail.compare import CompareConfig, compare, compare_documents
+from copytrail.errors import (
+    BinaryInput,
+    CopytrailError,
+    EmbedderError,
+    EmptyInput,
+    InputError,
+    InputNotFound,
+    InputTooLarge,
+)
+from copytrail.ingest import load_bytes, load_text
+from copytrail.normalize import prepare_document
+from copytrail.records import (
+    CompareReport,
+    Coverage,
+    Document,
+    DocumentMeta,
+    LoadedText,
+    Passage,
+    PassageLabel,
+    Relation,
+    Role,
+    Segment,
+    SentencePair,
+    SourceFormat,
+    Span,
+    Timings,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BinaryInput",
+    "CompareConfig",
+    "CompareReport",
+    "CopytrailError",
+    "Coverage",
+    "Document",
+    "DocumentMeta",
+    "EmbedderError",
+    "EmptyInput",
+    "InputError",
+    "InputNotFound",
+    "InputTooLarge",
+    "LoadedText",
+    "Passage",
+    "PassageLabel",
+    "Relation",
+    "Role",
+    "Segment",
+    "SentencePair",
+    "SourceFormat",
+    "Span",
+    "Timings",
+    "__version__",
+    "compare",
+    "compare_documents",
+    "load_bytes",
+    "load_text",
+    "prepare_document",
+]

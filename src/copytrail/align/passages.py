@@ -1,0 +1,78 @@
+"""Merge sentence pairs into passages, and find what stayed unaligned."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from copytrail.records import Document, Passage, PassageLabel, SentencePair, Span
+
+
+def _label(pairs: Sequence[SentencePair], weights: Sequence[int]) -> PassageLabel:
+    """The passage's label is the one covering most of its characters, with ties to the looser."""
+    share = {label: 0 for label in PassageLabel}
+    for pair, weight in zip(pairs, weights):
+        share[pair.label] += weight
+    if share[PassageLabel.VERBATIM] == sum(weights):
+        return PassageLabel.VERBATIM
+    if share[PassageLabel.PARAPHRASED] * 2 >= sum(weights):
+        return PassageLabel.PARAPHRASED
+    return PassageLabel.EDITED
+
+
+def build_passages(
+    a: Document, b: Document, pairs: Sequence[SentencePair], alignable_a: Sequence[int], alignable_b: Sequence[int]
+) -> tuple[Passage, ...]:
+    """Group pairs that follow each other in both documents into passages.
+
+    "Follow" is counted over alignable sentences, so page chrome or a short fragment
+    between two aligned sentences does not break a passage.
+    """
+    rank_a = {seg: r for r, seg in enumerate(alignable_a)}
+    rank_b = {seg: r for r, seg in enumerate(alignable_b)}
+    runs: list[list[SentencePair]] = []
+    for pair in sorted(pairs, key=lambda p: p.a):
+        if runs:
+            last = runs[-1][-1]
+            if rank_a[pair.a] == rank_a[last.a] + 1 and rank_b[pair.b] == rank_b[last.b] + 1:
+                runs[-1].append(pair)
+                continue
+        runs.append([pair])
+    passages = []
+    for run in runs:
+        weights = [a.segments[p.a].end - a.segments[p.a].start for p in run]
+        similarity = sum(p.similarity * w for p, w in zip(run, weights)) / max(sum(weights), 1)
+        passages.append(
+            Passage(
+                a_span=Span(a.segments[run[0].a].start, a.segments[run[-1].a].end),
+                b_span=Span(b.segments[run[0].b].start, b.segments[run[-1].b].end),
+                pairs=tuple(run),
+                label=_label(run, weights),
+                similarity=round(similarity, 4),
+            )
+        )
+    return tuple(passages)
+
+
+def unaligned_spans(doc: Document, aligned: set[int]) -> tuple[Span, ...]:
+    """Story, heading and caption text without a counterpart, merged per run of sentences."""
+    spans: list[Span] = []
+    current: Span | None = None
+    for seg in doc.segments:
+        if seg.index in aligned or not seg.role.alignable:
+            if current is not None:
+                spans.append(current)
+                current = None
+            continue
+        current = Span(seg.start, seg.end) if current is None else Span(current.start, seg.end)
+    if current is not None:
+        spans.append(current)
+    return tuple(spans)
+
+
+def coverage(doc: Document, aligned: set[int]) -> float:
+    """Share of the document's story characters (story and headings) that align."""
+    total = doc.story_chars()
+    if total == 0:
+        return 0.0
+    covered = sum(len(s.text) for s in doc.segments if s.index in aligned and s.role.counts_for_coverage)
+    return round(covered / total, 4)

@@ -1,0 +1,77 @@
+"""Name the relation between two documents from their aligned passages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from copytrail.records import Coverage, Document, Passage, PassageLabel, Relation
+
+
+@dataclass(frozen=True, slots=True)
+class RelationConfig:
+    """Coverage and similarity thresholds that separate the relations.
+
+    A rewrite must cover a good part of both documents (one may add or drop paragraphs);
+    a near-duplicate nearly all of both, in mostly lexical pairs; a duplicate all of
+    both, verbatim. Partial reuse is anything less with a real passage in it.
+    """
+
+    duplicate_coverage: float = 0.95
+    near_duplicate_coverage: float = 0.8
+    near_duplicate_lexical_share: float = 0.8
+    rewrite_min_coverage: float = 0.4
+    rewrite_max_coverage: float = 0.6
+    partial_min_words: int = 15
+    same_story_cosine: float = 0.55
+
+
+def _words(doc: Document, index: int) -> int:
+    return len(doc.segments[index].text.split())
+
+
+def classify_relation(
+    a: Document,
+    b: Document,
+    passages: Sequence[Passage],
+    cover: Coverage,
+    topic_cosine: float | None,
+    config: RelationConfig = RelationConfig(),
+) -> tuple[Relation, float]:
+    """Return the relation and a score in [0, 1] saying how strongly it holds.
+
+    Args:
+        topic_cosine: cosine of the two documents' mean sentence embeddings, used to
+            tell "same story, written independently" from "unrelated"; None when no
+            embeddings were made.
+    """
+    pairs = [p for passage in passages for p in passage.pairs]
+    low, high = sorted((cover.a, cover.b))
+    chars = {label: 0 for label in PassageLabel}
+    for pair in pairs:
+        chars[pair.label] += len(a.segments[pair.a].text)
+    aligned_chars = max(sum(chars.values()), 1)
+    verbatim_share = chars[PassageLabel.VERBATIM] / aligned_chars
+    lexical_share = (chars[PassageLabel.VERBATIM] + chars[PassageLabel.EDITED]) / aligned_chars
+    similarity = float(np.mean([p.similarity for p in pairs])) if pairs else 0.0
+
+    if pairs and low >= config.duplicate_coverage and verbatim_share >= 0.95:
+        return Relation.DUPLICATE, round(min(low, verbatim_share), 4)
+    if pairs and low >= config.near_duplicate_coverage and lexical_share >= config.near_duplicate_lexical_share:
+        return Relation.NEAR_DUPLICATE, round(low * lexical_share, 4)
+    if pairs and low >= config.rewrite_min_coverage and high >= config.rewrite_max_coverage:
+        return Relation.REWRITE, round(min(1.0, (low + high) / 2 * (0.5 + similarity / 2)), 4)
+    substantial = any(
+        len(passage.pairs) >= 2 or sum(_words(a, p.a) for p in passage.pairs) >= config.partial_min_words
+        for passage in passages
+    )
+    lexical_passage = any(passage.label is not PassageLabel.PARAPHRASED for passage in passages)
+    if substantial and (lexical_passage or high >= 0.15):
+        return Relation.PARTIAL_REUSE, round(max(high, similarity * high), 4)
+    if topic_cosine is not None and topic_cosine >= config.same_story_cosine:
+        return Relation.SAME_STORY, round(topic_cosine, 4)
+    if pairs:
+        return Relation.SAME_STORY, round(similarity * high, 4)
+    return Relation.UNRELATED, round(1.0 - max(topic_cosine or 0.0, 0.0), 4)

@@ -1,0 +1,182 @@
+"""Pair the sentences of two documents: lexical anchors first, embeddings for the rest.
+
+1. Every alignable sentence of A is compared with every one of B on normalised
+   characters (rapidfuzz's C ``cdist``: a 100 x 100 matrix takes about a millisecond).
+   Pairs above ``anchor_ratio`` are anchors: verbatim or edited copies, decided without
+   a model.
+2. Sentences left without an anchor are embedded (the expensive step, so only they
+   are) and scored by the pair classifier on cosine plus lexical features.
+3. Pairs are taken greedily, best first, one partner per sentence, so reordered text
+   still aligns. A second, laxer pass fills gaps between aligned neighbours, where the
+   context vouches for a weaker match.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from copytrail.align.features import PairClassifier, pair_features
+from copytrail.embed.base import Embedder
+from copytrail.normalize import normalise_for_match
+from copytrail.records import Document, PassageLabel, SentencePair
+
+# Sentences of fewer words carry too little to align on their own ("Never again.").
+MIN_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class AlignConfig:
+    """Knobs of the sentence aligner.
+
+    Attributes:
+        anchor_ratio: character similarity above which a pair is taken without embedding.
+        verbatim_ratio: character similarity from which a pair counts as verbatim.
+        edited_ratio: character similarity from which a pair counts as edited rather
+            than paraphrased.
+        candidate_cosine: pairs below this cosine (and below ``candidate_ratio``) are not
+            scored by the classifier at all.
+        gap_threshold: classifier probability accepted for a pair whose neighbours
+            on both sides already align next to each other.
+    """
+
+    anchor_ratio: float = 0.8
+    verbatim_ratio: float = 0.97
+    edited_ratio: float = 0.75
+    candidate_cosine: float = 0.45
+    candidate_ratio: float = 0.45
+    gap_threshold: float = 0.25
+
+    def __post_init__(self) -> None:
+        for name in ("anchor_ratio", "verbatim_ratio", "edited_ratio", "gap_threshold"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1], got {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceAlignment:
+    pairs: tuple[SentencePair, ...]
+    lexical_seconds: float
+    embed_seconds: float
+    sentences_embedded: int
+    a_vectors: dict[int, np.ndarray]
+    b_vectors: dict[int, np.ndarray]
+
+
+def alignable_indices(doc: Document) -> list[int]:
+    return [
+        s.index
+        for s in doc.segments
+        if s.role.alignable and len(normalise_for_match(s.text).split()) >= MIN_WORDS
+    ]
+
+
+def label_for(ratio: float, config: AlignConfig) -> PassageLabel:
+    if ratio >= config.verbatim_ratio:
+        return PassageLabel.VERBATIM
+    if ratio >= config.edited_ratio:
+        return PassageLabel.EDITED
+    return PassageLabel.PARAPHRASED
+
+
+def align_sentences(
+    a: Document,
+    b: Document,
+    *,
+    embedder: Embedder | None,
+    classifier: PairClassifier,
+    config: AlignConfig,
+) -> SentenceAlignment:
+    """Find the sentence pairs of A and B that carry the same content.
+
+    Args:
+        a, b: the documents, segmented and roled.
+        embedder: embeds sentences left unpaired by lexical anchors; None compares on
+            words alone.
+        classifier: turns pair features into a probability of "same content".
+        config: thresholds.
+    """
+    started = time.perf_counter()
+    ia, ib = alignable_indices(a), alignable_indices(b)
+    ta = [normalise_for_match(a.segments[i].text) for i in ia]
+    tb = [normalise_for_match(b.segments[j].text) for j in ib]
+    if not ia or not ib:
+        return SentenceAlignment((), time.perf_counter() - started, 0.0, 0, {}, {})
+    ratio = process.cdist(ta, tb, scorer=fuzz.ratio, dtype=np.uint8, workers=1).astype(np.float32) / 100.0
+
+    taken_a: set[int] = set()
+    taken_b: set[int] = set()
+    pairs: dict[int, SentencePair] = {}
+
+    def take(r: int, c: int, similarity: float, cosine: float | None) -> None:
+        taken_a.add(r)
+        taken_b.add(c)
+        pairs[r] = SentencePair(
+            a=ia[r],
+            b=ib[c],
+            similarity=round(float(similarity), 4),
+            lexical=round(float(ratio[r, c]), 4),
+            semantic=None if cosine is None else round(float(cosine), 4),
+            label=label_for(float(ratio[r, c]), config),
+        )
+
+    for flat in np.argsort(-ratio, axis=None, kind="stable"):
+        r, c = divmod(int(flat), len(ib))
+        if ratio[r, c] < config.anchor_ratio:
+            break
+        if r not in taken_a and c not in taken_b:
+            take(r, c, ratio[r, c], None)
+    lexical_seconds = time.perf_counter() - started
+
+    embed_started = time.perf_counter()
+    rest_a = [r for r in range(len(ia)) if r not in taken_a]
+    rest_b = [c for c in range(len(ib)) if c not in taken_b]
+    a_vectors: dict[int, np.ndarray] = {}
+    b_vectors: dict[int, np.ndarray] = {}
+    if embedder is not None and rest_a and rest_b:
+        va = embedder.embed([a.segments[ia[r]].text for r in rest_a])
+        vb = embedder.embed([b.segments[ib[c]].text for c in rest_b])
+        a_vectors = {ia[r]: va[k] for k, r in enumerate(rest_a)}
+        b_vectors = {ib[c]: vb[k] for k, c in enumerate(rest_b)}
+        cosine = va @ vb.T
+    else:
+        cosine = np.zeros((len(rest_a), len(rest_b)), dtype=np.float32)
+    embed_seconds = time.perf_counter() - embed_started
+
+    scores = np.zeros_like(cosine, dtype=np.float64)
+    for k, r in enumerate(rest_a):
+        for m, c in enumerate(rest_b):
+            if cosine[k, m] >= config.candidate_cosine or ratio[r, c] >= config.candidate_ratio:
+                features = pair_features(a.segments[ia[r]].text, b.segments[ib[c]].text, float(cosine[k, m]))
+                scores[k, m] = classifier.probability(features)[0]
+
+    def greedy(threshold: float, admissible) -> None:  # noqa: ANN001
+        for flat in np.argsort(-scores, axis=None, kind="stable"):
+            k, m = divmod(int(flat), scores.shape[1])
+            if scores[k, m] < threshold:
+                break
+            r, c = rest_a[k], rest_b[m]
+            if r not in taken_a and c not in taken_b and admissible(r, c):
+                take(r, c, scores[k, m], cosine[k, m])
+
+    if scores.size:
+        greedy(classifier.threshold, lambda r, c: True)
+        # Context pass: a weak pair whose neighbours align next to each other is kept.
+        def in_context(r: int, c: int) -> bool:
+            before = pairs.get(r - 1)
+            after = pairs.get(r + 1)
+            follows = before is not None and c > 0 and before.b == ib[c - 1]
+            precedes = after is not None and c + 1 < len(ib) and after.b == ib[c + 1]
+            return follows or precedes
+
+        greedy(config.gap_threshold, in_context)
+
+    ordered = tuple(sorted(pairs.values(), key=lambda p: (p.a, p.b)))
+    return SentenceAlignment(
+        ordered, lexical_seconds, embed_seconds, len(a_vectors) + len(b_vectors), a_vectors, b_vectors
+    )

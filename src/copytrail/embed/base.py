@@ -1,0 +1,80 @@
+"""The sentence-embedder plug-in point.
+
+An embedder turns sentences into unit-length vectors so that a dot product is the cosine
+similarity. Anything with ``name`` and ``embed`` fits; :class:`HashingEmbedder` is the
+deterministic fake for tests, and :class:`CachedEmbedder` wraps any embedder so that a
+sentence seen before (the same wire story in many documents) is embedded once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Maps sentences to L2-normalised float32 vectors, one row per sentence."""
+
+    name: str
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray: ...
+
+
+def l2_normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class HashingEmbedder:
+    """Bag of hashed word unigrams and bigrams: no model, fully deterministic.
+
+    Useful as a fake in tests and as a last resort where no model is installed; it
+    only sees shared words, so it finds no paraphrase a lexical matcher would not.
+    """
+
+    name = "hashing"
+
+    def __init__(self, dim: int = 512) -> None:
+        self.dim = dim
+
+    def _bucket(self, token: str) -> int:
+        return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest(), "little") % self.dim
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(sentences), self.dim), dtype=np.float32)
+        for row, sentence in enumerate(sentences):
+            words = re.findall(r"\w+", sentence.lower())
+            for token in words + [a + " " + b for a, b in zip(words, words[1:])]:
+                out[row, self._bucket(token)] += 1.0
+        return l2_normalise(out)
+
+
+class CachedEmbedder:
+    """Remembers the vectors of the last ``max_items`` distinct sentences."""
+
+    def __init__(self, inner: Embedder, max_items: int = 50_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.max_items = max_items
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(s for s in sentences if s not in self._cache))
+        if missing:
+            for sentence, vector in zip(missing, self.inner.embed(missing)):
+                self._cache[sentence] = vector
+        rows = []
+        for sentence in sentences:
+            self._cache.move_to_end(sentence)
+            rows.append(self._cache[sentence])
+        while len(self._cache) > self.max_items:
+            self._cache.popitem(last=False)
+        if not rows:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack(rows)

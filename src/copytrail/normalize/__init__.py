@@ -1,0 +1,61 @@
+"""Turn loaded text into a :class:`~copytrail.records.Document` of roled segments."""
+
+from __future__ import annotations
+
+import re
+
+from copytrail.normalize.boilerplate import classify_units
+from copytrail.normalize.segment import split_sentences, split_units
+from copytrail.records import Document, LoadedText, Role, Segment
+
+__all__ = ["prepare_document", "normalise_for_match"]
+
+_NON_WORD = re.compile(r"[^\w]+")
+# Sentences shorter than this are too common to call a repeat of each other.
+_MIN_REPEAT_WORDS = 6
+
+
+def normalise_for_match(text: str) -> str:
+    """Lower-case, drop punctuation and squeeze spaces: the form lexical matching sees."""
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def prepare_document(loaded: LoadedText) -> Document:
+    """Segment a loaded text and give every segment its role.
+
+    A sentence that repeats an earlier one word for word (a caption shown twice, a
+    pull quote) is marked boilerplate with reason ``"repeated"``, so that it neither
+    aligns twice nor counts twice in coverage.
+    """
+    text = loaded.text
+    units = split_units(text)
+    unit_roles = classify_units(text, units)
+    seen: set[str] = set()
+    segments: list[Segment] = []
+    for raw in split_sentences(text, units):
+        unit_role = unit_roles[raw.unit]
+        role, reason = unit_role.role, unit_role.reason
+        key = normalise_for_match(text[raw.start:raw.end])
+        if role.alignable and len(key.split()) >= _MIN_REPEAT_WORDS:
+            if key in seen:
+                role, reason = Role.BOILERPLATE, "repeated"
+            seen.add(key)
+        segments.append(
+            Segment(
+                index=len(segments),
+                start=raw.start,
+                end=raw.end,
+                text=text[raw.start:raw.end],
+                block=units[raw.unit].block,
+                role=role,
+                reason=reason,
+            )
+        )
+    return Document(
+        name=loaded.name,
+        text=text,
+        source_format=loaded.source_format,
+        encoding=loaded.encoding,
+        meta=loaded.meta,
+        segments=tuple(segments),
+    )

@@ -1,0 +1,167 @@
+"""Tell story text from page chrome in plain text that was saved from a web page.
+
+HTML goes through trafilatura first and arrives mostly clean; plain text saved from a
+browser still carries menus, player widgets, addresses, photo credits, repeated
+captions, copyright lines and author bios. These rules work on line units (see
+:mod:`copytrail.normalize.segment`) and look at three things: what a line says (credit,
+copyright and contact patterns), its shape (short lines without sentence punctuation),
+and where it sits (before the first or after the last prose paragraph, next to a photo
+credit).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from copytrail.normalize.segment import Unit
+from copytrail.records import Role
+
+_COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved", re.IGNORECASE)
+_PHONE = re.compile(r"\b\d{3}[.\-\s)]\s?\d{3}[.\-\s]\d{4}\b")
+_STREET = re.compile(
+    r"^\d{1,6}\s+\S.*\b(?:blvd|boulevard|st|street|ave|avenue|road|rd|drive|dr|lane|ln|way|suite)\b\.?\s*$",
+    re.IGNORECASE,
+)
+_CITY_ZIP = re.compile(r"^[A-Z][\w .'-]+,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?$")
+_CREDIT = re.compile(
+    r"getty images|\bAP Photo\b|\bshutterstock\b|\bReuters/|/\s*AFP\b|\bAFP\b.*\bvia\b|"
+    r"^\s*(?:photo|image|credit|photograph)s?\s*(?:by|:)",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    r"^(?:updated|published|posted|last updated)\b.{0,60}\b\d{4}\b.{0,30}$", re.IGNORECASE
+)
+_DATE_HEADER = re.compile(r"^\s*date\s*[:=]?\s*\d{4}-\d{2}-\d{2}\s*$", re.IGNORECASE)
+_BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*.*)?$")
+_TIMECODE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
+_PERSON_NAME = re.compile(r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}$")
+_TERMINAL = ('.', '!', '?', '"', "\u201d", "'", "\u2019")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRole:
+    role: Role
+    reason: str | None = None
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _is_prose(line: str) -> bool:
+    """A line that reads as running text rather than a label, menu item or credit."""
+    n = _words(line)
+    return (n >= 12 and line.rstrip().endswith(_TERMINAL)) or n >= 25
+
+
+def _content_role(line: str) -> UnitRole | None:
+    """Roles decided by what a line says, wherever it stands."""
+    short = _words(line) <= 40
+    if short and _COPYRIGHT.search(line):
+        return UnitRole(Role.BOILERPLATE, "copyright")
+    if _DATE_HEADER.match(line):
+        return UnitRole(Role.BOILERPLATE, "metadata")
+    if short and _DATELINE.match(line):
+        return UnitRole(Role.BOILERPLATE, "dateline")
+    if _words(line) <= 12 and (_PHONE.search(line) or _STREET.match(line) or _CITY_ZIP.match(line)):
+        return UnitRole(Role.BOILERPLATE, "contact")
+    if _TIMECODE.match(line.strip()):
+        return UnitRole(Role.BOILERPLATE, "player")
+    if _words(line) <= 12 and (_CREDIT.search(line) or line.strip() in {"/", "|"}):
+        return UnitRole(Role.BOILERPLATE, "photo-credit")
+    if _words(line) <= 8 and _BYLINE.match(line.strip()):
+        return UnitRole(Role.BOILERPLATE, "byline")
+    return None
+
+
+def _is_credit_name(line: str) -> bool:
+    """An all-capitals short line such as a photographer's name next to a credit."""
+    letters = [c for c in line if c.isalpha()]
+    return 0 < _words(line) <= 5 and bool(letters) and all(c.isupper() for c in letters)
+
+
+def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
+    """Give every unit a role.
+
+    Args:
+        text: the document text the units point into.
+        units: the document's line units, in order.
+
+    Returns:
+        One :class:`UnitRole` per unit.
+    """
+    lines = [text[u.start:u.end] for u in units]
+    roles: list[UnitRole | None] = [_content_role(line) for line in lines]
+
+    # Photographer names sit beside credit lines and look like nothing else.
+    for i, line in enumerate(lines):
+        if roles[i] is None and _is_credit_name(line):
+            near = [roles[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+            if any(r is not None and r.reason == "photo-credit" for r in near):
+                roles[i] = UnitRole(Role.BOILERPLATE, "photo-credit")
+
+    _mark_captions(lines, roles)
+    _mark_bios(lines, roles)
+
+    prose = [i for i, line in enumerate(lines) if roles[i] is None and _is_prose(line)]
+    first_prose = prose[0] if prose else len(lines)
+    last_prose = prose[-1] if prose else -1
+
+    if first_prose < len(lines) and _looks_like_title(lines[first_prose], units[first_prose]):
+        roles[first_prose] = UnitRole(Role.HEADING, "title")
+        first_prose = next((i for i in prose if i > first_prose), len(lines))
+
+    for i, (line, unit) in enumerate(zip(lines, units)):
+        if roles[i] is not None:
+            continue
+        n = _words(line)
+        ends_sentence = line.rstrip().endswith(_TERMINAL)
+        in_menu = unit.lines_in_block >= 3 and n < 8 and not ends_sentence
+        if i < first_prose:
+            # Before the story: a title is a line of its own; the rest is chrome.
+            if unit.lines_in_block == 1 and n >= 5:
+                roles[i] = UnitRole(Role.HEADING, "title")
+            else:
+                roles[i] = UnitRole(Role.BOILERPLATE, "navigation")
+        elif i > last_prose:
+            roles[i] = UnitRole(Role.BOILERPLATE, "footer")
+        elif in_menu:
+            roles[i] = UnitRole(Role.BOILERPLATE, "navigation")
+        elif unit.lines_in_block == 1 and n <= 12 and not ends_sentence:
+            roles[i] = UnitRole(Role.HEADING, "subheading")
+        else:
+            roles[i] = UnitRole(Role.STORY)
+    return [r if r is not None else UnitRole(Role.STORY) for r in roles]
+
+
+def _looks_like_title(line: str, unit: Unit) -> bool:
+    """A headline stands alone in its block and is short for prose."""
+    return unit.lines_in_block == 1 and _words(line) <= 20 and not line.rstrip().endswith(".")
+
+
+def _mark_captions(lines: list[str], roles: list[UnitRole | None]) -> None:
+    """The lines just before and after a run of photo-credit lines are captions."""
+    i = 0
+    while i < len(lines):
+        if roles[i] is not None and roles[i].reason == "photo-credit":
+            j = i
+            while j + 1 < len(lines) and roles[j + 1] is not None and roles[j + 1].reason == "photo-credit":
+                j += 1
+            for k in (i - 1, j + 1):
+                if 0 <= k < len(lines) and roles[k] is None and _words(lines[k]) >= 5:
+                    roles[k] = UnitRole(Role.CAPTION, "photo-caption")
+            i = j + 1
+        else:
+            i += 1
+
+
+def _mark_bios(lines: list[str], roles: list[UnitRole | None]) -> None:
+    """An author's name on its own line, then "<name> is a …": a bio, not story."""
+    for i in range(len(lines) - 1):
+        name = lines[i].strip()
+        if roles[i] is None and _PERSON_NAME.match(name) and lines[i + 1].startswith(name + " "):
+            roles[i] = UnitRole(Role.BOILERPLATE, "author-bio")
+            if roles[i + 1] is None:
+                roles[i + 1] = UnitRole(Role.BOILERPLATE, "author-bio")
