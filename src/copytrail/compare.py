@@ -9,13 +9,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from copytrail.align.features import PairClassifier, default_classifier
-from copytrail.align.passages import build_passages, coverage, unaligned_spans
+from copytrail.align.gaps import confirm_with_embeddings, unmatched_clauses
+from copytrail.align.passages import build_passages, coverage, unaligned_spans, with_fragments
 from copytrail.align.relation import RelationConfig, classify_relation
 from copytrail.align.sentences import AlignConfig, align_sentences, alignable_indices
 from copytrail.embed import Embedder, load_embedder
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
 from copytrail.normalize import prepare_document
-from copytrail.records import CompareReport, Coverage, Document, LoadedText, Timings
+from copytrail.records import CompareReport, Coverage, Document, LoadedText, SentencePair, Span, Timings
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,20 @@ def _topic_cosine(a_vectors: dict[int, np.ndarray], b_vectors: dict[int, np.ndar
     return float(ma @ mb / max(np.linalg.norm(ma) * np.linalg.norm(mb), 1e-12))
 
 
+def _unmatched_clauses(
+    a: Document, b: Document, pairs: tuple[SentencePair, ...], embedder: Embedder | None
+) -> tuple[list[Span], list[Span]]:
+    """Clauses inside aligned sentences that the partner sentence does not say."""
+    found_a = [(span, b.segments[p.b]) for p in pairs for span in unmatched_clauses(a.segments[p.a], b.segments[p.b], a.text)]
+    found_b = [(span, a.segments[p.a]) for p in pairs for span in unmatched_clauses(b.segments[p.b], a.segments[p.a], b.text)]
+    if embedder is None:
+        return [span for span, _ in found_a], [span for span, _ in found_b]
+    return (
+        confirm_with_embeddings(found_a, a.text, b.text, embedder),
+        confirm_with_embeddings(found_b, b.text, a.text, embedder),
+    )
+
+
 def compare_documents(
     a: Document,
     b: Document,
@@ -54,10 +69,12 @@ def compare_documents(
     alignment = align_sentences(
         a, b, embedder=embedder, classifier=classifier or default_classifier(), config=config.align
     )
-    passages = build_passages(a, b, alignment.pairs, alignable_indices(a), alignable_indices(b))
-    aligned_a = {p.a for p in alignment.pairs}
-    aligned_b = {p.b for p in alignment.pairs}
+    alignable_a, alignable_b = alignable_indices(a), alignable_indices(b)
+    passages = build_passages(a, b, alignment.pairs, alignable_a, alignable_b)
+    aligned_a = with_fragments(a, {p.a for p in alignment.pairs}, set(alignable_a))
+    aligned_b = with_fragments(b, {p.b for p in alignment.pairs}, set(alignable_b))
     cover = Coverage(coverage(a, aligned_a), coverage(b, aligned_b))
+    clauses_a, clauses_b = _unmatched_clauses(a, b, alignment.pairs, embedder)
     relation, score = classify_relation(
         a, b, passages, cover, _topic_cosine(alignment.a_vectors, alignment.b_vectors), config.relation
     )
@@ -69,8 +86,8 @@ def compare_documents(
         relation_score=score,
         coverage=cover,
         passages=passages,
-        unaligned_a=unaligned_spans(a, aligned_a),
-        unaligned_b=unaligned_spans(b, aligned_b),
+        unaligned_a=tuple(sorted(unaligned_spans(a, aligned_a) + tuple(clauses_a), key=lambda s: s.start)),
+        unaligned_b=tuple(sorted(unaligned_spans(b, aligned_b) + tuple(clauses_b), key=lambda s: s.start)),
         embedder=embedder.name if embedder is not None else "none",
         timings=Timings(
             lexical=round(alignment.lexical_seconds, 4),

@@ -144,7 +144,7 @@ class SentencePair:
     Attributes:
         a, b: segment indices in document A and B.
         similarity: the pair score in [0, 1] the aligner used (paraphrase probability).
-        lexical: character-level similarity of the normalised texts, in [0, 1].
+        lexical: word-level similarity (share of words kept, Indel over words), in [0, 1].
         semantic: cosine similarity of the sentence embeddings, or None when the pair was
             decided on lexical evidence alone and never embedded.
         label: verbatim, edited or paraphrased.

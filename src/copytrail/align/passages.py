@@ -76,3 +76,19 @@ def coverage(doc: Document, aligned: set[int]) -> float:
         return 0.0
     covered = sum(len(s.text) for s in doc.segments if s.index in aligned and s.role.counts_for_coverage)
     return round(covered / total, 4)
+
+
+def with_fragments(doc: Document, aligned: set[int], alignable: set[int]) -> set[int]:
+    """Add the too-short-to-align fragments ("Never again.") that trail an aligned sentence.
+
+    Such a fragment belongs to the sentence before it in the same paragraph, so it is
+    covered when that sentence is.
+    """
+    result = set(aligned)
+    for seg in doc.segments:
+        if seg.index in alignable or not seg.role.alignable or seg.index == 0:
+            continue
+        previous = doc.segments[seg.index - 1]
+        if previous.block == seg.block and previous.index in result:
+            result.add(seg.index)
+    return result

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from copytrail.align.features import PairClassifier, pair_features
 from copytrail.embed.base import Embedder
@@ -35,9 +36,10 @@ class AlignConfig:
 
     Attributes:
         anchor_ratio: character similarity above which a pair is taken without embedding.
-        verbatim_ratio: character similarity from which a pair counts as verbatim.
-        edited_ratio: character similarity from which a pair counts as edited rather
-            than paraphrased.
+        verbatim_ratio: word similarity (share of words kept) from which a pair counts
+            as verbatim.
+        edited_ratio: word similarity from which a pair counts as edited rather than
+            paraphrased.
         candidate_cosine: pairs below this cosine (and below ``candidate_ratio``) are not
             scored by the classifier at all.
         gap_threshold: classifier probability accepted for a pair whose neighbours
@@ -45,8 +47,8 @@ class AlignConfig:
     """
 
     anchor_ratio: float = 0.8
-    verbatim_ratio: float = 0.97
-    edited_ratio: float = 0.75
+    verbatim_ratio: float = 0.95
+    edited_ratio: float = 0.8
     candidate_cosine: float = 0.45
     candidate_ratio: float = 0.45
     gap_threshold: float = 0.25
@@ -74,6 +76,11 @@ def alignable_indices(doc: Document) -> list[int]:
         for s in doc.segments
         if s.role.alignable and len(normalise_for_match(s.text).split()) >= MIN_WORDS
     ]
+
+
+def word_ratio(a: str, b: str) -> float:
+    """Indel similarity over words of the normalised texts: the share of words kept."""
+    return Indel.normalized_similarity(normalise_for_match(a).split(), normalise_for_match(b).split())
 
 
 def label_for(ratio: float, config: AlignConfig) -> PassageLabel:
@@ -116,13 +123,14 @@ def align_sentences(
     def take(r: int, c: int, similarity: float, cosine: float | None) -> None:
         taken_a.add(r)
         taken_b.add(c)
+        words = word_ratio(a.segments[ia[r]].text, b.segments[ib[c]].text)
         pairs[r] = SentencePair(
             a=ia[r],
             b=ib[c],
             similarity=round(float(similarity), 4),
-            lexical=round(float(ratio[r, c]), 4),
+            lexical=round(words, 4),
             semantic=None if cosine is None else round(float(cosine), 4),
-            label=label_for(float(ratio[r, c]), config),
+            label=label_for(words, config),
         )
 
     for flat in np.argsort(-ratio, axis=None, kind="stable"):

@@ -22,6 +22,10 @@ _TERMINAL = ('.', '!', '?', '"', "'", "\u201d", "\u2019", ':', ';', ')')
 _WRAP_WIDTH = 50
 
 
+_MISSED_BOUNDARY = re.compile(r"\b([a-z]{2,})[.!?][\"\u201d\u2019']?\s+(?=[A-Z\"\u201c])")
+_LOWER_ABBREVIATIONS = frozenset({"etc", "approx", "vs", "esp", "incl", "est", "dept", "univ", "min", "max", "no"})
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """A line (or a re-joined hard-wrapped paragraph) of one block."""
@@ -93,6 +97,21 @@ def split_units(text: str) -> list[Unit]:
     return units
 
 
+def _missed_boundaries(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split where blingfire kept two sentences together.
+
+    blingfire does not split before an initialism ("in recent days. U.S. officials
+    say"). A full stop after a lower-case word that is not a known abbreviation, then a
+    capital or an opening quote, is a boundary.
+    """
+    pieces = []
+    for match in _MISSED_BOUNDARY.finditer(chunk, start, end):
+        if match.group(1).lower() not in _LOWER_ABBREVIATIONS:
+            pieces.append(match.end())
+    bounds = [start, *pieces, end]
+    return [_strip_span(chunk, s, e) for s, e in zip(bounds, bounds[1:])]
+
+
 def split_sentences(text: str, units: list[Unit]) -> list[RawSentence]:
     """Cut each unit into sentences with offsets into ``text``."""
     sentences: list[RawSentence] = []
@@ -100,10 +119,9 @@ def split_sentences(text: str, units: list[Unit]) -> list[RawSentence]:
         chunk = text[unit.start:unit.end]
         _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
         if not offsets:
-            sentences.append(RawSentence(unit.start, unit.end, unit_index))
-            continue
+            offsets = [(0, len(chunk))]
         for s, e in offsets:
-            s, e = _strip_span(chunk, s, e)
-            if e > s:
-                sentences.append(RawSentence(unit.start + s, unit.start + e, unit_index))
+            for s2, e2 in _missed_boundaries(chunk, *_strip_span(chunk, s, e)):
+                if e2 > s2:
+                    sentences.append(RawSentence(unit.start + s2, unit.start + e2, unit_index))
     return sentences

@@ -1,0 +1,110 @@
+"""The ``copytrail`` command: a thin layer over the library.
+
+Exit status: 0 when the comparison ran (whatever it found), 2 for bad input or usage
+(a one-line ``Error: …`` on stderr, no traceback unless ``--debug``), 1 for a bug.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+try:
+    import click
+    from rich.console import Console
+except ImportError:  # pragma: no cover - exercised only without the cli extra
+    def entry_point() -> None:
+        sys.stderr.write("copytrail's command line needs its extra: pip install 'copytrail[cli]'\n")
+        sys.exit(2)
+else:
+    from copytrail import __version__
+    from copytrail.compare import CompareConfig, compare
+    from copytrail.embed import EMBEDDERS
+    from copytrail.errors import CopytrailError
+    from copytrail.ingest import DEFAULT_MAX_BYTES
+
+    _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
+
+    class ByteSize(click.ParamType):
+        """Sizes like 20MB, 512k or 1.5G (binary multiples)."""
+
+        name = "size"
+
+        def convert(self, value, param, ctx):  # noqa: ANN001, ANN201
+            if isinstance(value, int):
+                return value
+            match = _SIZE.match(str(value))
+            if not match:
+                self.fail(f"{value!r} is not a size; write it like 20MB, 512k or 1.5G", param, ctx)
+            number, unit = float(match.group(1)), match.group(2).lower()
+            return int(number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, prog_name="copytrail")
+    def main() -> None:
+        """Find, align and explain text reuse between news documents.
+
+        \b
+        copytrail compare A B     how two documents reuse each other's text
+        """
+
+    @main.command("compare")
+    @click.argument("a", metavar="A", type=click.Path(dir_okay=True, allow_dash=True))
+    @click.argument("b", metavar="B", type=click.Path(dir_okay=True, allow_dash=True))
+    @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (schema: copytrail/schemas/compare-report.v1.schema.json).")
+    @click.option("--no-text", is_flag=True, help="With --json, leave the two documents' full texts out of the report.")
+    @click.option(
+        "--embedder",
+        type=click.Choice([*EMBEDDERS, "none"]),
+        default="minilm",
+        show_default=True,
+        help="Sentence embedder for paraphrases: minilm (English), use-multilingual (translations, slower), "
+        "hashing or none (words only, no model).",
+    )
+    @click.option("--max-size", type=ByteSize(), default=DEFAULT_MAX_BYTES, show_default="20MB", help="Refuse inputs larger than this.")
+    @click.option("--all", "show_all", is_flag=True, help="Show every aligned passage (default: the first 30).")
+    @click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
+    def compare_command(a: str, b: str, as_json: bool, no_text: bool, embedder: str, max_size: int, show_all: bool, debug: bool) -> None:
+        """Compare two documents A and B and show what one reuses from the other.
+
+        A and B are plain-text or HTML files (HTML is detected and its article text
+        extracted), in any common encoding; use - for one of them to read standard input.
+
+        The report names the relation (duplicate, near_duplicate, rewrite,
+        partial_reuse, same_story, unrelated), the share of each side's story text that
+        aligns, every aligned passage with the words that differ marked, and what each
+        side has that the other lacks. Page chrome (menus, credits, bios, copyright
+        lines) is recognised and left out.
+
+        \b
+        Examples:
+          copytrail compare original.txt copy.html
+          copytrail compare a.txt b.txt --json > report.json
+          curl -s https://example.org/story | copytrail compare mine.txt -
+        """
+        if a == "-" and b == "-":
+            raise click.UsageError("only one of A and B can be - (standard input)")
+        err = Console(stderr=True)
+        try:
+            config = CompareConfig(embedder=embedder, max_bytes=max_size)
+            if embedder != "none" and sys.stderr.isatty():
+                with err.status("Comparing (the first run prepares the model, which takes a few seconds)…"):
+                    report = compare(a, b, config=config)
+            else:
+                report = compare(a, b, config=config)
+        except CopytrailError as exc:
+            if debug:
+                raise
+            err.print(f"[bold red]Error:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
+            sys.exit(2)
+        if as_json:
+            from copytrail.report.json import report_to_json
+
+            click.echo(report_to_json(report, include_text=not no_text))
+        else:
+            from copytrail.report.terminal import render
+
+            render(report, Console(), max_passages=None if show_all else 30)
+
+    def entry_point() -> None:
+        main()

@@ -1,0 +1,101 @@
+"""The machine-readable compare report, versioned by ``schemas/compare-report.v1.schema.json``.
+
+Offsets are Python string indices (Unicode code points) into ``documents.X.text``.
+Bump ``SCHEMA_VERSION`` (and add a new schema file) on any change that could break a
+reader; adding an optional field is not such a change.
+"""
+
+from __future__ import annotations
+
+import json as _json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from copytrail.records import CompareReport, Document, Span
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_ID = "https://copytrail.dev/schemas/compare-report.v1.schema.json"
+
+
+def _span(doc: Document, span: Span) -> dict[str, Any]:
+    return {"start": span.start, "end": span.end, "text": doc.text[span.start:span.end]}
+
+
+def _document(doc: Document, include_text: bool) -> dict[str, Any]:
+    meta = {k: getattr(doc.meta, k) for k in ("title", "date", "author", "url", "sitename")}
+    out: dict[str, Any] = {
+        "name": doc.name,
+        "source_format": doc.source_format.value,
+        "encoding": doc.encoding,
+        "length": len(doc.text),
+        "meta": {k: v for k, v in meta.items() if v is not None},
+        "segments": [
+            {"index": s.index, "start": s.start, "end": s.end, "block": s.block, "role": s.role.value}
+            | ({"reason": s.reason} if s.reason else {})
+            for s in doc.segments
+        ],
+    }
+    if include_text:
+        out["text"] = doc.text
+    return out
+
+
+def report_to_dict(report: CompareReport, *, include_text: bool = True) -> dict[str, Any]:
+    """Turn a report into plain JSON-ready data (see the schema for every field)."""
+    from copytrail import __version__
+
+    a, b = report.a, report.b
+    return {
+        "$schema": SCHEMA_ID,
+        "schema_version": SCHEMA_VERSION,
+        "copytrail_version": __version__,
+        "relation": report.relation.value,
+        "relation_score": report.relation_score,
+        "coverage": {"a": report.coverage.a, "b": report.coverage.b},
+        "documents": {"a": _document(a, include_text), "b": _document(b, include_text)},
+        "passages": [
+            {
+                "label": p.label.value,
+                "similarity": p.similarity,
+                "a": _span(a, p.a_span),
+                "b": _span(b, p.b_span),
+                "pairs": [
+                    {
+                        "a_segment": q.a,
+                        "b_segment": q.b,
+                        "label": q.label.value,
+                        "similarity": q.similarity,
+                        "lexical": q.lexical,
+                        "semantic": q.semantic,
+                    }
+                    for q in p.pairs
+                ],
+            }
+            for p in report.passages
+        ],
+        "unaligned": {
+            "a": [_span(a, s) for s in report.unaligned_a],
+            "b": [_span(b, s) for s in report.unaligned_b],
+        },
+        "embedder": report.embedder,
+        "timings": {
+            "load": report.timings.load,
+            "segment": report.timings.segment,
+            "lexical": report.timings.lexical,
+            "embed": report.timings.embed,
+            "align": report.timings.align,
+            "sentences_embedded": report.timings.sentences_embedded,
+        },
+    }
+
+
+def report_to_json(report: CompareReport, *, include_text: bool = True, indent: int | None = 2) -> str:
+    return _json.dumps(report_to_dict(report, include_text=include_text), ensure_ascii=False, indent=indent)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) every compare report validates against."""
+    text = resources.files("copytrail.schemas").joinpath("compare-report.v1.schema.json").read_text()
+    return _json.loads(text)

@@ -1,0 +1,110 @@
+"""The compare report for a person at a terminal, drawn with rich.
+
+Layout: a summary (relation, coverage, what was left out as page chrome), then every
+aligned passage side by side with the words that differ marked, then what each side has
+that the other lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from difflib import SequenceMatcher
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from copytrail.records import CompareReport, Document, PassageLabel, Relation, Role, Span
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+RELATION_WORDS = {
+    Relation.DUPLICATE: "duplicate: the same text",
+    Relation.NEAR_DUPLICATE: "near-duplicate: one is a lightly edited copy of the other",
+    Relation.REWRITE: "rewrite: one is a paraphrased or translated copy of the other",
+    Relation.PARTIAL_REUSE: "partial reuse: some passages are taken from the other",
+    Relation.SAME_STORY: "same story, written independently",
+    Relation.UNRELATED: "unrelated",
+}
+LABEL_STYLES = {
+    PassageLabel.VERBATIM: "green",
+    PassageLabel.EDITED: "yellow",
+    PassageLabel.PARAPHRASED: "magenta",
+}
+
+
+def marked_pair(a: str, b: str) -> tuple[Text, Text]:
+    """Both texts with the words that differ styled: removed in A red, added in B green."""
+    ta = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(a)]
+    tb = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(b)]
+    out_a, out_b = Text(a), Text(b)
+    matcher = SequenceMatcher(None, [t.lower() for t, _, _ in ta], [t.lower() for t, _, _ in tb], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            out_a.stylize("bold red", ta[i1][1], ta[i2 - 1][2])
+        if j2 > j1:
+            out_b.stylize("bold green", tb[j1][1], tb[j2 - 1][2])
+    return out_a, out_b
+
+
+def _excerpt(doc: Document, span: Span, limit: int = 240) -> str:
+    text = " ".join(doc.text[span.start:span.end].split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _boilerplate_summary(doc: Document) -> str:
+    reasons = Counter(s.reason or "other" for s in doc.segments if s.role is Role.BOILERPLATE)
+    if not reasons:
+        return "none"
+    return ", ".join(f"{reason} {count}" for reason, count in reasons.most_common())
+
+
+def render(report: CompareReport, console: Console, *, max_passages: int | None = None) -> None:
+    """Print the report; ``max_passages`` limits how many passages are shown in full."""
+    a, b = report.a, report.b
+    summary = Table.grid(padding=(0, 2))
+    summary.add_column(style="bold")
+    summary.add_column()
+    summary.add_row("A", a.name)
+    summary.add_row("B", b.name)
+    summary.add_row("relation", f"[bold]{RELATION_WORDS[report.relation]}[/] (score {report.relation_score:.2f})")
+    summary.add_row(
+        "coverage",
+        f"{report.coverage.a:.0%} of A's story text aligns with B; {report.coverage.b:.0%} of B's with A",
+    )
+    labels = Counter(p.label for p in report.passages)
+    summary.add_row(
+        "passages",
+        f"{len(report.passages)} aligned ("
+        + ", ".join(f"[{LABEL_STYLES[k]}]{labels[k]} {k.value}[/]" for k in PassageLabel)
+        + ")",
+    )
+    summary.add_row("page chrome", f"A: {_boilerplate_summary(a)}\nB: {_boilerplate_summary(b)}")
+    summary.add_row("embedder", report.embedder)
+    console.print(Panel(summary, title="copytrail compare", expand=False))
+
+    shown = report.passages if max_passages is None else report.passages[:max_passages]
+    for number, passage in enumerate(shown, 1):
+        table = Table(show_header=True, expand=True, box=None, padding=(0, 1))
+        table.add_column(f"A {passage.a_span.start}-{passage.a_span.end}", ratio=1)
+        table.add_column(f"B {passage.b_span.start}-{passage.b_span.end}", ratio=1)
+        for pair in passage.pairs:
+            left, right = marked_pair(a.segments[pair.a].text, b.segments[pair.b].text)
+            table.add_row(left, right)
+        style = LABEL_STYLES[passage.label]
+        console.print(
+            Panel(table, title=f"passage {number}: [{style}]{passage.label.value}[/] (similarity {passage.similarity:.2f})",
+                  title_align="left", border_style=style)
+        )
+    if max_passages is not None and len(report.passages) > max_passages:
+        console.print(f"… {len(report.passages) - max_passages} more passages (use --all or --json)")
+
+    for side, doc, spans in (("A", a, report.unaligned_a), ("B", b, report.unaligned_b)):
+        if not spans:
+            continue
+        lines = Group(*(Text(f"• {_excerpt(doc, span)}") for span in spans))
+        console.print(Panel(lines, title=f"only in {side} ({len(spans)})", title_align="left", border_style="blue"))
