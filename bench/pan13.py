@@ -254,8 +254,12 @@ def read_truth(data: Path) -> tuple[dict[tuple[str, str], list[Annotation]], set
                 continue
             cases[key].append(
                 Annotation(
-                    row["susp"], row["this_offset"], row["this_length"],
-                    row["src"], row["source_offset"], row["source_length"],
+                    row["susp"],
+                    row["this_offset"],
+                    row["this_length"],
+                    row["src"],
+                    row["source_offset"],
+                    row["source_length"],
                 )
             )
     return cases, unusable
@@ -348,9 +352,7 @@ def char_level(records: Sequence[dict], data: Path) -> dict | None:
     truth, unusable = read_truth(data)
     scored = [r for r in verbatim if (r["susp"], r["src"]) not in unusable]
     cases = [c for r in scored for c in truth.get((r["susp"], r["src"]), [])]
-    text_mismatch = [
-        r for r in scored if "error" in r or not (r.get("a_text_ok") and r.get("b_text_ok"))
-    ]
+    text_mismatch = [r for r in scored if "error" in r or not (r.get("a_text_ok") and r.get("b_text_ok"))]
     bad = {(r["susp"], r["src"]) for r in text_mismatch}
 
     def detections(only_reuse: bool) -> list[Annotation]:
@@ -365,7 +367,12 @@ def char_level(records: Sequence[dict], data: Path) -> dict | None:
     all_dets = detections(only_reuse=False)
     index = _index(all_dets)
     missed = [
-        {"susp": c.susp, "src": c.src, "susp_span": [c.susp_offset, c.susp_end], "src_span": [c.src_offset, c.src_end]}
+        {
+            "susp": c.susp,
+            "src": c.src,
+            "susp_span": [c.susp_offset, c.susp_end],
+            "src_span": [c.src_offset, c.src_end],
+        }
         for c in cases
         if not any(overlaps(c, d) for d in index.get((c.susp, c.src), []))
     ]
@@ -373,8 +380,13 @@ def char_level(records: Sequence[dict], data: Path) -> dict | None:
         "pairs_scored": len(scored),
         "pairs_left_out_unrealigned_truth": len(verbatim) - len(scored),
         "pairs_text_mismatch_or_error": [
-            {"susp": r["susp"], "src": r["src"], "error": r.get("error"),
-             "a_text_ok": r.get("a_text_ok"), "b_text_ok": r.get("b_text_ok")}
+            {
+                "susp": r["susp"],
+                "src": r["src"],
+                "error": r.get("error"),
+                "a_text_ok": r.get("a_text_ok"),
+                "b_text_ok": r.get("b_text_ok"),
+            }
             for r in text_mismatch
         ],
         "all_passages": pan_scores(cases, all_dets),
@@ -395,11 +407,16 @@ def reproduce_command() -> str:
 def git_revision() -> str | None:
     try:
         head = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "src"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -409,7 +426,10 @@ def git_revision() -> str | None:
 def print_tables(result: dict) -> None:
     print(f"\nPAN13 text alignment subset, embedder={result['embedder']}, {result['pairs']} pairs")
     print("\nPair level (detected = relation is duplicate/near_duplicate/rewrite/partial_reuse)")
-    header = f"{'category':28s} {'pairs':>5s} {'detected':>8s} {'share':>6s}  {'measure':19s} {'s/pair':>6s}  relations"
+    header = (
+        f"{'category':28s} {'pairs':>5s} {'detected':>8s} {'share':>6s}  {'measure':19s} {'s/pair':>6s}"
+        "  relations"
+    )
     print(header)
     print("-" * len(header))
     for row in result["per_category"]:
@@ -434,12 +454,18 @@ def print_tables(result: dict) -> None:
             f"{ch['pairs_left_out_unrealigned_truth']} left out for unrealigned truth, "
             f"{len(ch['pairs_text_mismatch_or_error'])} with text mismatch/error)"
         )
-        print(f"{'detections':26s} {'cases':>5s} {'found':>5s} {'dets':>5s} {'recall':>7s} {'prec':>7s} "
-              f"{'gran':>6s} {'plagdet':>7s}")
-        for name, key in (("all passages", "all_passages"), ("passages of reuse pairs", "passages_of_reuse_pairs")):
+        print(
+            f"{'detections':26s} {'cases':>5s} {'found':>5s} {'dets':>5s} {'recall':>7s} {'prec':>7s} "
+            f"{'gran':>6s} {'plagdet':>7s}"
+        )
+        for name, key in (
+            ("all passages", "all_passages"),
+            ("passages of reuse pairs", "passages_of_reuse_pairs"),
+        ):
             s = ch[key]
             print(
-                f"{name:26s} {s['cases']:5d} {s['cases_detected']:5d} {s['detections']:5d} {s['recall']:7.4f} "
+                f"{name:26s} {s['cases']:5d} {s['cases_detected']:5d} {s['detections']:5d} "
+                f"{s['recall']:7.4f} "
                 f"{s['precision']:7.4f} {s['granularity']:6.3f} {s['plagdet']:7.4f}"
             )
     t = result["timing"]
@@ -451,17 +477,33 @@ def print_tables(result: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--limit", type=int, default=None, help="pairs per category (default: all)")
     parser.add_argument("--categories", default="01,02,03,04,05", help="comma-separated codes, e.g. 01,02")
     parser.add_argument("--embedder", default="minilm", choices=[*EMBEDDERS, "none"])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--self-test", action="store_true", help="check the PAN measures and exit")
+    parser.add_argument(
+        "--rescore",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="recompute the tables from the per-pair records of an earlier run's JSON (no comparing)",
+    )
     args = parser.parse_args()
 
     self_test()
     if args.self_test:
+        return
+    if args.rescore is not None:
+        result = json.loads(args.rescore.read_text())
+        result["per_category"], result["overall"] = pair_level(result["records"])
+        result["plagdet_02"] = char_level(result["records"], args.data)
+        print(f"# rescored {args.rescore}; produced by: {result['command']}")
+        print_tables(result)
         return
     codes = [c.strip() for c in args.categories.split(",") if c.strip()]
     unknown = [c for c in codes if c not in CATEGORIES]
@@ -485,7 +527,8 @@ def main() -> None:
             print(
                 f"[{n}/{len(pairs)}] {elapsed:.0f} s, {elapsed / n:.2f} s/pair, "
                 f"eta {elapsed / n * (len(pairs) - n):.0f} s",
-                file=sys.stderr, flush=True,
+                file=sys.stderr,
+                flush=True,
             )
     wall = time.perf_counter() - started
 

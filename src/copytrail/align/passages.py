@@ -30,10 +30,13 @@ def build_passages(
     rank_a = {seg: r for r, seg in enumerate(alignable_a)}
     rank_b = {seg: r for r, seg in enumerate(alignable_b)}
     runs: list[list[SentencePair]] = []
-    for pair in sorted(pairs, key=lambda p: p.a):
+    for pair in sorted(pairs, key=lambda p: (p.a, p.b)):
         if runs:
             last = runs[-1][-1]
-            if rank_a[pair.a] == rank_a[last.a] + 1 and rank_b[pair.b] == rank_b[last.b] + 1:
+            step_a = rank_a[pair.a] - rank_a[last.a]
+            step_b = rank_b[pair.b] - rank_b[last.b]
+            # (1, 1) is the next sentence on both sides; (1, 0) and (0, 1) a merge or split.
+            if (step_a, step_b) in {(1, 1), (1, 0), (0, 1)}:
                 runs[-1].append(pair)
                 continue
         runs.append([pair])

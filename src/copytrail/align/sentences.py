@@ -28,6 +28,8 @@ from copytrail.records import Document, PassageLabel, SentencePair
 
 # Sentences of fewer words carry too little to align on their own ("Never again.").
 MIN_WORDS = 3
+# A sentence must be this long before it may be found inside a longer one.
+MIN_CONTAINED_WORDS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,9 @@ def align_sentences(
             break
         if r not in taken_a and c not in taken_b:
             take(r, c, ratio[r, c], None)
+    contained = _contained_sentences(a, b, ia, ib, pairs, config)
+    taken_a.update(ia.index(p.a) for p in contained)
+    taken_b.update(ib.index(p.b) for p in contained)
     lexical_seconds = time.perf_counter() - started
 
     embed_started = time.perf_counter()
@@ -184,7 +189,45 @@ def align_sentences(
 
         greedy(config.gap_threshold, in_context)
 
-    ordered = tuple(sorted(pairs.values(), key=lambda p: (p.a, p.b)))
+    ordered = tuple(sorted([*pairs.values(), *contained], key=lambda p: (p.a, p.b)))
     return SentenceAlignment(
         ordered, lexical_seconds, embed_seconds, len(a_vectors) + len(b_vectors), a_vectors, b_vectors
     )
+
+
+def _contained_sentences(
+    a: Document, b: Document, ia: list[int], ib: list[int], pairs: dict[int, SentencePair], config: AlignConfig
+) -> list[SentencePair]:
+    """Pairs for sentences that an editor merged into (or split out of) a longer one.
+
+    One-to-one matching leaves "He left. She stayed." against "He left and she stayed."
+    unaligned. An unpaired sentence of at least ``MIN_CONTAINED_WORDS`` words whose text
+    sits almost whole inside a longer sentence of the other side (rapidfuzz
+    ``partial_ratio``) joins it, even if that sentence already has a partner.
+    """
+    paired_a = {p.a for p in pairs.values()}
+    paired_b = {p.b for p in pairs.values()}
+    extra: list[SentencePair] = []
+    for side in ("a", "b"):
+        own, other = (ia, ib) if side == "a" else (ib, ia)
+        own_doc, other_doc = (a, b) if side == "a" else (b, a)
+        paired = paired_a if side == "a" else paired_b
+        loose = [i for i in own if i not in paired and len(own_doc.segments[i].text.split()) >= MIN_CONTAINED_WORDS]
+        if not loose or not other:
+            continue
+        short = [normalise_for_match(own_doc.segments[i].text) for i in loose]
+        long = [normalise_for_match(other_doc.segments[j].text) for j in other]
+        scores = process.cdist(short, long, scorer=fuzz.partial_ratio, dtype=np.uint8, workers=1) / 100.0
+        for k, index in enumerate(loose):
+            for m in np.argsort(-scores[k], kind="stable")[:3]:
+                if scores[k, m] < config.anchor_ratio + 0.05:
+                    break
+                if len(long[m]) < 1.2 * len(short[k]):
+                    continue
+                seg_a, seg_b = (index, other[m]) if side == "a" else (other[m], index)
+                words = word_ratio(a.segments[seg_a].text, b.segments[seg_b].text)
+                share = float(scores[k, m])
+                extra.append(SentencePair(seg_a, seg_b, round(share, 4), round(words, 4), None, label_for(share, config)))
+                paired.add(index)
+                break
+    return extra

@@ -113,6 +113,15 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
         roles[first_prose] = UnitRole(Role.HEADING, "title")
         first_prose = next((i for i in prose if i > first_prose), len(lines))
 
+    if first_prose < len(lines) and (roles[first_prose] is None or roles[first_prose].reason != "title"):
+        # The headline is the last stand-alone line before the story starts.
+        for i in range(first_prose - 1, -1, -1):
+            if roles[i] is None and units[i].lines_in_block == 1 and _words(lines[i]) >= 3:
+                roles[i] = UnitRole(Role.HEADING, "title")
+                break
+            if roles[i] is None or roles[i].role is not Role.CAPTION:
+                break
+
     for i, (line, unit) in enumerate(zip(lines, units)):
         if roles[i] is not None:
             continue
@@ -121,10 +130,7 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
         in_menu = unit.lines_in_block >= 3 and n < 8 and not ends_sentence
         if i < first_prose:
             # Before the story: a title is a line of its own; the rest is chrome.
-            if unit.lines_in_block == 1 and n >= 5:
-                roles[i] = UnitRole(Role.HEADING, "title")
-            else:
-                roles[i] = UnitRole(Role.BOILERPLATE, "navigation")
+            roles[i] = UnitRole(Role.BOILERPLATE, "navigation")
         elif i > last_prose:
             roles[i] = UnitRole(Role.BOILERPLATE, "footer")
         elif in_menu:

@@ -1,0 +1,58 @@
+"""Segmentation keeps offsets into the original text, whatever the text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copytrail import LoadedText, SourceFormat, prepare_document
+from copytrail.normalize.segment import split_units
+
+
+def doc(text: str):
+    return prepare_document(LoadedText("t", text, SourceFormat.TEXT, "utf-8", len(text)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co")), st.sampled_from(" \n\n\t.\"")),
+        max_size=400,
+    )
+)
+def test_segments_are_ordered_disjoint_and_exact(text: str) -> None:
+    segments = doc(text).segments
+    previous_end = 0
+    for s in segments:
+        assert text[s.start:s.end] == s.text
+        assert s.text == s.text.strip() and s.text
+        assert previous_end <= s.start < s.end
+        previous_end = s.end
+    # Nothing but whitespace is left out (control characters are excluded above: blingfire drops them).
+    covered = "".join(s.text for s in segments)
+    assert len("".join(covered.split())) == len("".join(text.split()))
+
+
+def test_hard_wrapped_prose_is_rejoined_but_menus_are_not() -> None:
+    wrapped = (
+        "The committee published its findings on Monday after a long inquiry into the\n"
+        "collapse of the company, which left thousands of savers out of pocket.\n"
+    )
+    menu = "Home\nNews\nSport\nWeather\n"
+    assert len(split_units(wrapped)) == 1
+    assert len(split_units(menu)) == 4
+
+
+def test_sentence_split_before_an_initialism() -> None:
+    text = "The general spoke in recent days. U.S. officials say they are not forcing talks."
+    assert [s.text for s in doc(text).segments] == [
+        "The general spoke in recent days.",
+        "U.S. officials say they are not forcing talks.",
+    ]
+
+
+def test_repeated_sentence_is_marked_once() -> None:
+    sentence = "A woman walks through the village of Arkhanhelske outside Kherson on Nov. 3."
+    segments = doc(f"{sentence}\n\nSomething else happened that day in the city.\n\n{sentence}").segments
+    assert [s.role.value for s in segments] == ["story", "story", "boilerplate"]
+    assert segments[2].reason == "repeated"

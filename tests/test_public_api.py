@@ -1,0 +1,13 @@
+"""The public API is what __all__ says, and every name in it exists."""
+
+import copytrail
+
+
+def test_exported_members() -> None:
+    exported = set(copytrail.__all__)
+    assert {"compare", "CompareReport", "Relation", "CopytrailError", "load_text"} <= exported
+    for name in exported:
+        assert hasattr(copytrail, name), name
+    public = {n for n in dir(copytrail) if not n.startswith("_")}
+    modules = {"align", "cli", "compare", "embed", "errors", "ingest", "models", "normalize", "records", "report", "schemas"}
+    assert public - exported - modules == set()
