@@ -21,7 +21,7 @@ EXPECTED_PAIRS = [
     ("It is Ukraine\u2019s latest military", "This is the latest military success"),
     ("Yet President Biden", "Yet President Biden"),
     ("\u201cThere must be a mutual", '"There has to be a mutual'),
-    ("\u201cWhen there is an opportunity", '"When there\'s an opportunity'),
+    ("\u201cWhen there is an opportunity", "\"When there's an opportunity"),
     ("The general is the latest", "The general is among"),
     ("US officials say they are not", "U.S. officials say they are not"),
     ("During a press conference", "At a news conference"),
@@ -95,11 +95,7 @@ def test_relation_is_rewrite(kherson_report: CompareReport) -> None:
 def test_most_story_sentences_align_to_the_right_counterpart(kherson_report: CompareReport) -> None:
     pairs = {p.a: p.b for passage in kherson_report.passages for p in passage.pairs}
     a, b = kherson_report.a, kherson_report.b
-    right = [
-        (pa, pb)
-        for pa, pb in EXPECTED_PAIRS
-        if pairs.get(segment_starting(a, pa)) == segment_starting(b, pb)
-    ]
+    right = [(pa, pb) for pa, pb in EXPECTED_PAIRS if pairs.get(segment_starting(a, pa)) == segment_starting(b, pb)]
     wrong = [pair for pair in EXPECTED_PAIRS if pair not in right]
     assert len(right) / len(EXPECTED_PAIRS) >= 0.9, f"misaligned: {wrong}"
     story_a = [s for s in a.segments if s.role is Role.STORY and len(s.text.split()) >= 3]
@@ -181,7 +177,7 @@ def test_offsets_point_into_the_original_texts(kherson_report: CompareReport) ->
     for passage in kherson_report.passages:
         for pair in passage.pairs:
             seg_a = kherson_report.a.segments[pair.a]
-            assert kherson_report.a.text[seg_a.start:seg_a.end] == seg_a.text
+            assert kherson_report.a.text[seg_a.start : seg_a.end] == seg_a.text
             assert passage.a_span.start <= seg_a.start and seg_a.end <= passage.a_span.end
     with open(kherson_report.b.name, encoding="utf-8") as handle:
         assert kherson_report.b.text == handle.read()

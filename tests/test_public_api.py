@@ -9,5 +9,17 @@ def test_exported_members() -> None:
     for name in exported:
         assert hasattr(copytrail, name), name
     public = {n for n in dir(copytrail) if not n.startswith("_")}
-    modules = {"align", "cli", "compare", "embed", "errors", "ingest", "models", "normalize", "records", "report", "schemas"}
+    modules = {
+        "align",
+        "cli",
+        "compare",
+        "embed",
+        "errors",
+        "ingest",
+        "models",
+        "normalize",
+        "records",
+        "report",
+        "schemas",
+    }
     assert public - exported - modules == set()

@@ -46,8 +46,12 @@ def _unmatched_clauses(
     a: Document, b: Document, pairs: tuple[SentencePair, ...], embedder: Embedder | None
 ) -> tuple[list[Span], list[Span]]:
     """Clauses inside aligned sentences that the partner sentence does not say."""
-    found_a = [(span, b.segments[p.b]) for p in pairs for span in unmatched_clauses(a.segments[p.a], b.segments[p.b], a.text)]
-    found_b = [(span, a.segments[p.a]) for p in pairs for span in unmatched_clauses(b.segments[p.b], a.segments[p.a], b.text)]
+    found_a = [
+        (span, b.segments[p.b]) for p in pairs for span in unmatched_clauses(a.segments[p.a], b.segments[p.b], a.text)
+    ]
+    found_b = [
+        (span, a.segments[p.a]) for p in pairs for span in unmatched_clauses(b.segments[p.b], a.segments[p.a], b.text)
+    ]
     if embedder is None:
         return [span for span, _ in found_a], [span for span, _ in found_b]
     return (

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from tests.conftest import bbc_article
 
 import copytrail
 from copytrail import CompareConfig, Relation, load_bytes
 from copytrail.embed import HashingEmbedder
-from tests.conftest import bbc_article
 
 WORDS_ONLY = CompareConfig(embedder="none")
 
@@ -85,7 +85,9 @@ def test_passages_inside_an_unrelated_article_are_partial_reuse() -> None:
     assert all(start <= report.b.segments[i].start < start + len(lifted_text) for i in aligned_b)
 
 
-@pytest.mark.parametrize(("one", "other"), [(("business", "001"), ("sport", "004")), (("tech", "005"), ("politics", "006"))])
+@pytest.mark.parametrize(
+    ("one", "other"), [(("business", "001"), ("sport", "004")), (("tech", "005"), ("politics", "006"))]
+)
 def test_unrelated_articles_share_no_passage(one, other) -> None:
     report = copytrail.compare(bbc_article(*one), bbc_article(*other))
     assert report.relation in (Relation.UNRELATED, Relation.SAME_STORY)

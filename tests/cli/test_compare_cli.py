@@ -11,10 +11,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from tests.conftest import KHERSON_COPY, KHERSON_ORIGINAL, bbc_article, require_shared
 
 from copytrail.cli.main import main
 from copytrail.report.json import schema
-from tests.conftest import KHERSON_COPY, KHERSON_ORIGINAL, bbc_article, require_shared
 
 STORY = (
     "The city council voted on Tuesday to close the old bridge over the river for repairs.\n\n"
@@ -47,7 +47,7 @@ def test_kherson_json_validates_and_names_the_rewrite() -> None:
     assert report["relation"] == "rewrite"
     text_a = report["documents"]["a"]["text"]
     for passage in report["passages"]:
-        assert text_a[passage["a"]["start"]:passage["a"]["end"]] == passage["a"]["text"]
+        assert text_a[passage["a"]["start"] : passage["a"]["end"]] == passage["a"]["text"]
 
 
 def test_terminal_report_shows_relation_and_passages() -> None:
@@ -135,11 +135,11 @@ def test_html_input_goes_through_the_extractor(tmp_path: Path) -> None:
     title, _, body = article.partition("\n")
     paragraphs = "".join(f"<p>{p}</p>\n" for p in body.split("\n\n") if p.strip())
     html = (
-        "<!doctype html><html><head><title>{0}</title></head><body>"
+        f"<!doctype html><html><head><title>{title}</title></head><body>"
         "<nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/sport'>Sport</a></nav>"
-        "<article><h1>{0}</h1>{1}</article>"
+        f"<article><h1>{title}</h1>{paragraphs}</article>"
         "<footer>Copyright 2005 Example Media. All rights reserved.</footer></body></html>"
-    ).format(title, paragraphs)
+    )
     page = tmp_path / "page.html"
     page.write_text(html, encoding="utf-8")
     plain = tmp_path / "plain.txt"

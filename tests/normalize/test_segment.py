@@ -16,7 +16,7 @@ def doc(text: str):
 @settings(max_examples=200, deadline=None)
 @given(
     st.text(
-        alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co")), st.sampled_from(" \n\n\t.\"")),
+        alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co")), st.sampled_from(' \n\n\t."')),
         max_size=400,
     )
 )
@@ -24,7 +24,7 @@ def test_segments_are_ordered_disjoint_and_exact(text: str) -> None:
     segments = doc(text).segments
     previous_end = 0
     for s in segments:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
         assert s.text == s.text.strip() and s.text
         assert previous_end <= s.start < s.end
         previous_end = s.end

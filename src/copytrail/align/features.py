@@ -1,21 +1,45 @@
 """Pair features and the pair classifier that decides whether two sentences say the same.
 
 One decision serves both the sentence aligner and the MRPC benchmark: a logistic
-regression over a handful of cheap features, whose weights were fitted on MRPC's training
-pairs by ``bench/mrpc.py --fit`` (cross-validated figures in that script's report) and ship
-as ``copytrail/models/pair_classifier.json``.
+regression over cheap features, whose weights were fitted on MRPC's training pairs by
+``bench/mrpc.py --fit`` (cross-validated figures in that script's report) and ship as
+``copytrail/models/pair_classifier.json``.
+
+The features, all symmetric in the two sentences (each directional measure enters as the
+min and the max of its two directions):
+
+* ``cosine`` of the sentence embeddings, and ``cosine_x_char`` (cosine times char_ratio);
+* surface similarity: ``char_ratio`` (indel ratio of the normalised texts),
+  ``token_set_ratio``, ``content_jaccard`` (Jaccard of non-stopwords), ``length_ratio``;
+* word n-gram containment, n = 1..3 (``unigram_min`` ... ``trigram_max``): the share of
+  one sentence's n-grams found in the other, BLEU/ROUGE-like precision and recall;
+* ``lcs_min`` / ``lcs_max``: longest common word subsequence over the shorter / longer
+  sentence's length (word order);
+* numbers: ``number_mismatch`` (the sets differ), ``numbers_only_min/max`` (numbers found
+  in one sentence only), ``numbers_shared``;
+* names: ``names_only_min/max``, capitalised words (past the first) that the other
+  sentence lacks entirely;
+* ``negation_mismatch``: one sentence negates (not, no, never, n't ...) and the other not;
+* ``unmatched_run_min/max``: log(1 + the longest stretch of words absent from the other
+  sentence); a long stretch is an added clause, i.e. extra information, which is what
+  MRPC's annotators (and a reader tracing copied content) count against a pair.
+
+Everything a sentence contributes is computed once per text and cached (``_analyse``), so
+the aligner, which scores each sentence against many, pays for it once.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from copytrail.normalize import normalise_for_match
 
@@ -27,15 +51,27 @@ FEATURE_NAMES = (
     "length_ratio",
     "number_mismatch",
     "cosine_x_char",
+    "unigram_min",
+    "unigram_max",
+    "bigram_min",
+    "bigram_max",
+    "trigram_min",
+    "trigram_max",
+    "lcs_min",
+    "lcs_max",
+    "numbers_only_min",
+    "numbers_only_max",
+    "numbers_shared",
+    "names_only_min",
+    "names_only_max",
+    "negation_mismatch",
+    "unmatched_run_min",
+    "unmatched_run_max",
 )
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being
-    it its this that these those he she they we you i his her their our your them him us
-    has have had do does did not no so than then there here which who whom what when where
-    why how all any some more most such can could will would shall should may might must
-    said says say about into over after before up down out also just very""".split()
+    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "you", "i", "his", "her", "their", "our", "your", "them", "him", "us", "has", "have", "had", "do", "does", "did", "not", "no", "so", "than", "then", "there", "here", "which", "who", "whom", "what", "when", "where", "why", "how", "all", "any", "some", "more", "most", "such", "can", "could", "will", "would", "shall", "should", "may", "might", "must", "said", "says", "say", "about", "into", "over", "after", "before", "up", "down", "out", "also", "just", "very"]
 )
 
 
@@ -52,19 +88,109 @@ def char_ratio(a: str, b: str) -> float:
     return fuzz.ratio(normalise_for_match(a), normalise_for_match(b)) / 100.0
 
 
+_NEGATIONS = frozenset("not no never nothing none nobody neither nor without cannot t".split())
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """What the features need from one sentence, computed once per text (see ``_analyse``)."""
+
+    normalised: str
+    tokens: tuple[str, ...]
+    unigrams: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+    trigrams: frozenset[tuple[str, str, str]]
+    content: frozenset[str]
+    stems: frozenset[str]
+    numbers: frozenset[str]
+    names: frozenset[str]
+    negated: bool
+
+
+@lru_cache(maxsize=4096)
+def _analyse(text: str) -> _Sentence:
+    norm = normalise_for_match(text)
+    tokens = tuple(norm.split())
+    content = frozenset(w for w in tokens if w not in _STOPWORDS)
+    # Capitalised words past the first are (mostly) names; the first is capitalised anyway.
+    raw_words = _WORD.findall(text)[1:]
+    names = frozenset(w.lower() for w in raw_words if w[0].isupper() and w.lower() not in _STOPWORDS)
+    return _Sentence(
+        normalised=norm,
+        tokens=tokens,
+        unigrams=frozenset(tokens),
+        bigrams=frozenset(zip(tokens, tokens[1:])),
+        trigrams=frozenset(zip(tokens, tokens[1:], tokens[2:])),
+        content=content,
+        stems=frozenset(w[:_STEM] for w in content),
+        numbers=frozenset(numbers(text)),
+        names=names,
+        negated=any(w in _NEGATIONS for w in tokens),
+    )
+
+
+def _containment(x: frozenset, y: frozenset) -> tuple[float, float]:
+    """Share of x's items found in y and of y's found in x, as (min, max)."""
+    if not x or not y:
+        return (1.0, 1.0) if not x and not y else (0.0, 0.0)
+    shared = len(x & y)
+    p, r = shared / len(x), shared / len(y)
+    return (p, r) if p <= r else (r, p)
+
+
+def _unmatched_run(tokens: tuple[str, ...], other: _Sentence) -> int:
+    """Longest stretch of words that the other sentence lacks (by word or 5-letter stem)."""
+    best = run = 0
+    for w in tokens:
+        if w in other.unigrams or w[:_STEM] in other.stems:
+            run = 0
+        else:
+            run += 1
+            if run > best:
+                best = run
+    return best
+
+
 def pair_features(a: str, b: str, cosine: float) -> np.ndarray:
     """The classifier's feature vector for one sentence pair (order of FEATURE_NAMES)."""
-    na, nb = normalise_for_match(a), normalise_for_match(b)
-    ratio = fuzz.ratio(na, nb) / 100.0
-    token_set = fuzz.token_set_ratio(na, nb) / 100.0
-    ca, cb = content_words(a), content_words(b)
-    jaccard = len(ca & cb) / len(ca | cb) if ca | cb else 1.0
-    la, lb = len(na.split()), len(nb.split())
-    length_ratio = min(la, lb) / max(la, lb, 1)
-    num_a, num_b = numbers(a), numbers(b)
-    mismatch = 1.0 if (num_a or num_b) and num_a != num_b else 0.0
+    sa, sb = _analyse(a), _analyse(b)
+    ratio = fuzz.ratio(sa.normalised, sb.normalised) / 100.0
+    token_set = fuzz.token_set_ratio(sa.normalised, sb.normalised) / 100.0
+    union = sa.content | sb.content
+    jaccard = len(sa.content & sb.content) / len(union) if union else 1.0
+    la, lb = len(sa.tokens), len(sb.tokens)
+    shorter, longer = (la, lb) if la <= lb else (lb, la)
+    lcs = LCSseq.similarity(sa.tokens, sb.tokens)
+    num_a, num_b = sa.numbers, sb.numbers
+    only_a, only_b = len(num_a - num_b), len(num_b - num_a)
+    names_a = sum(1 for w in sa.names if w not in sb.unigrams)
+    names_b = sum(1 for w in sb.names if w not in sa.unigrams)
+    run_a, run_b = _unmatched_run(sa.tokens, sb), _unmatched_run(sb.tokens, sa)
     return np.array(
-        [cosine, ratio, token_set, jaccard, length_ratio, mismatch, cosine * ratio], dtype=np.float64
+        [
+            cosine,
+            ratio,
+            token_set,
+            jaccard,
+            shorter / max(longer, 1),
+            1.0 if num_a != num_b else 0.0,
+            cosine * ratio,
+            *_containment(sa.unigrams, sb.unigrams),
+            *_containment(sa.bigrams, sb.bigrams),
+            *_containment(sa.trigrams, sb.trigrams),
+            lcs / max(shorter, 1),
+            lcs / max(longer, 1),
+            min(only_a, only_b),
+            max(only_a, only_b),
+            len(num_a & num_b),
+            min(names_a, names_b),
+            max(names_a, names_b),
+            1.0 if sa.negated != sb.negated else 0.0,
+            math.log1p(min(run_a, run_b)),
+            math.log1p(max(run_a, run_b)),
+        ],
+        dtype=np.float64,
     )
 
 

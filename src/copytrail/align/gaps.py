@@ -54,7 +54,7 @@ def unmatched_clauses(
     partner_stems = _stems(partner.text)
     found = []
     for clause in _clauses(segment):
-        words = text[clause.start:clause.end]
+        words = text[clause.start : clause.end]
         stems = _stems(words)
         if len(words.split()) < min_words or len(stems) < 2:
             continue
@@ -73,13 +73,13 @@ def confirm_with_embeddings(
     """
     if not candidates:
         return []
-    clause_texts = [text[span.start:span.end] for span, _ in candidates]
-    partner_clauses = [[partner_text[c.start:c.end] for c in _clauses(p)] for _, p in candidates]
+    clause_texts = [text[span.start : span.end] for span, _ in candidates]
+    partner_clauses = [[partner_text[c.start : c.end] for c in _clauses(p)] for _, p in candidates]
     flat = [c for group in partner_clauses for c in group]
     vectors = embedder.embed(clause_texts + flat)
     kept, offset = [], len(clause_texts)
     for k, (span, _) in enumerate(candidates):
-        group = vectors[offset:offset + len(partner_clauses[k])]
+        group = vectors[offset : offset + len(partner_clauses[k])]
         offset += len(partner_clauses[k])
         if not len(group) or float(np.max(group @ vectors[k])) < max_cosine:
             kept.append(span)

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,11 +72,7 @@ class SentenceAlignment:
 
 
 def alignable_indices(doc: Document) -> list[int]:
-    return [
-        s.index
-        for s in doc.segments
-        if s.role.alignable and len(normalise_for_match(s.text).split()) >= MIN_WORDS
-    ]
+    return [s.index for s in doc.segments if s.role.alignable and len(normalise_for_match(s.text).split()) >= MIN_WORDS]
 
 
 def word_ratio(a: str, b: str) -> float:
@@ -179,6 +174,7 @@ def align_sentences(
 
     if scores.size:
         greedy(classifier.threshold, lambda r, c: True)
+
         # Context pass: a weak pair whose neighbours align next to each other is kept.
         def in_context(r: int, c: int) -> bool:
             before = pairs.get(r - 1)
@@ -227,7 +223,9 @@ def _contained_sentences(
                 seg_a, seg_b = (index, other[m]) if side == "a" else (other[m], index)
                 words = word_ratio(a.segments[seg_a].text, b.segments[seg_b].text)
                 share = float(scores[k, m])
-                extra.append(SentencePair(seg_a, seg_b, round(share, 4), round(words, 4), None, label_for(share, config)))
+                extra.append(
+                    SentencePair(seg_a, seg_b, round(share, 4), round(words, 4), None, label_for(share, config))
+                )
                 paired.add(index)
                 break
     return extra

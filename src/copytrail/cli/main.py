@@ -13,6 +13,7 @@ try:
     import click
     from rich.console import Console
 except ImportError:  # pragma: no cover - exercised only without the cli extra
+
     def entry_point() -> None:
         sys.stderr.write("copytrail's command line needs its extra: pip install 'copytrail[cli]'\n")
         sys.exit(2)
@@ -51,7 +52,12 @@ else:
     @main.command("compare")
     @click.argument("a", metavar="A", type=click.Path(dir_okay=True, allow_dash=True))
     @click.argument("b", metavar="B", type=click.Path(dir_okay=True, allow_dash=True))
-    @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (schema: copytrail/schemas/compare-report.v1.schema.json).")
+    @click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print the report as JSON (schema: copytrail/schemas/compare-report.v1.schema.json).",
+    )
     @click.option("--no-text", is_flag=True, help="With --json, leave the two documents' full texts out of the report.")
     @click.option(
         "--embedder",
@@ -61,10 +67,18 @@ else:
         help="Sentence embedder for paraphrases: minilm (English), use-multilingual (translations, slower), "
         "hashing or none (words only, no model).",
     )
-    @click.option("--max-size", type=ByteSize(), default=DEFAULT_MAX_BYTES, show_default="20MB", help="Refuse inputs larger than this.")
+    @click.option(
+        "--max-size",
+        type=ByteSize(),
+        default=DEFAULT_MAX_BYTES,
+        show_default="20MB",
+        help="Refuse inputs larger than this.",
+    )
     @click.option("--all", "show_all", is_flag=True, help="Show every aligned passage (default: the first 30).")
     @click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
-    def compare_command(a: str, b: str, as_json: bool, no_text: bool, embedder: str, max_size: int, show_all: bool, debug: bool) -> None:
+    def compare_command(
+        a: str, b: str, as_json: bool, no_text: bool, embedder: str, max_size: int, show_all: bool, debug: bool
+    ) -> None:
         """Compare two documents A and B and show what one reuses from the other.
 
         A and B are plain-text or HTML files (HTML is detected and its article text

@@ -121,7 +121,7 @@ class MiniLMEmbedder:
         order = np.argsort([len(s) for s in sentences], kind="stable")
         out = np.empty((len(sentences), 384), dtype=np.float32)
         for begin in range(0, len(order), _BATCH):
-            rows = order[begin:begin + _BATCH]
+            rows = order[begin : begin + _BATCH]
             encoded = self.tokenizer.encode_batch([sentences[i] for i in rows])
             ids = np.array([e.ids for e in encoded], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)

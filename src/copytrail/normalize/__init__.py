@@ -35,7 +35,7 @@ def prepare_document(loaded: LoadedText) -> Document:
     for raw in split_sentences(text, units):
         unit_role = unit_roles[raw.unit]
         role, reason = unit_role.role, unit_role.reason
-        key = normalise_for_match(text[raw.start:raw.end])
+        key = normalise_for_match(text[raw.start : raw.end])
         if role.alignable and len(key.split()) >= _MIN_REPEAT_WORDS:
             if key in seen:
                 role, reason = Role.BOILERPLATE, "repeated"
@@ -45,7 +45,7 @@ def prepare_document(loaded: LoadedText) -> Document:
                 index=len(segments),
                 start=raw.start,
                 end=raw.end,
-                text=text[raw.start:raw.end],
+                text=text[raw.start : raw.end],
                 block=units[raw.unit].block,
                 role=role,
                 reason=reason,

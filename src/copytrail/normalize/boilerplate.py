@@ -30,14 +30,12 @@ _CREDIT = re.compile(
     r"^\s*(?:photo|image|credit|photograph)s?\s*(?:by|:)",
     re.IGNORECASE,
 )
-_DATELINE = re.compile(
-    r"^(?:updated|published|posted|last updated)\b.{0,60}\b\d{4}\b.{0,30}$", re.IGNORECASE
-)
+_DATELINE = re.compile(r"^(?:updated|published|posted|last updated)\b.{0,60}\b\d{4}\b.{0,30}$", re.IGNORECASE)
 _DATE_HEADER = re.compile(r"^\s*date\s*[:=]?\s*\d{4}-\d{2}-\d{2}\s*$", re.IGNORECASE)
 _BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*.*)?$")
 _TIMECODE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 _PERSON_NAME = re.compile(r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}$")
-_TERMINAL = ('.', '!', '?', '"', "\u201d", "'", "\u2019")
+_TERMINAL = (".", "!", "?", '"', "\u201d", "'", "\u2019")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +90,7 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
     Returns:
         One :class:`UnitRole` per unit.
     """
-    lines = [text[u.start:u.end] for u in units]
+    lines = [text[u.start : u.end] for u in units]
     roles: list[UnitRole | None] = [_content_role(line) for line in lines]
 
     # Photographer names sit beside credit lines and look like nothing else.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import blingfire
 
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
-_TERMINAL = ('.', '!', '?', '"', "'", "\u201d", "\u2019", ':', ';', ')')
+_TERMINAL = (".", "!", "?", '"', "'", "\u201d", "\u2019", ":", ";", ")")
 # A line at least this long that stops mid-sentence was wrapped by the writer, not ended.
 _WRAP_WIDTH = 50
 
@@ -116,7 +116,7 @@ def split_sentences(text: str, units: list[Unit]) -> list[RawSentence]:
     """Cut each unit into sentences with offsets into ``text``."""
     sentences: list[RawSentence] = []
     for unit_index, unit in enumerate(units):
-        chunk = text[unit.start:unit.end]
+        chunk = text[unit.start : unit.end]
         _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
         if not offsets:
             offsets = [(0, len(chunk))]

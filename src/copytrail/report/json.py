@@ -19,7 +19,7 @@ SCHEMA_ID = "https://copytrail.dev/schemas/compare-report.v1.schema.json"
 
 
 def _span(doc: Document, span: Span) -> dict[str, Any]:
-    return {"start": span.start, "end": span.end, "text": doc.text[span.start:span.end]}
+    return {"start": span.start, "end": span.end, "text": doc.text[span.start : span.end]}
 
 
 def _document(doc: Document, include_text: bool) -> dict[str, Any]:

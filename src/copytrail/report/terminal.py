@@ -52,7 +52,7 @@ def marked_pair(a: str, b: str) -> tuple[Text, Text]:
 
 
 def _excerpt(doc: Document, span: Span, limit: int = 240) -> str:
-    text = " ".join(doc.text[span.start:span.end].split())
+    text = " ".join(doc.text[span.start : span.end].split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -97,8 +97,12 @@ def render(report: CompareReport, console: Console, *, max_passages: int | None 
             table.add_row(left, right)
         style = LABEL_STYLES[passage.label]
         console.print(
-            Panel(table, title=f"passage {number}: [{style}]{passage.label.value}[/] (similarity {passage.similarity:.2f})",
-                  title_align="left", border_style=style)
+            Panel(
+                table,
+                title=f"passage {number}: [{style}]{passage.label.value}[/] (similarity {passage.similarity:.2f})",
+                title_align="left",
+                border_style=style,
+            )
         )
     if max_passages is not None and len(report.passages) > max_passages:
         console.print(f"… {len(report.passages) - max_passages} more passages (use --all or --json)")
