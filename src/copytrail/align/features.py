@@ -17,8 +17,6 @@ min and the max of its two directions):
   sentence's length (word order);
 * numbers: ``number_mismatch`` (the sets differ), ``numbers_only_min/max`` (numbers found
   in one sentence only), ``numbers_shared``;
-* names: ``names_only_min/max``, capitalised words (past the first) that the other
-  sentence lacks entirely;
 * ``negation_mismatch``: one sentence negates (not, no, never, n't ...) and the other not;
 * ``unmatched_run_min/max``: log(1 + the longest stretch of words absent from the other
   sentence); a long stretch is an added clause, i.e. extra information, which is what
@@ -36,6 +34,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -62,8 +61,6 @@ FEATURE_NAMES = (
     "numbers_only_min",
     "numbers_only_max",
     "numbers_shared",
-    "names_only_min",
-    "names_only_max",
     "negation_mismatch",
     "unmatched_run_min",
     "unmatched_run_max",
@@ -71,8 +68,21 @@ FEATURE_NAMES = (
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "you", "i", "his", "her", "their", "our", "your", "them", "him", "us", "has", "have", "had", "do", "does", "did", "not", "no", "so", "than", "then", "there", "here", "which", "who", "whom", "what", "when", "where", "why", "how", "all", "any", "some", "more", "most", "such", "can", "could", "will", "would", "shall", "should", "may", "might", "must", "said", "says", "say", "about", "into", "over", "after", "before", "up", "down", "out", "also", "just", "very"]
+    [
+        *("a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with"),
+        *("from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that"),
+        *("these", "those", "he", "she", "they", "we", "you", "i", "his", "her", "their", "our", "your"),
+        *("them", "him", "us", "has", "have", "had", "do", "does", "did", "not", "no", "so", "than"),
+        *("then", "there", "here", "which", "who", "whom", "what", "when", "where", "why", "how", "all"),
+        *("any", "some", "more", "most", "such", "can", "could", "will", "would", "shall", "should"),
+        *("may", "might", "must", "said", "says", "say", "about", "into", "over", "after", "before"),
+        *("up", "down", "out", "also", "just", "very"),
+    ]
 )
+# Words sharing their first _STEM letters count as one word (share/shares, eject/ejection).
+_STEM = 5
+# Negation words; "t" is what normalisation leaves of n't (doesn't -> "doesn t").
+_NEGATIONS = frozenset(["not", "no", "never", "nothing", "none", "nobody", "neither", "nor", "without", "cannot", "t"])
 
 
 def content_words(text: str) -> set[str]:
@@ -88,45 +98,36 @@ def char_ratio(a: str, b: str) -> float:
     return fuzz.ratio(normalise_for_match(a), normalise_for_match(b)) / 100.0
 
 
-_NEGATIONS = frozenset("not no never nothing none nobody neither nor without cannot t".split())
-_WORD = re.compile(r"\w+")
-
-
-@dataclass(frozen=True, slots=True)
-class _Sentence:
+class _Sentence(NamedTuple):
     """What the features need from one sentence, computed once per text (see ``_analyse``)."""
 
     normalised: str
     tokens: tuple[str, ...]
     unigrams: frozenset[str]
-    bigrams: frozenset[tuple[str, str]]
-    trigrams: frozenset[tuple[str, str, str]]
+    bigrams: frozenset[int]  # hashes of word bigrams: ints keep the cache clear of tuples,
+    trigrams: frozenset[int]  # which the garbage collector would have to walk
     content: frozenset[str]
     stems: frozenset[str]
     numbers: frozenset[str]
-    names: frozenset[str]
     negated: bool
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # about 10 kB a sentence; room for two long documents
 def _analyse(text: str) -> _Sentence:
     norm = normalise_for_match(text)
     tokens = tuple(norm.split())
-    content = frozenset(w for w in tokens if w not in _STOPWORDS)
-    # Capitalised words past the first are (mostly) names; the first is capitalised anyway.
-    raw_words = _WORD.findall(text)[1:]
-    names = frozenset(w.lower() for w in raw_words if w[0].isupper() and w.lower() not in _STOPWORDS)
+    unigrams = frozenset(tokens)
+    content = unigrams - _STOPWORDS
     return _Sentence(
-        normalised=norm,
-        tokens=tokens,
-        unigrams=frozenset(tokens),
-        bigrams=frozenset(zip(tokens, tokens[1:])),
-        trigrams=frozenset(zip(tokens, tokens[1:], tokens[2:])),
-        content=content,
-        stems=frozenset(w[:_STEM] for w in content),
-        numbers=frozenset(numbers(text)),
-        names=names,
-        negated=any(w in _NEGATIONS for w in tokens),
+        norm,
+        tokens,
+        unigrams,
+        frozenset(map(hash, zip(tokens, tokens[1:]))),
+        frozenset(map(hash, zip(tokens, tokens[1:], tokens[2:]))),
+        content,
+        frozenset([w[:_STEM] for w in content]),
+        frozenset([n.replace(",", "") for n in _NUMBER.findall(text)]),
+        not _NEGATIONS.isdisjoint(unigrams),
     )
 
 
@@ -164,8 +165,6 @@ def pair_features(a: str, b: str, cosine: float) -> np.ndarray:
     lcs = LCSseq.similarity(sa.tokens, sb.tokens)
     num_a, num_b = sa.numbers, sb.numbers
     only_a, only_b = len(num_a - num_b), len(num_b - num_a)
-    names_a = sum(1 for w in sa.names if w not in sb.unigrams)
-    names_b = sum(1 for w in sb.names if w not in sa.unigrams)
     run_a, run_b = _unmatched_run(sa.tokens, sb), _unmatched_run(sb.tokens, sa)
     return np.array(
         [
@@ -184,8 +183,6 @@ def pair_features(a: str, b: str, cosine: float) -> np.ndarray:
             min(only_a, only_b),
             max(only_a, only_b),
             len(num_a & num_b),
-            min(names_a, names_b),
-            max(names_a, names_b),
             1.0 if sa.negated != sb.negated else 0.0,
             math.log1p(min(run_a, run_b)),
             math.log1p(max(run_a, run_b)),
