@@ -15,16 +15,11 @@ import re
 
 import numpy as np
 
-from copytrail.align.features import content_words
+from copytrail.align.sentences import stem_set
 from copytrail.embed.base import Embedder
 from copytrail.records import Segment, Span
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\.\s")
-_STEM = 5
-
-
-def _stems(text: str) -> set[str]:
-    return {w[:_STEM] for w in content_words(text)}
 
 
 def _clauses(segment: Segment) -> list[Span]:
@@ -51,11 +46,11 @@ def unmatched_clauses(
     These are lexical candidates; :func:`confirm_with_embeddings` drops the ones the
     partner paraphrases.
     """
-    partner_stems = _stems(partner.text)
+    partner_stems = stem_set(partner.text)
     found = []
     for clause in _clauses(segment):
         words = text[clause.start : clause.end]
-        stems = _stems(words)
+        stems = stem_set(words)
         if len(words.split()) < min_words or len(stems) < 2:
             continue
         if len(stems & partner_stems) / len(stems) < max_shared:

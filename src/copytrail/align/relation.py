@@ -25,6 +25,7 @@ class RelationConfig:
     rewrite_min_coverage: float = 0.4
     rewrite_max_coverage: float = 0.6
     partial_min_words: int = 15
+    partial_min_pairs: int = 3
     same_story_cosine: float = 0.55
 
 
@@ -63,12 +64,14 @@ def classify_relation(
         return Relation.NEAR_DUPLICATE, round(low * lexical_share, 4)
     if pairs and low >= config.rewrite_min_coverage and high >= config.rewrite_max_coverage:
         return Relation.REWRITE, round(min(1.0, (low + high) / 2 * (0.5 + similarity / 2)), 4)
-    substantial = any(
-        len(passage.pairs) >= 2 or sum(_words(a, p.a) for p in passage.pairs) >= config.partial_min_words
-        for passage in passages
+    # Reuse needs more than one sentence that happens to say what the other says: a run
+    # of aligned sentences, a long lexical copy, or several pairs (PAN13's negatives
+    # show at most one paraphrase-like pair; its obfuscated copies show runs).
+    run = any(len(passage.pairs) >= 2 for passage in passages)
+    long_copy = any(
+        p.label is not PassageLabel.PARAPHRASED and _words(a, p.a) >= config.partial_min_words for p in pairs
     )
-    lexical_passage = any(passage.label is not PassageLabel.PARAPHRASED for passage in passages)
-    if substantial and (lexical_passage or high >= 0.15):
+    if run or long_copy or len(pairs) >= config.partial_min_pairs:
         return Relation.PARTIAL_REUSE, round(max(high, similarity * high), 4)
     if topic_cosine is not None and topic_cosine >= config.same_story_cosine:
         return Relation.SAME_STORY, round(topic_cosine, 4)

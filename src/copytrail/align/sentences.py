@@ -20,7 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from copytrail.align.features import PairClassifier, pair_features
+from copytrail.align.features import PairClassifier, content_words, pair_features
 from copytrail.embed.base import Embedder
 from copytrail.normalize import normalise_for_match
 from copytrail.records import Document, PassageLabel, SentencePair
@@ -45,6 +45,9 @@ class AlignConfig:
             scored by the classifier at all.
         gap_threshold: classifier probability accepted for a pair whose neighbours
             on both sides already align next to each other.
+        shuffled_min_shared, shuffled_min_jaccard: a pair whose content-word stems
+            overlap this much is taken even when word order was scrambled (PAN's random
+            obfuscation), where neither characters nor embeddings see the copy.
     """
 
     anchor_ratio: float = 0.8
@@ -53,6 +56,8 @@ class AlignConfig:
     candidate_cosine: float = 0.45
     candidate_ratio: float = 0.45
     gap_threshold: float = 0.25
+    shuffled_min_shared: int = 5
+    shuffled_min_jaccard: float = 0.5
 
     def __post_init__(self) -> None:
         for name in ("anchor_ratio", "verbatim_ratio", "edited_ratio", "gap_threshold"):
@@ -139,6 +144,8 @@ def align_sentences(
     contained = _contained_sentences(a, b, ia, ib, pairs, config)
     taken_a.update(ia.index(p.a) for p in contained)
     taken_b.update(ib.index(p.b) for p in contained)
+    for r, c, share in _shuffled_pairs(a, b, ia, ib, taken_a, taken_b, config):
+        take(r, c, share, None)
     lexical_seconds = time.perf_counter() - started
 
     embed_started = time.perf_counter()
@@ -229,3 +236,45 @@ def _contained_sentences(
                 paired.add(index)
                 break
     return extra
+
+
+def _shuffled_pairs(
+    a: Document, b: Document, ia: list[int], ib: list[int], taken_a: set[int], taken_b: set[int], config: AlignConfig
+) -> list[tuple[int, int, float]]:
+    """Rows (r, c) whose sentences share most content-word stems, in whatever order.
+
+    Word shuffles and synonym swaps defeat character similarity and pull embeddings
+    apart, but leave the bag of names and rare words mostly intact.
+    """
+    stems_b = {c: stem_set(b.segments[ib[c]].text) for c in range(len(ib)) if c not in taken_b}
+    index: dict[str, list[int]] = {}
+    for c, stems in stems_b.items():
+        for stem in stems:
+            index.setdefault(stem, []).append(c)
+    scored = []
+    for r in range(len(ia)):
+        if r in taken_a:
+            continue
+        stems_a = stem_set(a.segments[ia[r]].text)
+        shared: dict[int, int] = {}
+        for stem in stems_a:
+            for c in index.get(stem, ()):
+                shared[c] = shared.get(c, 0) + 1
+        for c, n in shared.items():
+            if n < config.shuffled_min_shared:
+                continue
+            jaccard = n / len(stems_a | stems_b[c])
+            if jaccard >= config.shuffled_min_jaccard:
+                scored.append((jaccard, r, c))
+    chosen, used_a, used_b = [], set(), set()
+    for jaccard, r, c in sorted(scored, reverse=True):
+        if r not in used_a and c not in used_b:
+            used_a.add(r)
+            used_b.add(c)
+            chosen.append((r, c, jaccard))
+    return chosen
+
+
+def stem_set(text: str) -> set[str]:
+    """Content words cut to five letters, so "withdrawing" meets "withdrawn"."""
+    return {w[:5] for w in content_words(text) if len(w) > 2}

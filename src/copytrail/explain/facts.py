@@ -1,0 +1,120 @@
+"""Facts that can change between two versions of a sentence: quantities, dates, names, verbs.
+
+Each extractor returns :class:`Mention` records with offsets into the document text, so
+that :mod:`copytrail.explain.changes` can set the mentions of two aligned sentences side
+by side and report the ones that differ.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copytrail.records import Segment, Span
+
+_NUMBER_WORDS = (
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    "hundred|thousand|million|billion|trillion|dozen|dozens|half|several|few|couple|"
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+)
+_QUALIFIER = r"(?:more than|less than|fewer than|at least|at most|about|around|almost|nearly|over|under|some|up to|roughly)"
+_DIGITS = r"[$£€]?\d[\d,.]*(?:\s*(?:-|–|to)\s*[$£€]?\d[\d,.]*)?%?(?:\s*(?:million|billion|trillion|bn|m|k))?"
+_QUANTITY = re.compile(
+    rf"\b(?:{_QUALIFIER}\s+)?(?:an?\s+)?(?:{_DIGITS}|(?:(?:{_NUMBER_WORDS})[\s-]+)*(?:{_NUMBER_WORDS}))\b(?:\s+(?:per\s?cent|percent))?",
+    re.IGNORECASE,
+)
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DATE = re.compile(
+    rf"\b(?:(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?|\d{{1,2}}\s+(?:{_MONTHS})\.?(?:\s+\d{{4}})?"
+    rf"|(?:in\s+)?(?:{_MONTHS})\b(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|yesterday|today|tomorrow|last\s+(?:week|month|year|night)"
+    rf"|(?:19|20)\d{{2}})\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"\b[A-Z][a-z\u00c0-\u017f'’-]+(?:\s+(?:[A-Z][a-z\u00c0-\u017f'’-]+|of|de|van|von|al|bin))*\b")
+_AUX = (
+    r"is|are|was|were|has|have|had|will|would|could|can|may|might|must|should|shall|does|do|did|"
+    r"has been|have been|had been|will be|would be|is being|was being"
+)
+_VERB_GROUP = re.compile(rf"\b(?P<aux>(?:{_AUX}))(?P<neg>\s+not|n't)?\s+(?:\w+ly\s+)?(?P<verb>[a-z]{{3,}}(?:ing|ed|en|n|t)?)\b")
+_NEGATION = re.compile(r"\b(?:not|n't|never|no longer|no)\b", re.IGNORECASE)
+_STOP_NAMES = {
+    "The", "A", "An", "But", "And", "Yet", "In", "On", "At", "This", "That", "It", "He", "She", "They", "We",
+    "However", "Meanwhile", "Despite", "When", "Now", "There", "Some", "Its", "His", "Her", "Their", "Our",
+    "During", "Never", "Analysts", "After", "Before", "While", "As", "If", "So", "Also", "US", "U.S.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A fact-bearing stretch of one sentence: ``key`` is what it is compared on."""
+
+    span: Span
+    text: str
+    key: str
+
+
+def _mentions(pattern: re.Pattern[str], segment: Segment, key=lambda m: m.group().lower()) -> list[Mention]:  # noqa: ANN001
+    out = []
+    for match in pattern.finditer(segment.text):
+        text = match.group().strip()
+        if not text:
+            continue
+        start = segment.start + match.start() + (len(match.group()) - len(match.group().lstrip()))
+        out.append(Mention(Span(start, start + len(text)), text, key(match)))
+    return out
+
+
+def _quantity_key(match: re.Match[str]) -> str:
+    return re.sub(r"\s+", " ", match.group().lower().replace(",", "")).strip()
+
+
+def quantities(segment: Segment) -> list[Mention]:
+    """Numbers and counted quantities: "more than 40", "a dozen", "20,000-30,000", "third"."""
+    found = []
+    for mention in _mentions(_QUANTITY, segment, _quantity_key):
+        words = mention.key.split()
+        # A bare "one"/"a" or an ordinal-looking year is no quantity worth comparing.
+        if mention.key in {"one", "a", "an", "first", "second"} or (len(words) == 1 and re.fullmatch(r"(19|20)\d\d", words[0])):
+            continue
+        found.append(mention)
+    return found
+
+
+def dates(segment: Segment) -> list[Mention]:
+    """Days of the week, calendar dates, months and years."""
+    return [m for m in _mentions(_DATE, segment) if m.key not in {"may", "march"} or m.text[0].isupper()]
+
+
+def names(segment: Segment) -> list[Mention]:
+    """Capitalised names not at the start of the sentence (a crude, dependency-free NER)."""
+    out = []
+    for mention in _mentions(_NAME, segment, lambda m: m.group()):
+        words = [w for w in mention.text.split() if w not in _STOP_NAMES]
+        if not words:
+            continue
+        if mention.span.start == segment.start and len(mention.text.split()) == 1:
+            continue  # the capital of a sentence's first word says nothing
+        if _DATE.fullmatch(mention.text) or re.fullmatch(rf"(?:{_WEEKDAYS}|{_MONTHS})", mention.text.lower()):
+            continue
+        out.append(mention)
+    return out
+
+
+def verb_groups(segment: Segment) -> list[Mention]:
+    """Auxiliary + verb ("is withdrawing", "has withdrawn"), keyed by a crude verb stem."""
+    out = []
+    for match in _VERB_GROUP.finditer(segment.text):
+        verb = match.group("verb").lower()
+        start = segment.start + match.start()
+        out.append(Mention(Span(start, segment.start + match.end()), match.group(), verb[:6]))
+    return out
+
+
+def is_negated(text: str) -> bool:
+    return bool(_NEGATION.search(text))

@@ -1,0 +1,128 @@
+"""Direct quotes and who said them.
+
+Quotes are found on the whole text (a quote may run over several sentences) between
+curly or straight double quotes within one paragraph. The speaker is read from the
+attribution next to the quote: ``"…," Milley said``, ``said Milley``, ``Milley said: "…"``,
+``the Ukrainian president said``; a bare ``he``/``she`` resolves to the last person named
+as a speaker or subject before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copytrail.records import Span
+
+_SPEECH_VERBS = (
+    r"said|says|say|added|adds|told|tells|asked|asks|stated|states|declared|wrote|writes|noted|"
+    r"reiterated|insisted|argued|warned|explained|continued|repeated|replied|acknowledged|claimed|"
+    r"announced|urged|stressed|remarked|tweeted"
+)
+_NAME = r"(?:[A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]+|de|van|von|al|bin))*)"
+_DESCRIPTOR = r"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,4}?[\w-]+"
+_SUBJECT = rf"(?P<subject>{_NAME}|{_DESCRIPTOR}|he|she|they|He|She|They)"
+# "…," Milley said | "…," Gen. Mark Milley, chairman of the Joint Chiefs, said | "…," said Milley
+_AFTER = re.compile(
+    rf"^[\s,.]*(?:{_SUBJECT}(?:,[^,\"\u201c\u201d]{{1,80}},)?\s+(?:{_SPEECH_VERBS})\b"
+    rf"|(?:{_SPEECH_VERBS})\s+(?P<subject2>{_NAME}|{_DESCRIPTOR}))"
+)
+_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
+# What stands right before the speech verb: Milley | Maria Zakharova, | the president also
+_SUBJECT_BEFORE_VERB = re.compile(rf"{_SUBJECT},?\s+(?:has\s+|had\s+|also\s+)?$")
+_PRONOUNS = {"he", "she", "they"}
+_OPEN, _CLOSE = "\u201c", "\u201d"
+_CONTRACTIONS = {
+    "n't": " not",
+    "'s": " is",
+    "'re": " are",
+    "'ll": " will",
+    "'ve": " have",
+    "'d": " would",
+    "'m": " am",
+}
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote: ``span`` covers the words inside the quote marks."""
+
+    span: Span
+    text: str
+    speaker: str | None
+
+
+def normalise_quote(text: str) -> list[str]:
+    """Words of a quote with contractions expanded, so "there's" equals "there is"."""
+    text = text.replace("\u2019", "'").lower()
+    for short, full in _CONTRACTIONS.items():
+        text = text.replace(short, full)
+    return _WORD.findall(text)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in re.finditer(r"\n\s*\n", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Inner spans of "…" and “…” pairs in text[start:end]."""
+    found = []
+    for match in re.finditer(r"\u201c([^\u201c\u201d]+)\u201d", text[start:end]):
+        found.append((start + match.start(1), start + match.end(1)))
+    straight = [m.start() for m in re.finditer('"', text[start:end])]
+    for open_, close in zip(straight[0::2], straight[1::2]):
+        found.append((start + open_ + 1, start + close))
+    return sorted(found)
+
+
+def _clean_subject(subject: str) -> str:
+    return re.sub(r"\s+", " ", subject.strip(" ,.")).strip()
+
+
+def _speaker_before(window: str) -> str | None:
+    """The subject of the last speech verb before a quote: Milley said: "…"."""
+    for verb in reversed(list(_VERB.finditer(window))):
+        tail = window[verb.end() :]
+        if len(tail) > 120 or any(mark in tail for mark in '"\u201c\u201d'):
+            continue
+        subject = _SUBJECT_BEFORE_VERB.search(window[: verb.start()])
+        if subject:
+            return subject.group("subject")
+    return None
+
+
+def extract_quotes(text: str) -> list[Quote]:
+    """Every direct quote of at least three words in ``text``, with its speaker when named."""
+    quotes: list[Quote] = []
+    last_person: str | None = None
+    for p_start, p_end in _paragraphs(text):
+        for q_start, q_end in _quote_spans(text, p_start, p_end):
+            inner = text[q_start:q_end].strip()
+            if len(inner.split()) < 3:
+                continue
+            speaker = None
+            after = _AFTER.search(text[q_end + 1 : min(p_end, q_end + 120)])
+            if after:
+                speaker = after.group("subject") or after.group("subject2")
+            else:
+                speaker = _speaker_before(text[max(p_start, q_start - 200) : q_start - 1])
+            if speaker:
+                speaker = _clean_subject(speaker)
+                if speaker.lower() in _PRONOUNS:
+                    speaker = last_person or speaker
+                elif speaker[0].isupper():
+                    last_person = speaker
+            else:
+                speaker = last_person if quotes and quotes[-1].span.end > p_start else None
+            quotes.append(Quote(Span(q_start, q_end), inner, speaker))
+        # A name as the subject of a paragraph's first sentence is who "he" means next.
+        subject = re.match(rf"\s*(?:[\w,]+\s+){{0,8}}?({_NAME})\s+(?:{_SPEECH_VERBS})\b", text[p_start:p_end])
+        if subject and not subject.group(1).startswith(("The ", "A ")):
+            last_person = _clean_subject(subject.group(1))
+    return quotes
