@@ -15,6 +15,7 @@ def test_exported_members() -> None:
         "compare",
         "embed",
         "errors",
+        "explain",
         "ingest",
         "models",
         "normalize",

@@ -14,6 +14,7 @@ from copytrail.align.passages import build_passages, coverage, unaligned_spans, 
 from copytrail.align.relation import RelationConfig, classify_relation
 from copytrail.align.sentences import AlignConfig, align_sentences, alignable_indices
 from copytrail.embed import Embedder, load_embedder
+from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
 from copytrail.normalize import prepare_document
 from copytrail.records import CompareReport, Coverage, Document, LoadedText, SentencePair, Span, Timings
@@ -26,12 +27,14 @@ class CompareConfig:
     Attributes:
         embedder: an :data:`copytrail.embed.EMBEDDERS` name, or ``"none"`` for words alone.
         max_bytes: inputs larger than this are refused with :class:`InputTooLarge`.
+        explain: also find what changed and which text is the likely original.
     """
 
     embedder: str = "minilm"
     max_bytes: int = DEFAULT_MAX_BYTES
     align: AlignConfig = field(default_factory=AlignConfig)
     relation: RelationConfig = field(default_factory=RelationConfig)
+    explain: bool = True
 
 
 def _topic_cosine(a_vectors: dict[int, np.ndarray], b_vectors: dict[int, np.ndarray]) -> float | None:
@@ -83,7 +86,7 @@ def compare_documents(
         a, b, passages, cover, _topic_cosine(alignment.a_vectors, alignment.b_vectors), config.relation
     )
     elapsed = time.perf_counter() - started
-    return CompareReport(
+    report = CompareReport(
         a=a,
         b=b,
         relation=relation,
@@ -100,6 +103,7 @@ def compare_documents(
             sentences_embedded=alignment.sentences_embedded,
         ),
     )
+    return replace(report, explanation=explain(report)) if config.explain else report
 
 
 def _as_loaded(source: str | os.PathLike | LoadedText, max_bytes: int) -> LoadedText:

@@ -197,6 +197,87 @@ class Timings:
     sentences_embedded: int = 0
 
 
+class ChangeKind(str, Enum):
+    """What an aligned pair of sentences changed."""
+
+    ALTERED_QUOTE = "altered_quote"
+    NUMBER = "number"
+    DATE = "date"
+    NAME = "name"
+    NEGATION = "negation"
+    VERB_FORM = "verb_form"
+    WORDING = "wording"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference inside an aligned sentence pair.
+
+    Attributes:
+        a, b: the changed stretch in each document (None where one side has nothing,
+            e.g. a date only B gives).
+        a_segment, b_segment: the aligned sentences the change sits in.
+        speaker: for altered quotes, who the text says is quoted.
+        detail: one line for a reader ("a dozen" became "more than 40").
+    """
+
+    kind: ChangeKind
+    a: Span | None
+    b: Span | None
+    a_text: str | None
+    b_text: str | None
+    a_segment: int
+    b_segment: int
+    speaker: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Gist:
+    """A passage only one document has, with a one-line summary."""
+
+    span: Span
+    gist: str
+    caption: bool = False
+
+
+class Original(str, Enum):
+    """Which document the evidence says came first."""
+
+    A = "a"
+    B = "b"
+    UNDECIDED = "undecided"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One clue about which text is the original; ``weight`` is its strength (>= 0)."""
+
+    kind: str
+    favours: Original
+    weight: float
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """The likely original, how sure, and why."""
+
+    original: Original
+    confidence: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """What the copy changed, what each side adds, and which came first."""
+
+    changes: tuple[Change, ...]
+    only_in_a: tuple[Gist, ...]
+    only_in_b: tuple[Gist, ...]
+    provenance: Provenance
+
+
 @dataclass(frozen=True, slots=True)
 class CompareReport:
     """Everything :func:`copytrail.compare` finds about a pair of documents.
@@ -216,3 +297,4 @@ class CompareReport:
     unaligned_b: tuple[Span, ...]
     embedder: str
     timings: Timings = field(default_factory=Timings)
+    explanation: Explanation | None = None

@@ -43,8 +43,10 @@ class AlignConfig:
             paraphrased.
         candidate_cosine: pairs below this cosine (and below ``candidate_ratio``) are not
             scored by the classifier at all.
-        gap_threshold: classifier probability accepted for a pair whose neighbours
-            on both sides already align next to each other.
+        gap_threshold, context_cosine: a pair next to an aligned pair (its neighbour
+            in A aligned to its neighbour in B) is taken when the classifier gives it
+            this probability, or its embeddings this cosine: the context vouches for
+            sentences that add or drop details and so fail the strict decision.
         shuffled_min_shared, shuffled_min_jaccard: a pair whose content-word stems
             overlap this much is taken even when word order was scrambled (PAN's random
             obfuscation), where neither characters nor embeddings see the copy.
@@ -56,6 +58,7 @@ class AlignConfig:
     candidate_cosine: float = 0.45
     candidate_ratio: float = 0.45
     gap_threshold: float = 0.25
+    context_cosine: float = 0.6
     shuffled_min_shared: int = 5
     shuffled_min_jaccard: float = 0.5
 
@@ -170,17 +173,14 @@ def align_sentences(
                 features = pair_features(a.segments[ia[r]].text, b.segments[ib[c]].text, float(cosine[k, m]))
                 scores[k, m] = classifier.probability(features)[0]
 
-    def greedy(threshold: float, admissible) -> None:  # noqa: ANN001
+    if scores.size:
         for flat in np.argsort(-scores, axis=None, kind="stable"):
             k, m = divmod(int(flat), scores.shape[1])
-            if scores[k, m] < threshold:
+            if scores[k, m] < classifier.threshold:
                 break
             r, c = rest_a[k], rest_b[m]
-            if r not in taken_a and c not in taken_b and admissible(r, c):
+            if r not in taken_a and c not in taken_b:
                 take(r, c, scores[k, m], cosine[k, m])
-
-    if scores.size:
-        greedy(classifier.threshold, lambda r, c: True)
 
         # Context pass: a weak pair whose neighbours align next to each other is kept.
         def in_context(r: int, c: int) -> bool:
@@ -190,7 +190,18 @@ def align_sentences(
             precedes = after is not None and c + 1 < len(ib) and after.b == ib[c + 1]
             return follows or precedes
 
-        greedy(config.gap_threshold, in_context)
+        # Repeat: a pair taken here puts its own neighbours in context.
+        for _ in range(5):
+            found = len(pairs)
+            for flat in np.argsort(-cosine, axis=None, kind="stable"):
+                k, m = divmod(int(flat), cosine.shape[1])
+                r, c = rest_a[k], rest_b[m]
+                if r in taken_a or c in taken_b or not in_context(r, c):
+                    continue
+                if scores[k, m] >= config.gap_threshold or cosine[k, m] >= config.context_cosine:
+                    take(r, c, scores[k, m], cosine[k, m])
+            if len(pairs) == found:
+                break
 
     ordered = tuple(sorted([*pairs.values(), *contained], key=lambda p: (p.a, p.b)))
     return SentenceAlignment(

@@ -1,0 +1,39 @@
+"""Explain a comparison: what changed, what each side adds, which text came first."""
+
+from __future__ import annotations
+
+from copytrail.explain.changes import find_changes
+from copytrail.explain.provenance import likely_original
+from copytrail.records import CompareReport, Document, Explanation, Gist, Role, Span
+
+__all__ = ["explain", "find_changes", "likely_original"]
+
+_GIST_WORDS = 18
+
+
+def gist(doc: Document, span: Span) -> str:
+    """The first sentence of a passage, cut to a line."""
+    first = next((s for s in doc.segments if s.start <= span.start < s.end), None)
+    text = doc.text[span.start : min(span.end, first.end)] if first else doc.text[span.start : span.end]
+    words = text.split()
+    return " ".join(words) if len(words) <= _GIST_WORDS else " ".join(words[:_GIST_WORDS]) + " …"
+
+
+def _gists(doc: Document, spans: tuple[Span, ...]) -> tuple[Gist, ...]:
+    out = []
+    for span in spans:
+        inside = [s for s in doc.segments if s.start < span.end and span.start < s.end and s.role.alignable]
+        caption = bool(inside) and all(s.role is Role.CAPTION for s in inside)
+        out.append(Gist(span, gist(doc, span), caption))
+    return tuple(out)
+
+
+def explain(report: CompareReport) -> Explanation:
+    """Changes in aligned passages, added and dropped passages, and the likely original."""
+    changes = find_changes(report)
+    return Explanation(
+        changes=changes,
+        only_in_a=_gists(report.a, report.unaligned_a),
+        only_in_b=_gists(report.b, report.unaligned_b),
+        provenance=likely_original(report, changes),
+    )

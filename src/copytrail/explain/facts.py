@@ -41,7 +41,13 @@ _AUX = (
     r"is|are|was|were|has|have|had|will|would|could|can|may|might|must|should|shall|does|do|did|"
     r"has been|have been|had been|will be|would be|is being|was being"
 )
-_VERB_GROUP = re.compile(rf"\b(?P<aux>(?:{_AUX}))(?P<neg>\s+not|n't)?\s+(?:\w+ly\s+)?(?P<verb>[a-z]{{3,}}(?:ing|ed|en|n|t)?)\b")
+# Only participles and gerunds: "is withdrawing", "has withdrawn", "had said". A bare
+# infinitive after a modal ("could recalibrate" / "may recalibrate") is left out: modal
+# swaps mostly keep the meaning and would drown the changes that matter.
+_VERB_GROUP = re.compile(
+    rf"\b(?P<aux>(?:{_AUX}))(?P<neg>\s+not|n't)?\s+(?:\w+ly\s+)?"
+    rf"(?P<verb>[a-z]{{2,}}(?:ing|ed|en|wn|ne|id|ft|lt|st|ght|ken|ung|ade|ept))\b"
+)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|no)\b", re.IGNORECASE)
 _STOP_NAMES = {
     "The", "A", "An", "But", "And", "Yet", "In", "On", "At", "This", "That", "It", "He", "She", "They", "We",

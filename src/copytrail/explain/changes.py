@@ -1,0 +1,172 @@
+"""What changed inside each aligned sentence pair: quotes, quantities, dates, names, verbs.
+
+Every aligned pair is looked at on its own. A pair whose words differ but where none of
+the detectors fires is labelled WORDING: a rewording a reader can skip.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from copytrail.explain.facts import Mention, dates, names, quantities, verb_groups
+from copytrail.explain.quotes import Quote, extract_quotes, normalise_quote
+from copytrail.normalize import normalise_for_match
+from copytrail.records import Change, ChangeKind, CompareReport, Document, Segment, SentencePair
+
+_MONTH_KEYS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
+}
+_NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
+
+
+def _overlaps(quote: Quote, segment: Segment) -> bool:
+    return quote.span.start < segment.end and segment.start < quote.span.end
+
+
+def _quote_similarity(a: Quote, b: Quote) -> float:
+    wa, wb = set(normalise_quote(a.text)), set(normalise_quote(b.text))
+    return len(wa & wb) / max(len(wa | wb), 1)
+
+
+def _inside(mention: Mention, quotes: Iterable[Quote]) -> bool:
+    return any(q.span.start <= mention.span.start and mention.span.end <= q.span.end for q in quotes)
+
+
+def _date_key(mention: Mention) -> str:
+    words = re.sub(r"[.,]", " ", mention.key).split()
+    words = [_MONTH_KEYS.get(w, w) for w in words if w not in {"on", "in", "morning", "afternoon", "evening", "night"}]
+    return " ".join(words)
+
+
+def _name_tokens(mentions: list[Mention]) -> set[str]:
+    """Name words cut to five letters, without possessives: "Ukraine's" meets "Ukrainian"."""
+    tokens = set()
+    for mention in mentions:
+        for word in mention.text.replace("\u2019", "'").split():
+            if word[:1].isupper():
+                tokens.add(re.sub(r"'s$|'$", "", word).strip(".").lower()[:5])
+    return tokens
+
+
+class _PairExplainer:
+    """Finds the changes of one document pair; quotes are extracted once per document."""
+
+    def __init__(self, a: Document, b: Document) -> None:
+        self.a, self.b = a, b
+        self.quotes_a = extract_quotes(a.text)
+        self.quotes_b = extract_quotes(b.text)
+        self.reported_quotes: set[tuple[int, int]] = set()
+
+    def explain(self, pair: SentencePair) -> list[Change]:
+        seg_a, seg_b = self.a.segments[pair.a], self.b.segments[pair.b]
+        qa = [q for q in self.quotes_a if _overlaps(q, seg_a)]
+        qb = [q for q in self.quotes_b if _overlaps(q, seg_b)]
+        changes = self._quotes(pair, qa, qb)
+        altered = [q for q in qa + qb if any(c.a == q.span or c.b == q.span for c in changes)]
+        changes += self._quantities(pair, seg_a, seg_b, altered)
+        changes += self._dates(pair, seg_a, seg_b, altered)
+        changes += self._names(pair, seg_a, seg_b, qa + qb)
+        changes += self._verbs(pair, seg_a, seg_b, altered)
+        if not changes and normalise_for_match(seg_a.text) != normalise_for_match(seg_b.text):
+            changes.append(
+                Change(ChangeKind.WORDING, seg_a.span, seg_b.span, seg_a.text, seg_b.text, pair.a, pair.b,
+                       detail="reworded; same facts")
+            )
+        return changes
+
+    def _quotes(self, pair: SentencePair, qa: list[Quote], qb: list[Quote]) -> list[Change]:
+        out = []
+        for quote in qa:
+            candidates = [(q, _quote_similarity(quote, q)) for q in qb]
+            if not candidates:
+                continue
+            best, score = max(candidates, key=lambda item: item[1])
+            key = (quote.span.start, best.span.start)
+            if score < 0.3 or key in self.reported_quotes:
+                continue
+            self.reported_quotes.add(key)
+            words_a, words_b = normalise_quote(quote.text), normalise_quote(best.text)
+            if words_a == words_b or _same_but_for_boundary(words_a, words_b):
+                continue
+            speaker = quote.speaker or best.speaker
+            out.append(
+                Change(ChangeKind.ALTERED_QUOTE, quote.span, best.span, quote.text, best.text, pair.a, pair.b,
+                       speaker=speaker, detail=f"quote{' of ' + speaker if speaker else ''} worded differently")
+            )
+        return out
+
+    def _quantities(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
+        ma = [m for m in quantities(seg_a) if not _inside(m, altered)]
+        mb = [m for m in quantities(seg_b) if not _inside(m, altered)]
+        return _paired_differences(ChangeKind.NUMBER, pair, ma, mb, key=lambda m: m.key, one_sided=False)
+
+    def _dates(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
+        ma = [m for m in dates(seg_a) if not _inside(m, altered)]
+        mb = [m for m in dates(seg_b) if not _inside(m, altered)]
+        return _paired_differences(ChangeKind.DATE, pair, ma, mb, key=_date_key, one_sided=True)
+
+    def _names(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, quotes: list[Quote]) -> list[Change]:
+        ma = [m for m in names(seg_a) if not _inside(m, quotes)]
+        mb = [m for m in names(seg_b) if not _inside(m, quotes)]
+        tokens_a, tokens_b = _name_tokens(ma), _name_tokens(mb)
+        only_a = [m for m in ma if not _name_tokens([m]) & tokens_b]
+        only_b = [m for m in mb if not _name_tokens([m]) & tokens_a]
+        # A name only one side gives is often a pronoun resolved ("it" -> "Moscow"); a
+        # name swapped for another is the change worth a reader's time.
+        if not only_a or not only_b:
+            return []
+        return [
+            Change(ChangeKind.NAME, x.span, y.span, x.text, y.text, pair.a, pair.b, detail=f"“{x.text}” became “{y.text}”")
+            for x, y in zip(only_a, only_b)
+        ]
+
+    def _verbs(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
+        out = []
+        gb = {m.key: m for m in verb_groups(seg_b) if not _inside(m, altered)}
+        for ma in verb_groups(seg_a):
+            mb = gb.get(ma.key)
+            if mb is None or _inside(ma, altered):
+                continue
+            neg_a, neg_b = bool(_NEGATED.search(ma.text)), bool(_NEGATED.search(mb.text))
+            if neg_a != neg_b:
+                out.append(Change(ChangeKind.NEGATION, ma.span, mb.span, ma.text, mb.text, pair.a, pair.b,
+                                  detail=f"“{ma.text}” became “{mb.text}”: negation flipped"))
+            elif ma.text.lower() != mb.text.lower():
+                out.append(Change(ChangeKind.VERB_FORM, ma.span, mb.span, ma.text, mb.text, pair.a, pair.b,
+                                  detail=f"“{ma.text}” became “{mb.text}”"))
+        return out
+
+
+def _same_but_for_boundary(a: list[str], b: list[str]) -> bool:
+    """One quote is the other plus a word moved across the quote mark ("is" "not going…")."""
+    shorter, longer = sorted((a, b), key=len)
+    if len(longer) - len(shorter) > 1 or not shorter:
+        return False
+    return longer[1:] == shorter or longer[:-1] == shorter
+
+
+def _paired_differences(kind, pair, ma, mb, *, key, one_sided: bool) -> list[Change]:  # noqa: ANN001
+    keys_a, keys_b = {key(m) for m in ma}, {key(m) for m in mb}
+    only_a = [m for m in ma if key(m) not in keys_b]
+    only_b = [m for m in mb if key(m) not in keys_a]
+    out = []
+    for x, y in zip(only_a, only_b):
+        out.append(Change(kind, x.span, y.span, x.text, y.text, pair.a, pair.b, detail=f"“{x.text}” became “{y.text}”"))
+    if one_sided:
+        for x in only_a[len(only_b):]:
+            out.append(Change(kind, x.span, None, x.text, None, pair.a, pair.b, detail=f"“{x.text}” only in A"))
+        for y in only_b[len(only_a):]:
+            out.append(Change(kind, None, y.span, None, y.text, pair.a, pair.b, detail=f"“{y.text}” only in B"))
+    return out
+
+
+def find_changes(report: CompareReport) -> tuple[Change, ...]:
+    """Every change inside the report's aligned sentence pairs, in A's order."""
+    explainer = _PairExplainer(report.a, report.b)
+    changes: list[Change] = []
+    for passage in report.passages:
+        for pair in passage.pairs:
+            changes += explainer.explain(pair)
+    return tuple(changes)
