@@ -14,7 +14,7 @@ from typing import Any
 
 from copytrail.records import CompareReport, Document, Span
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_ID = "https://copytrail.dev/schemas/compare-report.v1.schema.json"
 
 
@@ -39,6 +39,40 @@ def _document(doc: Document, include_text: bool) -> dict[str, Any]:
     if include_text:
         out["text"] = doc.text
     return out
+
+
+def _explanation(report: CompareReport) -> dict[str, Any]:
+    a, b = report.a, report.b
+    e = report.explanation
+    assert e is not None
+
+    def side(doc: Document, span: Span | None) -> dict[str, Any] | None:
+        return None if span is None else _span(doc, span)
+
+    return {
+        "changes": [
+            {
+                "kind": c.kind.value,
+                "a": side(a, c.a),
+                "b": side(b, c.b),
+                "a_segment": c.a_segment,
+                "b_segment": c.b_segment,
+                "speaker": c.speaker,
+                "detail": c.detail,
+            }
+            for c in e.changes
+        ],
+        "only_in_a": [_span(a, g.span) | {"gist": g.gist, "caption": g.caption} for g in e.only_in_a],
+        "only_in_b": [_span(b, g.span) | {"gist": g.gist, "caption": g.caption} for g in e.only_in_b],
+        "provenance": {
+            "original": e.provenance.original.value,
+            "confidence": e.provenance.confidence,
+            "evidence": [
+                {"kind": ev.kind, "favours": ev.favours.value, "weight": ev.weight, "detail": ev.detail}
+                for ev in e.provenance.evidence
+            ],
+        },
+    }
 
 
 def report_to_dict(report: CompareReport, *, include_text: bool = True) -> dict[str, Any]:
@@ -78,6 +112,7 @@ def report_to_dict(report: CompareReport, *, include_text: bool = True) -> dict[
             "a": [_span(a, s) for s in report.unaligned_a],
             "b": [_span(b, s) for s in report.unaligned_b],
         },
+        **({"explanation": _explanation(report)} if report.explanation is not None else {}),
         "embedder": report.embedder,
         "timings": {
             "load": report.timings.load,

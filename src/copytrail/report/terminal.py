@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from copytrail.records import CompareReport, Document, PassageLabel, Relation, Role, Span
+from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Relation, Role, Span
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -84,8 +84,12 @@ def render(report: CompareReport, console: Console, *, max_passages: int | None 
         + ")",
     )
     summary.add_row("page chrome", f"A: {_boilerplate_summary(a)}\nB: {_boilerplate_summary(b)}")
+    if report.explanation is not None:
+        summary.add_row("likely original", _provenance_line(report))
     summary.add_row("embedder", report.embedder)
     console.print(Panel(summary, title="copytrail compare", expand=False))
+    if report.explanation is not None:
+        _render_changes(report, console)
 
     shown = report.passages if max_passages is None else report.passages[:max_passages]
     for number, passage in enumerate(shown, 1):
@@ -107,8 +111,60 @@ def render(report: CompareReport, console: Console, *, max_passages: int | None 
     if max_passages is not None and len(report.passages) > max_passages:
         console.print(f"… {len(report.passages) - max_passages} more passages (use --all or --json)")
 
+    explanation = report.explanation
     for side, doc, spans in (("A", a, report.unaligned_a), ("B", b, report.unaligned_b)):
         if not spans:
             continue
-        lines = Group(*(Text(f"• {_excerpt(doc, span)}") for span in spans))
+        if explanation is not None:
+            gists = explanation.only_in_a if side == "A" else explanation.only_in_b
+            lines = Group(*(Text(f"• {g.gist}" + ("  [caption]" if g.caption else "")) for g in gists))
+        else:
+            lines = Group(*(Text(f"• {_excerpt(doc, span)}") for span in spans))
         console.print(Panel(lines, title=f"only in {side} ({len(spans)})", title_align="left", border_style="blue"))
+
+
+def _provenance_line(report: CompareReport) -> str:
+    provenance = report.explanation.provenance
+    if provenance.original is Original.UNDECIDED:
+        verdict = "[bold]undecided[/]: the evidence is thin"
+    else:
+        name = report.a.name if provenance.original is Original.A else report.b.name
+        verdict = f"[bold]{provenance.original.value.upper()}[/] ({name}), confidence {provenance.confidence:.2f}"
+    lines = [verdict]
+    for evidence in provenance.evidence:
+        favour = "" if evidence.favours is Original.UNDECIDED else f" → {evidence.favours.value.upper()}"
+        lines.append(f"  {evidence.kind}{favour}: {evidence.detail}")
+    return "\n".join(lines)
+
+
+CHANGE_TITLES = {
+    ChangeKind.ALTERED_QUOTE: "altered quote",
+    ChangeKind.NUMBER: "number",
+    ChangeKind.DATE: "date",
+    ChangeKind.NAME: "name",
+    ChangeKind.NEGATION: "negation",
+    ChangeKind.VERB_FORM: "verb form",
+}
+
+
+def _render_changes(report: CompareReport, console: Console) -> None:
+    changes = report.explanation.changes
+    table = Table(show_header=True, expand=True, box=None, padding=(0, 1))
+    table.add_column("change", style="bold", no_wrap=True)
+    table.add_column("A", ratio=1)
+    table.add_column("B", ratio=1)
+    shown = 0
+    for change in changes:
+        if change.kind is ChangeKind.WORDING:
+            continue
+        title = CHANGE_TITLES[change.kind] + (f"\n({change.speaker})" if change.speaker else "")
+        if change.kind is ChangeKind.ALTERED_QUOTE and change.a_text and change.b_text:
+            left, right = marked_pair(change.a_text, change.b_text)
+        else:
+            left, right = Text(change.a_text or "—", style="red"), Text(change.b_text or "—", style="green")
+        table.add_row(title, left, right)
+        shown += 1
+    wording = sum(1 for c in changes if c.kind is ChangeKind.WORDING)
+    caption = f"{wording} more aligned sentences are reworded with the same facts (skip them)"
+    body = Group(table, Text(caption, style="dim")) if shown else Text(caption, style="dim")
+    console.print(Panel(body, title=f"what changed ({shown})", title_align="left", border_style="red"))
