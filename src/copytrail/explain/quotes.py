@@ -33,6 +33,9 @@ _SUBJECT_BEFORE_VERB = re.compile(rf"{_SUBJECT},?\s+(?:has\s+|had\s+|also\s+)?$"
 _PRONOUNS = {"he", "she", "they"}
 _OPEN, _CLOSE = "\u201c", "\u201d"
 _CONTRACTIONS = {
+    "can't": "can not",
+    "won't": "will not",
+    "shan't": "shall not",
     "n't": " not",
     "'s": " is",
     "'re": " are",
