@@ -286,6 +286,18 @@ def _shuffled_pairs(
     return chosen
 
 
+_SUFFIXES = ("ies", "ing", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A crude stem: a plural or verb ending dropped, then five letters ("signs" meets "sign")."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    return word[:5]
+
+
 def stem_set(text: str) -> set[str]:
-    """Content words cut to five letters, so "withdrawing" meets "withdrawn"."""
-    return {w[:5] for w in content_words(text) if len(w) > 2}
+    """Stems of the content words, so "withdrawing" meets "withdrawn" and "signs" meets "sign"."""
+    return {stem(w) for w in content_words(text) if len(w) > 2}
