@@ -21,6 +21,7 @@ def test_exported_members() -> None:
         "normalize",
         "records",
         "report",
+        "scan",
         "schemas",
     }
     assert public - exported - modules == set()

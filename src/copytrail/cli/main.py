@@ -46,7 +46,9 @@ else:
         """Find, align and explain text reuse between news documents.
 
         \b
-        copytrail compare A B     how two documents reuse each other's text
+        copytrail compare A B           how two documents reuse each other's text
+        copytrail scan INPUT --out DIR  every reuse pair and family in a collection
+        copytrail dedup INPUT --out F   the collection with one document per family
         """
 
     @main.command("compare")
@@ -75,9 +77,24 @@ else:
         help="Refuse inputs larger than this.",
     )
     @click.option("--all", "show_all", is_flag=True, help="Show every aligned passage (default: the first 30).")
+    @click.option(
+        "--html",
+        "html_path",
+        metavar="FILE",
+        type=click.Path(dir_okay=False),
+        help="Write a self-contained HTML report (both texts side by side, changes listed) to FILE.",
+    )
     @click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
     def compare_command(
-        a: str, b: str, as_json: bool, no_text: bool, embedder: str, max_size: int, show_all: bool, debug: bool
+        a: str,
+        b: str,
+        as_json: bool,
+        no_text: bool,
+        embedder: str,
+        max_size: int,
+        show_all: bool,
+        html_path: str | None,
+        debug: bool,
     ) -> None:
         """Compare two documents A and B and show what one reuses from the other.
 
@@ -111,6 +128,21 @@ else:
                 raise
             err.print(f"[bold red]Error:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
             sys.exit(2)
+        if html_path is not None:
+            # Written before the report is printed, so a bad path fails with one line and no report above it.
+            from rich.markup import escape
+
+            from copytrail.report.html import render_html
+
+            try:
+                with open(html_path, "w", encoding="utf-8") as handle:
+                    handle.write(render_html(report))
+            except OSError as exc:
+                if debug:
+                    raise
+                message = f"cannot write the HTML report to {html_path}: {exc.strerror or exc}"
+                err.print(f"[bold red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+                sys.exit(2)
         if as_json:
             from copytrail.report.json import report_to_json
 
@@ -119,6 +151,13 @@ else:
             from copytrail.report.terminal import render
 
             render(report, Console(), max_passages=None if show_all else 30)
+
+    # --- scan: `copytrail scan` and `copytrail dedup` live in copytrail.scan.cli ---
+    from copytrail.scan.cli import dedup_command, scan_command
+
+    main.add_command(scan_command)
+    main.add_command(dedup_command)
+    # --- end scan ---
 
     def entry_point() -> None:
         main()

@@ -1,0 +1,48 @@
+"""Scan a collection for text reuse: candidates by MinHash LSH and rare n-grams, verified by the pair engine.
+
+::
+
+    from copytrail.scan import scan, ScanConfig
+    result = scan(["articles/"], "out/", config=ScanConfig(workers=4))
+    result.pairs, result.families
+
+Importing this package needs nothing beyond copytrail's core; running a scan needs the
+``scan`` extra (datasketch; pyarrow for Parquet).
+"""
+
+from copytrail.scan.config import FingerprintConfig, ReaderConfig, ScanConfig, VerifyConfig
+from copytrail.scan.dedup import KEEP_RULES, DedupResult, dedup, dedup_records
+from copytrail.scan.errors import MissingExtra, UnusableInput
+from copytrail.scan.readers import iter_documents
+from copytrail.scan.records import (
+    SCHEMA_VERSION,
+    CandidatePair,
+    ReuseFamily,
+    ReusePair,
+    ScanDocument,
+    SkippedDocument,
+)
+from copytrail.scan.run import STAGES, ScanResult, scan
+
+__all__ = [
+    "KEEP_RULES",
+    "SCHEMA_VERSION",
+    "STAGES",
+    "CandidatePair",
+    "DedupResult",
+    "FingerprintConfig",
+    "MissingExtra",
+    "ReaderConfig",
+    "ReuseFamily",
+    "ReusePair",
+    "ScanConfig",
+    "ScanDocument",
+    "ScanResult",
+    "SkippedDocument",
+    "UnusableInput",
+    "VerifyConfig",
+    "dedup",
+    "dedup_records",
+    "iter_documents",
+    "scan",
+]

@@ -1,0 +1,145 @@
+"""A scan's output folder: atomically written artifacts and per-stage completion markers.
+
+A stage writes each artifact to a temporary name and renames it into place, then writes
+its marker ``.stages/<stage>.json`` (the stage's key, counters and seconds). A rerun
+skips a stage whose marker key matches and whose artifacts all exist, so a run killed in
+the middle resumes from the last finished stage and never reads a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from copytrail.scan.records import SCHEMA_VERSION, from_json_dict, to_json_dict
+
+__all__ = ["ArtifactStore"]
+
+T = TypeVar("T")
+
+_MARKERS = ".stages"
+
+
+class ArtifactStore:
+    """The output folder of one scan."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    @contextmanager
+    def atomic(self, name: str, mode: str = "w") -> Iterator[IO[Any]]:
+        """Open ``name`` for writing; it appears under its name only if the block finishes."""
+        final = self.path(name)
+        tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
+        try:
+            with open(tmp, mode, encoding=None if "b" in mode else "utf-8") as fh:
+                yield fh
+            os.replace(tmp, final)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+    def write_jsonl(self, name: str, records: Iterable[Any]) -> int:
+        """Write records (dataclasses or dicts) one JSON object per line; returns the count."""
+        count = 0
+        with self.atomic(name) as fh:
+            for record in records:
+                data = record if isinstance(record, dict) else to_json_dict(record)
+                fh.write(json.dumps(data, ensure_ascii=False) + "\n")
+                count += 1
+        return count
+
+    def read_jsonl(self, name: str, cls: type[T] | None = None) -> Iterator[Any]:
+        """Read back an artifact, as records of ``cls`` or as dicts."""
+        with open(self.path(name), encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    data = json.loads(line)
+                    yield from_json_dict(cls, data) if cls is not None else data
+
+    def write_json(self, name: str, data: Any) -> None:
+        with self.atomic(name) as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+
+    def write_parquet(self, name: str, rows: list[dict[str, Any]], kind: str) -> None:
+        """Write rows as Parquet with the schema version in the file's metadata."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pylist(rows, schema=_parquet_schema(pa, kind))
+        table = table.replace_schema_metadata(
+            {"copytrail.scan.schema_version": str(SCHEMA_VERSION), "copytrail.scan.kind": kind}
+        )
+        with self.atomic(name, "wb") as fh:
+            pq.write_table(table, fh)
+
+    # --- stage markers -------------------------------------------------------------
+
+    def _marker(self, stage: str) -> Path:
+        return self.root / _MARKERS / f"{stage}.json"
+
+    def finished(self, stage: str, key: str, artifacts: Iterable[str]) -> dict[str, Any] | None:
+        """The marker of ``stage`` if it finished with this key and its artifacts are all there."""
+        marker = self._marker(stage)
+        try:
+            data = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("key") != key or data.get("schema_version") != SCHEMA_VERSION:
+            return None
+        if not all(self.path(a).exists() for a in artifacts):
+            return None
+        return data
+
+    def mark(self, stage: str, key: str, counters: dict[str, Any], seconds: float) -> None:
+        """Record that ``stage`` finished (after its artifacts are in place)."""
+        self._marker(stage).parent.mkdir(exist_ok=True)
+        data = {"schema_version": SCHEMA_VERSION, "key": key, "counters": counters, "seconds": round(seconds, 3)}
+        tmp = self._marker(stage).with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self._marker(stage))
+
+    def forget(self, stage: str) -> None:
+        """Drop ``stage``'s marker, so a later run recomputes it."""
+        self._marker(stage).unlink(missing_ok=True)
+
+
+def _parquet_schema(pa, kind: str):  # noqa: ANN001, ANN202 - pyarrow is an optional import
+    """Explicit column types, so an empty artifact has the same schema as a full one."""
+    if kind == "pairs":
+        return pa.schema(
+            [
+                ("id_a", pa.string()),
+                ("id_b", pa.string()),
+                ("relation", pa.string()),
+                ("score", pa.float64()),
+                ("coverage_a", pa.float64()),
+                ("coverage_b", pa.float64()),
+                ("passages", pa.int32()),
+                ("original", pa.string()),
+                ("confidence", pa.float64()),
+                ("sources", pa.list_(pa.string())),
+            ]
+        )
+    if kind == "families":
+        return pa.schema(
+            [
+                ("id", pa.string()),
+                ("members", pa.list_(pa.string())),
+                ("original", pa.string()),
+                ("original_reason", pa.string()),
+                ("pairs", pa.int32()),
+                ("relations", pa.map_(pa.string(), pa.int32())),
+                ("size", pa.int32()),
+            ]
+        )
+    raise ValueError(f"no Parquet schema for {kind!r}")

@@ -1,0 +1,205 @@
+"""The ``copytrail scan`` and ``copytrail dedup`` commands (registered by :mod:`copytrail.cli.main`).
+
+Thin: options fill a :class:`ScanConfig`, the library does the work, and a
+:class:`~copytrail.errors.CopytrailError` becomes a one-line ``Error:`` and exit status 2.
+The scan library is imported inside the commands, so ``copytrail compare`` works
+without the ``scan`` extra.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from copytrail.embed import EMBEDDERS
+from copytrail.errors import CopytrailError
+
+_TOP_FAMILIES = 5
+_SHOWN_SKIPS = 5
+
+
+def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by scan and dedup: record fields, workers, embedder."""
+    options = [
+        click.option(
+            "--workers",
+            "-j",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Processes comparing candidate pairs (results do not depend on it).",
+        ),
+        click.option(
+            "--embedder",
+            type=click.Choice(["none", *EMBEDDERS]),
+            default="none",
+            show_default=True,
+            help="none compares words only (fast); minilm also finds paraphrased sentences.",
+        ),
+        click.option("--id-field", default="id", show_default=True, help="JSONL/CSV/Parquet field with the id."),
+        click.option("--text-field", default="text", show_default=True, help="Field with the text."),
+        click.option("--date-field", default="date", show_default=True, help="Field with the date (ISO)."),
+        click.option("--source-field", default="source", show_default=True, help="Field with the publisher."),
+        click.option("--url-field", default="url", show_default=True, help="Field with the URL."),
+        click.option("--force", is_flag=True, help="Recompute every stage, even finished ones."),
+        click.option(
+            "--progress/--no-progress",
+            default=None,
+            help="Progress bars on stderr (default: when stderr is a terminal).",
+        ),
+        click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _config(opts: dict[str, Any]):  # noqa: ANN202 - ScanConfig, imported lazily
+    from copytrail.scan.config import ReaderConfig, ScanConfig, VerifyConfig
+
+    reader = ReaderConfig(
+        id_field=opts["id_field"],
+        text_field=opts["text_field"],
+        date_field=opts["date_field"],
+        source_field=opts["source_field"],
+        url_field=opts["url_field"],
+    )
+    return ScanConfig(
+        reader=reader,
+        verify=VerifyConfig(embedder=opts["embedder"]),
+        workers=opts["workers"],
+        progress=opts["progress"],
+        force=opts["force"],
+    )
+
+
+def _fail(exc: Exception, debug: bool) -> None:
+    if debug:
+        raise exc
+    click.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
+    sys.exit(2)
+
+
+def summary_lines(result: Any) -> list[str]:
+    """A few lines on what a scan found, for the terminal."""
+    stats = result.stats.get("stages", {})
+    cand = stats.get("candidates", {})
+    lines = [
+        f"Scanned {result.documents:,} documents ({len(result.skipped):,} skipped) "
+        f"in {result.stats.get('seconds_total', 0):.1f} s -> {result.out_dir}",
+        f"  candidates   {result.candidates:,} (minhash {cand.get('candidates_minhash', 0):,}, "
+        f"rare n-grams {cand.get('candidates_rare_ngrams', 0):,})",
+    ]
+    counts = result.relation_counts()
+    shown = ", ".join(f"{k} {v:,}" for k, v in counts.items()) or "none"
+    lines.append(f"  reuse pairs  {len(result.pairs):,}: {shown}")
+    in_families = sum(f.size for f in result.families)
+    lines.append(f"  families     {len(result.families):,} ({in_families:,} documents)")
+    for fam in result.families[:_TOP_FAMILIES]:
+        others = [m for m in fam.members if m != fam.original]
+        more = f", +{len(others) - 3} more" if len(others) > 3 else ""
+        lines.append(f"    {fam.size:>4}  {fam.id}  original {fam.original}  <- {', '.join(others[:3])}{more}")
+    resumed = [name for name, s in stats.items() if s.get("resumed")]
+    if resumed:
+        lines.append(f"  resumed      {', '.join(resumed)} (finished in an earlier run)")
+    for skip in result.skipped[:_SHOWN_SKIPS]:
+        where = f"{skip.file}:{skip.line}" if skip.line is not None else skip.file
+        lines.append(f"  skipped      {where}: {skip.reason}")
+    if len(result.skipped) > _SHOWN_SKIPS:
+        lines.append(f"  ...          {len(result.skipped) - _SHOWN_SKIPS:,} more in documents-skipped.jsonl")
+    return lines
+
+
+@click.command("scan", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the artifacts; a rerun resumes from the stages finished there.",
+)
+@_collection_options
+def scan_command(inputs: tuple[str, ...], out_dir: str, debug: bool, **opts: Any) -> None:
+    """Find every pair of documents in a collection where one reuses the other.
+
+    INPUT is a folder (its .txt, .htm and .html files, recursively; ids are relative
+    paths), or a JSONL, CSV/TSV or Parquet file with fields id, text and optionally
+    date, source, url (rename them with --id-field and friends). Unreadable documents
+    are listed in documents-skipped.jsonl, not fatal.
+
+    Candidates come from MinHash LSH over word 5-gram shingles (near copies) and from
+    rare word 5-grams (passages lifted into longer articles); only candidates get the
+    full comparison. Writes to --out: documents.jsonl, documents-skipped.jsonl,
+    candidates.jsonl, pairs.jsonl, families.jsonl (and .parquet with pyarrow),
+    stats.json.
+
+    \b
+    Examples:
+      copytrail scan articles/ --out scan-out
+      copytrail scan feed.jsonl --out scan-out --workers 4
+      copytrail scan dump.csv --out scan-out --id-field guid --text-field body
+    """
+    from copytrail.scan.run import scan
+
+    try:
+        result = scan(inputs, out_dir, config=_config(opts))
+    except CopytrailError as exc:
+        _fail(exc, debug)
+    for line in summary_lines(result):
+        click.echo(line)
+
+
+@click.command("dedup", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "--out",
+    "-o",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="JSONL file to write: one document per family, plus every unpaired document.",
+)
+@click.option(
+    "--keep",
+    type=click.Choice(["original", "earliest", "longest", "first"]),
+    default="original",
+    show_default=True,
+    help="Which member represents a family.",
+)
+@click.option(
+    "--work",
+    "work_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Keep the scan's artifacts here (and resume from them); default: a temporary folder.",
+)
+@_collection_options
+def dedup_command(
+    inputs: tuple[str, ...], out_file: str, keep: str, work_dir: str | None, debug: bool, **opts: Any
+) -> None:
+    """Write a collection without its copies: one document per reuse family.
+
+    Runs a scan (see copytrail scan --help for INPUT formats), then writes every
+    document that is in no family and one representative of each family, in input
+    order, with cluster_id and cluster_size fields.
+
+    \b
+    Examples:
+      copytrail dedup articles/ --out unique.jsonl
+      copytrail dedup feed.jsonl --out unique.jsonl --keep earliest --work scan-out
+    """
+    from copytrail.scan.dedup import dedup
+
+    try:
+        result = dedup(inputs, out_file, keep=keep, work_dir=work_dir, config=_config(opts))  # type: ignore[arg-type]
+    except CopytrailError as exc:
+        _fail(exc, debug)
+    click.echo(
+        f"Kept {result.kept:,} of {result.kept + result.dropped:,} documents "
+        f"({result.dropped:,} copies dropped, {len(result.scan.families):,} families) -> {result.out_file}"
+    )

@@ -1,0 +1,122 @@
+"""Configuration of a scan, one frozen dataclass per stage; the CLI only fills these in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from copytrail.ingest import DEFAULT_MAX_BYTES
+from copytrail.records import Relation
+
+REUSE_RELATIONS = (Relation.DUPLICATE, Relation.NEAR_DUPLICATE, Relation.REWRITE, Relation.PARTIAL_REUSE)
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderConfig:
+    """Where a record's fields are, for JSONL, CSV and Parquet inputs.
+
+    Attributes:
+        id_field, text_field, date_field, source_field, url_field: field (column) names.
+        max_bytes: documents larger than this (UTF-8 bytes) are skipped.
+        suffixes: file endings read from folders (lower case).
+    """
+
+    id_field: str = "id"
+    text_field: str = "text"
+    date_field: str = "date"
+    source_field: str = "source"
+    url_field: str = "url"
+    max_bytes: int = DEFAULT_MAX_BYTES
+    suffixes: tuple[str, ...] = (".txt", ".htm", ".html")
+
+    def __post_init__(self) -> None:
+        if not self.id_field or not self.text_field:
+            raise ValueError("id_field and text_field must be non-empty")
+        if self.max_bytes <= 0:
+            raise ValueError("max_bytes must be positive")
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintConfig:
+    """Shingles, MinHash and the rare n-gram index that propose candidate pairs.
+
+    Attributes:
+        shingle_words: words per MinHash shingle.
+        num_perm, seed: MinHash permutations; signatures are comparable only when both match.
+        lsh_threshold: Jaccard threshold MinHashLSH is tuned for (bands and rows follow from
+            it). 0.3 lets heavily edited copies through; the pair engine decides later.
+        ngram_words: words per n-gram in the rare n-gram index.
+        rare_max_docs: n-grams in more documents than this are boilerplate or stock phrases
+            and are dropped from the index (passim's ``--max-df`` idea).
+        rare_min_shared: a pair is a candidate when it shares at least this many rare n-grams.
+            5 (passim's ``--min-match``) still catches one lifted sentence of 9+ words; on
+            the BBC folder, 3 doubled the pairs to verify and added only two weak matches.
+    """
+
+    shingle_words: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    lsh_threshold: float = 0.3
+    ngram_words: int = 5
+    rare_max_docs: int = 20
+    rare_min_shared: int = 5
+
+    def __post_init__(self) -> None:
+        if self.shingle_words < 1 or self.ngram_words < 1:
+            raise ValueError("shingle_words and ngram_words must be >= 1")
+        if self.num_perm < 2:
+            raise ValueError("num_perm must be >= 2")
+        if not 0.0 < self.lsh_threshold <= 1.0:
+            raise ValueError("lsh_threshold must be in (0, 1]")
+        if self.rare_max_docs < 2:
+            raise ValueError("rare_max_docs must be >= 2 (an n-gram in one document pairs nothing)")
+        if self.rare_min_shared < 1:
+            raise ValueError("rare_min_shared must be >= 1")
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyConfig:
+    """The full comparison of candidate pairs.
+
+    Attributes:
+        embedder: ``"none"`` (words only, fast) or an embedder name such as ``"minilm"``.
+        keep: relations that count as reuse and are written to ``pairs.jsonl``.
+        explain: run the explainer, which names each pair's likely original.
+    """
+
+    embedder: str = "none"
+    keep: tuple[Relation, ...] = REUSE_RELATIONS
+    explain: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    """Everything that shapes a scan.
+
+    Attributes:
+        workers: processes for the verify stage; results do not depend on it.
+        parquet: also write ``pairs.parquet`` and ``families.parquet``; None means when
+            pyarrow is installed.
+        progress: progress bars on stderr; None means when stderr is a terminal.
+        force: recompute every stage even if a finished artifact matches.
+    """
+
+    reader: ReaderConfig = field(default_factory=ReaderConfig)
+    fingerprint: FingerprintConfig = field(default_factory=FingerprintConfig)
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+    workers: int = 1
+    parquet: bool | None = None
+    progress: bool | None = None
+    force: bool = False
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError("workers must be >= 1")
+
+
+def config_hash(*parts: object) -> str:
+    """A short stable hash of config dataclasses and plain values (for resume keys)."""
+    payload = [asdict(p) if hasattr(p, "__dataclass_fields__") else p for p in parts]
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()

@@ -1,0 +1,111 @@
+"""Deduplicate a collection: one document per reuse family, plus every document in none."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from copytrail.scan.artifacts import ArtifactStore
+from copytrail.scan.config import ScanConfig
+from copytrail.scan.families import family_id
+from copytrail.scan.records import ReuseFamily, ScanDocument, to_json_dict
+from copytrail.scan.run import DOCUMENTS, ScanResult, scan
+
+__all__ = ["KEEP_RULES", "DedupResult", "choose_kept", "dedup", "dedup_records"]
+
+Keep = Literal["original", "earliest", "longest", "first"]
+KEEP_RULES: tuple[str, ...] = ("original", "earliest", "longest", "first")
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    """What :func:`dedup` wrote and the scan behind it."""
+
+    out_file: Path
+    kept: int
+    dropped: int
+    scan: ScanResult
+
+
+def choose_kept(family: ReuseFamily, documents: dict[str, tuple[int, ScanDocument]], keep: Keep) -> str:
+    """The member of ``family`` that represents it.
+
+    Args:
+        family: the family.
+        documents: id -> (input position, document).
+        keep: ``original`` (the family's likely original), ``earliest`` (earliest date;
+            undated members last), ``longest`` (most characters) or ``first`` (first in
+            input order). Ties fall back to input order.
+    """
+    members = [m for m in family.members if m in documents]
+    if keep == "original" and family.original in documents:
+        return family.original
+    if keep == "earliest":
+        # "\uffff" sorts after every real date, so undated members lose to dated ones.
+        return min(members, key=lambda m: (documents[m][1].date or "\uffff", documents[m][0]))
+    if keep == "longest":
+        return min(members, key=lambda m: (-len(documents[m][1].text), documents[m][0]))
+    if keep not in KEEP_RULES:
+        raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
+    return min(members, key=lambda m: documents[m][0])
+
+
+def dedup_records(
+    documents: Sequence[ScanDocument], families: Iterable[ReuseFamily], keep: Keep = "original"
+) -> Iterator[dict[str, Any]]:
+    """Yield the kept documents in input order, each with ``cluster_id`` and ``cluster_size``.
+
+    A document in no family is its own cluster, with the id a family would have had.
+    """
+    if keep not in KEEP_RULES:
+        raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
+    by_id = {d.id: (i, d) for i, d in enumerate(documents)}
+    cluster: dict[str, tuple[str, int]] = {}
+    kept: set[str] = set()
+    for fam in families:
+        for m in fam.members:
+            cluster[m] = (fam.id, fam.size)
+        kept.add(choose_kept(fam, by_id, keep))
+    for doc in documents:
+        cid, size = cluster.get(doc.id, (family_id(doc.id), 1))
+        if size == 1 or doc.id in kept:
+            yield {**to_json_dict(doc), "cluster_id": cid, "cluster_size": size}
+
+
+def dedup(
+    inputs: Iterable[str | os.PathLike[str]],
+    out_file: str | os.PathLike[str],
+    *,
+    keep: Keep = "original",
+    work_dir: str | os.PathLike[str] | None = None,
+    config: ScanConfig | None = None,
+) -> DedupResult:
+    """Scan a collection and write one document per family, plus singletons, as JSONL.
+
+    Args:
+        inputs: as for :func:`copytrail.scan.scan`.
+        out_file: the JSONL file to write (atomically).
+        keep: which member represents a family (see :func:`choose_kept`).
+        work_dir: where the scan's artifacts go (kept, and resumed on rerun); a
+            temporary folder, removed afterwards, when None.
+        config: the scan's configuration (defaults when None).
+    """
+    if keep not in KEEP_RULES:
+        raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
+    with tempfile.TemporaryDirectory(prefix="copytrail-dedup-") as tmp:
+        where = Path(work_dir) if work_dir is not None else Path(tmp)
+        result = scan(inputs, where, config=config)
+        documents = list(ArtifactStore(where).read_jsonl(DOCUMENTS, ScanDocument))
+    out = Path(out_file)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    kept = 0
+    with ArtifactStore(out.parent).atomic(out.name) as fh:
+        for record in dedup_records(documents, result.families, keep):
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            kept += 1
+    return DedupResult(out_file=out, kept=kept, dropped=len(documents) - kept, scan=result)

@@ -1,0 +1,64 @@
+"""The local engine: run a stage's chunks in this process or in a process pool.
+
+Stages hand over a kernel (an initializer that builds per-process state, and a function
+over one chunk); the engine only decides where chunks run. Results come back in chunk
+order whatever the number of workers, so outputs never depend on it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+__all__ = ["chunked", "map_chunks"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def chunked(items: Sequence[T], *, workers: int, max_size: int = 64) -> list[Sequence[T]]:
+    """Cut ``items`` into consecutive chunks: small enough to balance ``workers``, large enough to amortise."""
+    if not items:
+        return []
+    size = max(1, min(max_size, -(-len(items) // (workers * 8))))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # Not fork: the caller may run threads (rich's progress refresh), and a forked child
+    # can inherit a lock held by one. forkserver children start clean and cheaply.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def map_chunks(
+    fn: Callable[[Sequence[T]], R],
+    chunks: Sequence[Sequence[T]],
+    *,
+    workers: int,
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+    local: Callable[[Sequence[T]], R] | None = None,
+) -> Iterator[R]:
+    """Apply ``fn`` to every chunk, in order.
+
+    Args:
+        fn: module-level function run in pool workers (it must be picklable).
+        chunks: the work.
+        workers: 1 runs everything in this process, through ``local`` when given
+            (a ready kernel object), else after calling ``initializer`` here.
+        initializer, initargs: set up each worker's state once.
+        local: in-process callable used when ``workers == 1``.
+    """
+    if workers <= 1 or len(chunks) <= 1:
+        if local is None:
+            initializer(*initargs)
+            local = fn
+        yield from map(local, chunks)
+        return
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)), mp_context=_context(), initializer=initializer, initargs=initargs
+    ) as pool:
+        yield from pool.map(fn, chunks)

@@ -1,0 +1,121 @@
+"""Verify candidate pairs with the pair engine and keep those that are reuse.
+
+:class:`PairVerifier` is the kernel: it prepares each document once (a bounded cache,
+since sorted candidate pairs share their first document in runs) and maps a chunk of
+candidates to verdicts. Where the chunks run (this process or a pool) is the engine's
+business (:mod:`copytrail.scan.engine`); :func:`init_worker` and :func:`verify_chunk`
+are the pool's entry points.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from copytrail.compare import CompareConfig, compare_documents
+from copytrail.normalize import prepare_document
+from copytrail.records import Document, DocumentMeta, LoadedText, Original, Relation, SourceFormat
+from copytrail.scan.config import VerifyConfig
+from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument
+
+__all__ = ["PairVerifier", "Verdict", "init_worker", "verify_chunk"]
+
+_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The engine's relation for one candidate, and the reuse pair when it is kept."""
+
+    id_a: str
+    id_b: str
+    relation: Relation
+    pair: ReusePair | None
+    seconds: float
+
+
+def as_loaded(doc: ScanDocument) -> LoadedText:
+    """A scan document as the pair engine's input; its text is already decoded and extracted."""
+    return LoadedText(
+        name=doc.id,
+        text=doc.text,
+        source_format=SourceFormat.TEXT,
+        encoding="utf-8",
+        byte_size=len(doc.text.encode("utf-8", "surrogatepass")),
+        meta=DocumentMeta(date=doc.date, url=doc.url, sitename=doc.source),
+    )
+
+
+class PairVerifier:
+    """Runs the pair engine over candidates of one collection.
+
+    Args:
+        documents: the documents candidates refer to, by id.
+        config: embedder name, relations to keep, whether to explain.
+    """
+
+    def __init__(self, documents: Mapping[str, ScanDocument], config: VerifyConfig | None = None) -> None:
+        self.documents = documents
+        self.config = config = config or VerifyConfig()
+        self.compare_config = CompareConfig(embedder=config.embedder, explain=config.explain)
+        self._embedder = None
+        if config.embedder != "none":
+            from copytrail.embed import load_embedder
+
+            self._embedder = load_embedder(config.embedder)
+        self._prepared: OrderedDict[str, Document] = OrderedDict()
+
+    def prepared(self, doc_id: str) -> Document:
+        """The segmented document, from the cache when it was prepared recently."""
+        doc = self._prepared.get(doc_id)
+        if doc is None:
+            doc = prepare_document(as_loaded(self.documents[doc_id]))
+            self._prepared[doc_id] = doc
+            if len(self._prepared) > _CACHE_SIZE:
+                self._prepared.popitem(last=False)
+        else:
+            self._prepared.move_to_end(doc_id)
+        return doc
+
+    def verify(self, candidate: CandidatePair) -> Verdict:
+        """Compare one candidate pair and decide whether it is reuse."""
+        started = time.perf_counter()
+        a, b = self.prepared(candidate.id_a), self.prepared(candidate.id_b)
+        report = compare_documents(a, b, embedder=self._embedder, config=self.compare_config)
+        pair = None
+        if report.relation in self.config.keep:
+            provenance = report.explanation.provenance if report.explanation is not None else None
+            original = provenance.original if provenance is not None else Original.UNDECIDED
+            pair = ReusePair(
+                id_a=candidate.id_a,
+                id_b=candidate.id_b,
+                relation=report.relation,
+                score=round(report.relation_score, 4),
+                coverage_a=round(report.coverage.a, 4),
+                coverage_b=round(report.coverage.b, 4),
+                passages=len(report.passages),
+                original={Original.A: candidate.id_a, Original.B: candidate.id_b}.get(original),
+                confidence=round(provenance.confidence, 4) if original is not Original.UNDECIDED else 0.0,
+                sources=candidate.sources,
+            )
+        return Verdict(candidate.id_a, candidate.id_b, report.relation, pair, time.perf_counter() - started)
+
+    def __call__(self, chunk: Sequence[CandidatePair]) -> list[Verdict]:
+        return [self.verify(c) for c in chunk]
+
+
+_WORKER: PairVerifier | None = None
+
+
+def init_worker(documents: Mapping[str, ScanDocument], config: VerifyConfig) -> None:
+    """Pool initializer: build this process's verifier once (documents travel once per worker)."""
+    global _WORKER
+    _WORKER = PairVerifier(documents, config)
+
+
+def verify_chunk(chunk: Sequence[CandidatePair]) -> list[Verdict]:
+    """Pool task: verify one chunk with this process's verifier."""
+    assert _WORKER is not None, "init_worker was not called in this process"
+    return _WORKER(chunk)

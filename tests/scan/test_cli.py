@@ -1,0 +1,120 @@
+"""`copytrail scan` and `copytrail dedup` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from copytrail.cli.main import main
+from copytrail.scan import ScanResult
+from tests.scan.conftest import EDIT_SOURCE, EXACT_SOURCE
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_scan_prints_a_summary_and_resumes(collection: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("scan", str(collection), "--out", str(out), "--no-progress")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Scanned 33 documents (0 skipped)")
+    assert any(line.split()[:3] == ["reuse", "pairs", "5:"] for line in lines)
+    assert "duplicate 1" in result.output and "partial_reuse 1" in result.output
+    assert any(line.strip().startswith("families     4 (9 documents)") for line in lines)
+    assert (out / "pairs.jsonl").exists() and (out / "stats.json").exists()
+
+    again = run("scan", str(collection), "--out", str(out), "--no-progress")
+    assert "resumed      read, candidates, verify, families" in again.output
+
+
+def test_scan_lists_skipped_documents(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "a", "text": "One short document."}\n{"id": "b", "text": ""}\nnot json\n')
+    result = run("scan", str(feed), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "Scanned 1 documents (2 skipped)" in result.output
+    assert f"skipped      {feed}:2: is empty" in result.output
+    assert f"skipped      {feed}:3: malformed JSON" in result.output
+    skipped = [json.loads(line) for line in (tmp_path / "out" / "documents-skipped.jsonl").read_text().splitlines()]
+    assert [(s["file"], s["line"]) for s in skipped] == [(str(feed), 2), (str(feed), 3)]
+
+
+def test_unusable_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["scan", str(tmp_path / "missing"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"Error: InputNotFound: {tmp_path / 'missing'}: no such file or folder; check the path"
+    ]
+    bad = tmp_path / "dump.csv"
+    bad.write_text("id,body\n1,x\n")
+    result = CliRunner().invoke(main, ["scan", str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "UnusableInput" in result.output and "--text-field" in result.output
+
+
+def test_scan_reads_csv_with_renamed_fields(tmp_path: Path, scanned: ScanResult) -> None:
+    import csv
+
+    docs = [json.loads(line) for line in (scanned.out_dir / "documents.jsonl").read_text().splitlines()]
+    path = tmp_path / "dump.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["guid", "body"])
+        writer.writerows([d["id"], d["text"]] for d in docs)
+    result = run("scan", str(path), "--out", str(tmp_path / "out"), "--id-field", "guid", "--text-field", "body")
+    assert result.exit_code == 0, result.output
+    pairs = (tmp_path / "out" / "pairs.jsonl").read_text()
+    assert pairs == (scanned.out_dir / "pairs.jsonl").read_text()
+
+
+def test_dedup_keeps_one_document_per_family(collection: Path, scanned: ScanResult, tmp_path: Path) -> None:
+    out = tmp_path / "unique.jsonl"
+    result = run("dedup", str(collection), "--out", str(out), "--work", str(tmp_path / "work"))
+    assert result.exit_code == 0, result.output
+    kept = [json.loads(line) for line in out.read_text().splitlines()]
+    in_families = sum(f.size for f in scanned.families)
+    assert len(kept) == scanned.documents - in_families + len(scanned.families)
+    clusters = [k["cluster_id"] for k in kept]
+    assert len(clusters) == len(set(clusters))
+    for fam in scanned.families:
+        (member,) = [k for k in kept if k["cluster_id"] == fam.id]
+        assert member["id"] == fam.original and member["cluster_size"] == fam.size
+    ids = {k["id"] for k in kept}
+    assert EDIT_SOURCE in ids and "copies/light-edit.txt" not in ids
+    assert len(ids & {EXACT_SOURCE, "copies/exact.txt"}) == 1
+    assert f"Kept {len(kept)} of {scanned.documents} documents" in result.output
+
+
+def test_dedup_keep_rules(collection: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    kept = {}
+    for rule in ("first", "longest"):
+        out = tmp_path / f"{rule}.jsonl"
+        assert run("dedup", str(collection), "--out", str(out), "--keep", rule, "--work", str(work)).exit_code == 0
+        kept[rule] = {json.loads(line)["id"] for line in out.read_text().splitlines()}
+    # Input order is by path: copies/ sorts after business/ but before politics/, sport/ and tech/.
+    assert {EXACT_SOURCE, "copies/light-edit.txt", "copies/inserted.txt"} <= kept["first"]
+    assert "copies/exact.txt" not in kept["first"]
+    assert EDIT_SOURCE in kept["longest"] and "copies/inserted.txt" in kept["longest"]
+
+
+def test_missing_extra_names_it(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import sys
+
+    monkeypatch.setitem(sys.modules, "datasketch", None)  # makes `import datasketch` fail
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "a", "text": "One short document."}\n')
+    result = CliRunner().invoke(main, ["scan", str(feed), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.output == "Error: MissingExtra: copytrail scan needs datasketch: pip install 'copytrail[scan]'\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_progress_bars_do_not_change_results(tmp_path: Path, scanned: ScanResult) -> None:
+    from copytrail.scan import ScanConfig, scan
+
+    with_bars = scan([scanned.out_dir / "documents.jsonl"], tmp_path, config=ScanConfig(progress=True))
+    assert with_bars.pairs == scanned.pairs and with_bars.families == scanned.families

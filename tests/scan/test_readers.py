@@ -1,0 +1,147 @@
+"""Reading collections: folders, JSONL, CSV/TSV and Parquet, with bad documents skipped, not fatal."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from copytrail.errors import InputNotFound
+from copytrail.scan import ReaderConfig, ScanDocument, SkippedDocument, UnusableInput, iter_documents
+from tests.conftest import BBC, require_shared
+
+ARTICLE = "business/001.txt"
+
+
+def _split(items: list) -> tuple[list[ScanDocument], list[SkippedDocument]]:
+    docs = [i for i in items if isinstance(i, ScanDocument)]
+    skips = [i for i in items if isinstance(i, SkippedDocument)]
+    assert len(docs) + len(skips) == len(items)
+    return docs, skips
+
+
+@pytest.fixture
+def article() -> str:
+    return (require_shared(BBC) / ARTICLE).read_text(encoding="utf-8")
+
+
+def test_folder_ids_are_relative_paths_and_bad_files_are_skipped(tmp_path: Path, article: str) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "story.txt").write_text(article, encoding="utf-8")
+    (tmp_path / "page.HTML").write_text(
+        "<html><head><title>T</title></head><body><article><p>"
+        + "</p><p>".join(article.split("\n\n")[1:])
+        + "</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (tmp_path / "notes.md").write_text("not read: wrong ending", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text(article, encoding="utf-8")
+
+    docs, skips = _split(list(iter_documents([tmp_path])))
+    assert [d.id for d in docs] == ["a/b/story.txt", "page.HTML"]
+    assert docs[0].text.startswith("Ad sales boost Time Warner profit")
+    assert "<p>" not in docs[1].text and "TimeWarner jumped 76%" in docs[1].text
+    assert {Path(s.file).name: s.line for s in skips} == {"empty.txt": None, "image.txt": None}
+    reasons = {s.id: s.reason for s in skips}
+    assert "empty" in reasons["empty.txt"] and "PNG" in reasons["image.txt"]
+
+
+def test_jsonl_lists_bad_lines_as_skipped(tmp_path: Path, article: str) -> None:
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"id": "good-1", "text": article, "date": "2005-01-02", "source": "BBC", "url": "http://x/1"}),
+        '{"id": "broken", "text": "unterminated',
+        json.dumps({"id": "empty", "text": "   "}),
+        json.dumps({"id": "no-text", "body": article}),
+        json.dumps(["not", "an", "object"]),
+        "",
+        json.dumps({"id": 7, "text": "Seven is a number id, kept as a string."}),
+    ]
+    path.write_bytes("\n".join(lines).encode() + b"\n" + b'{"id": "latin", "text": "caf\xe9"}\n')
+
+    docs, skips = _split(list(iter_documents([path])))
+    assert [d.id for d in docs] == ["good-1", "7"]
+    assert (docs[0].date, docs[0].source, docs[0].url) == ("2005-01-02", "BBC", "http://x/1")
+    assert [(s.line, s.id) for s in skips] == [(2, None), (3, "empty"), (4, "no-text"), (5, None), (8, None)]
+    reasons = [s.reason for s in skips]
+    assert reasons[0].startswith("malformed JSON")
+    assert "empty" in reasons[1]
+    assert reasons[2] == "no 'text' field"
+    assert "not a JSON object" in reasons[3]
+    assert "UTF-8" in reasons[4]
+    assert all(s.file == str(path) for s in skips)
+
+
+def test_jsonl_field_names_are_configurable(tmp_path: Path, article: str) -> None:
+    path = tmp_path / "feed.ndjson"
+    path.write_text(json.dumps({"guid": "g1", "body": article, "published": "2005-03-04"}) + "\n", encoding="utf-8")
+    config = ReaderConfig(id_field="guid", text_field="body", date_field="published")
+    (doc,) = iter_documents([path], config)
+    assert (doc.id, doc.date) == ("g1", "2005-03-04")
+    assert doc.text.startswith("Ad sales boost")
+
+
+def test_csv_and_tsv_inputs(tmp_path: Path, article: str) -> None:
+    path = tmp_path / "dump.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "text", "date"])
+        writer.writerow(["c1", article, "2005-01-01"])  # quoted newlines inside the field
+        writer.writerow(["c2", "", "2005-01-02"])
+        writer.writerow(["c3", "Short, but a document all the same.", ""])
+    docs, skips = _split(list(iter_documents([path])))
+    assert [(d.id, d.date) for d in docs] == [("c1", "2005-01-01"), ("c3", None)]
+    assert docs[0].text == article
+    assert [(s.id, s.line) for s in skips] == [("c2", skips[0].line)] and "empty" in skips[0].reason
+
+    tsv = tmp_path / "dump.tsv"
+    tsv.write_text("id\ttext\nt1\tTabs separate these fields.\n", encoding="utf-8")
+    assert [d.id for d in iter_documents([tsv]) if isinstance(d, ScanDocument)] == ["t1"]
+
+
+def test_csv_without_the_text_column_is_an_error_naming_the_columns(tmp_path: Path) -> None:
+    path = tmp_path / "dump.csv"
+    path.write_text("id,body\n1,hello\n", encoding="utf-8")
+    with pytest.raises(UnusableInput, match=r"no 'text' column \(columns: id, body\); name it with --text-field"):
+        list(iter_documents([path]))
+
+
+def test_parquet_input(tmp_path: Path, article: str) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "docs.parquet"
+    table = pa.table({"id": ["p1", "p2", "p3"], "text": [article, None, "A second, short document."]})
+    pq.write_table(table, path)
+    docs, skips = _split(list(iter_documents([path])))
+    assert [d.id for d in docs] == ["p1", "p3"]
+    assert [(s.id, s.line, s.reason) for s in skips] == [("p2", 2, "no 'text' field")]
+
+
+def test_duplicate_ids_across_inputs_are_skipped(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    one.write_text(json.dumps({"id": "x", "text": "The first document named x."}) + "\n", encoding="utf-8")
+    two.write_text(json.dumps({"id": "x", "text": "Another document also named x."}) + "\n", encoding="utf-8")
+    docs, skips = _split(list(iter_documents([one, two])))
+    assert [d.text for d in docs] == ["The first document named x."]
+    assert [(s.id, s.reason) for s in skips] == [("x", "duplicate id 'x'")]
+
+
+def test_several_folders_prefix_ids_with_the_folder_name(tmp_path: Path) -> None:
+    for name in ("left", "right"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.txt").write_text(f"The {name} copy of a.", encoding="utf-8")
+    ids = [d.id for d in iter_documents([tmp_path / "left", tmp_path / "right"])]
+    assert ids == ["left/a.txt", "right/a.txt"]
+
+
+def test_missing_paths_and_unknown_formats_fail_at_once(tmp_path: Path) -> None:
+    with pytest.raises(InputNotFound, match="no such file or folder"):
+        list(iter_documents([tmp_path / "nope"]))
+    odd = tmp_path / "data.xlsx"
+    odd.write_bytes(b"PK\x03\x04")
+    with pytest.raises(UnusableInput, match="unknown input format"):
+        list(iter_documents([odd]))
