@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
-from tests.conftest import bbc_article
 
 import copytrail
 from copytrail import CompareConfig, Relation, load_bytes
 from copytrail.embed import HashingEmbedder
+from tests.conftest import bbc_article
 
 WORDS_ONLY = CompareConfig(embedder="none")
 

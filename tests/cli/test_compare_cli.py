@@ -11,10 +11,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from tests.conftest import KHERSON_COPY, KHERSON_ORIGINAL, bbc_article, require_shared
 
 from copytrail.cli.main import main
 from copytrail.report.json import schema
+from tests.conftest import KHERSON_COPY, KHERSON_ORIGINAL, bbc_article, require_shared
 
 STORY = (
     "The city council voted on Tuesday to close the old bridge over the river for repairs.\n\n"

@@ -31,7 +31,9 @@ def test_contractions_do_not_make_a_quote_different() -> None:
 
 
 def test_quantities_dates_names_and_verbs() -> None:
-    s = seg("Ukraine said on Thursday that its troops had taken a dozen villages and 20,000-30,000 troops left Kherson.")
+    s = seg(
+        "Ukraine said on Thursday that its troops had taken a dozen villages and 20,000-30,000 troops left Kherson."
+    )
     assert {m.text for m in quantities(s)} >= {"a dozen", "20,000-30,000"}
     assert [m.text for m in dates(s)] == ["Thursday"]
     assert "Kherson" in {m.text for m in names(s)}

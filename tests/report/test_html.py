@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import KHERSON_COPY, KHERSON_ORIGINAL, bbc_article, require_shared
 
 import copytrail
 from copytrail.cli.main import main
 from copytrail.compare import CompareConfig
 from copytrail.records import ChangeKind, Role
 from copytrail.report.html import Layer, render_html, render_layers
+from tests.conftest import KHERSON_COPY, KHERSON_ORIGINAL, bbc_article, require_shared
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

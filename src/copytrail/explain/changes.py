@@ -15,8 +15,18 @@ from copytrail.normalize import normalise_for_match
 from copytrail.records import Change, ChangeKind, CompareReport, Document, Segment, SentencePair
 
 _MONTH_KEYS = {
-    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
-    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
+    "jan": "january",
+    "feb": "february",
+    "mar": "march",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
 }
 _NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
 
@@ -71,8 +81,16 @@ class _PairExplainer:
         changes += self._verbs(pair, seg_a, seg_b, altered)
         if not changes and normalise_for_match(seg_a.text) != normalise_for_match(seg_b.text):
             changes.append(
-                Change(ChangeKind.WORDING, seg_a.span, seg_b.span, seg_a.text, seg_b.text, pair.a, pair.b,
-                       detail="reworded; same facts")
+                Change(
+                    ChangeKind.WORDING,
+                    seg_a.span,
+                    seg_b.span,
+                    seg_a.text,
+                    seg_b.text,
+                    pair.a,
+                    pair.b,
+                    detail="reworded; same facts",
+                )
             )
         return changes
 
@@ -92,8 +110,17 @@ class _PairExplainer:
                 continue
             speaker = quote.speaker or best.speaker
             out.append(
-                Change(ChangeKind.ALTERED_QUOTE, quote.span, best.span, quote.text, best.text, pair.a, pair.b,
-                       speaker=speaker, detail=f"quote{' of ' + speaker if speaker else ''} worded differently")
+                Change(
+                    ChangeKind.ALTERED_QUOTE,
+                    quote.span,
+                    best.span,
+                    quote.text,
+                    best.text,
+                    pair.a,
+                    pair.b,
+                    speaker=speaker,
+                    detail=f"quote{' of ' + speaker if speaker else ''} worded differently",
+                )
             )
         return out
 
@@ -118,7 +145,9 @@ class _PairExplainer:
         if not only_a or not only_b:
             return []
         return [
-            Change(ChangeKind.NAME, x.span, y.span, x.text, y.text, pair.a, pair.b, detail=f"“{x.text}” became “{y.text}”")
+            Change(
+                ChangeKind.NAME, x.span, y.span, x.text, y.text, pair.a, pair.b, detail=f"“{x.text}” became “{y.text}”"
+            )
             for x, y in zip(only_a, only_b)
         ]
 
@@ -131,11 +160,31 @@ class _PairExplainer:
                 continue
             neg_a, neg_b = bool(_NEGATED.search(ma.text)), bool(_NEGATED.search(mb.text))
             if neg_a != neg_b:
-                out.append(Change(ChangeKind.NEGATION, ma.span, mb.span, ma.text, mb.text, pair.a, pair.b,
-                                  detail=f"“{ma.text}” became “{mb.text}”: negation flipped"))
+                out.append(
+                    Change(
+                        ChangeKind.NEGATION,
+                        ma.span,
+                        mb.span,
+                        ma.text,
+                        mb.text,
+                        pair.a,
+                        pair.b,
+                        detail=f"“{ma.text}” became “{mb.text}”: negation flipped",
+                    )
+                )
             elif ma.text.lower() != mb.text.lower():
-                out.append(Change(ChangeKind.VERB_FORM, ma.span, mb.span, ma.text, mb.text, pair.a, pair.b,
-                                  detail=f"“{ma.text}” became “{mb.text}”"))
+                out.append(
+                    Change(
+                        ChangeKind.VERB_FORM,
+                        ma.span,
+                        mb.span,
+                        ma.text,
+                        mb.text,
+                        pair.a,
+                        pair.b,
+                        detail=f"“{ma.text}” became “{mb.text}”",
+                    )
+                )
         return out
 
 
@@ -155,9 +204,9 @@ def _paired_differences(kind, pair, ma, mb, *, key, one_sided: bool) -> list[Cha
     for x, y in zip(only_a, only_b):
         out.append(Change(kind, x.span, y.span, x.text, y.text, pair.a, pair.b, detail=f"“{x.text}” became “{y.text}”"))
     if one_sided:
-        for x in only_a[len(only_b):]:
+        for x in only_a[len(only_b) :]:
             out.append(Change(kind, x.span, None, x.text, None, pair.a, pair.b, detail=f"“{x.text}” only in A"))
-        for y in only_b[len(only_a):]:
+        for y in only_b[len(only_a) :]:
             out.append(Change(kind, None, y.span, None, y.text, pair.a, pair.b, detail=f"“{y.text}” only in B"))
     return out
 

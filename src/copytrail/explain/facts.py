@@ -18,7 +18,9 @@ _NUMBER_WORDS = (
     "hundred|thousand|million|billion|trillion|dozen|dozens|half|several|few|couple|"
     "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 )
-_QUALIFIER = r"(?:more than|less than|fewer than|at least|at most|about|around|almost|nearly|over|under|some|up to|roughly)"
+_QUALIFIER = (
+    r"(?:more than|less than|fewer than|at least|at most|about|around|almost|nearly|over|under|some|up to|roughly)"
+)
 _DIGITS = r"[$£€]?\d[\d,.]*(?:\s*(?:-|–|to)\s*[$£€]?\d[\d,.]*)?%?(?:\s*(?:million|billion|trillion|bn|m|k))?"
 _QUANTITY = re.compile(
     rf"\b(?:{_QUALIFIER}\s+)?(?:an?\s+)?(?:{_DIGITS}|(?:(?:{_NUMBER_WORDS})[\s-]+)*(?:{_NUMBER_WORDS}))\b(?:\s+(?:per\s?cent|percent))?",
@@ -50,9 +52,46 @@ _VERB_GROUP = re.compile(
 )
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|no)\b", re.IGNORECASE)
 _STOP_NAMES = {
-    "The", "A", "An", "But", "And", "Yet", "In", "On", "At", "This", "That", "It", "He", "She", "They", "We",
-    "However", "Meanwhile", "Despite", "When", "Now", "There", "Some", "Its", "His", "Her", "Their", "Our",
-    "During", "Never", "Analysts", "After", "Before", "While", "As", "If", "So", "Also", "US", "U.S.",
+    "The",
+    "A",
+    "An",
+    "But",
+    "And",
+    "Yet",
+    "In",
+    "On",
+    "At",
+    "This",
+    "That",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "However",
+    "Meanwhile",
+    "Despite",
+    "When",
+    "Now",
+    "There",
+    "Some",
+    "Its",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "During",
+    "Never",
+    "Analysts",
+    "After",
+    "Before",
+    "While",
+    "As",
+    "If",
+    "So",
+    "Also",
+    "US",
+    "U.S.",
 }
 
 
@@ -86,7 +125,9 @@ def quantities(segment: Segment) -> list[Mention]:
     for mention in _mentions(_QUANTITY, segment, _quantity_key):
         words = mention.key.split()
         # A bare "one"/"a" or an ordinal-looking year is no quantity worth comparing.
-        if mention.key in {"one", "a", "an", "first", "second"} or (len(words) == 1 and re.fullmatch(r"(19|20)\d\d", words[0])):
+        if mention.key in {"one", "a", "an", "first", "second"} or (
+            len(words) == 1 and re.fullmatch(r"(19|20)\d\d", words[0])
+        ):
             continue
         found.append(mention)
     return found

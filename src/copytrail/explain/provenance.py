@@ -21,6 +21,7 @@ containment                0.5    copies trim; the text holding the other plus m
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from datetime import datetime
@@ -39,7 +40,8 @@ from copytrail.records import (
 MIN_MARGIN = 1.0
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DATELINE = re.compile(
-    r"\b(?:updated|published|posted)\b[:\s]+(?P<when>[A-Z][a-z]+\.? \d{1,2},? \d{4}(?:,? (?:at )?\d{1,2}:\d{2}\s*[AP]\.?M\.?)?)",
+    r"\b(?:updated|published|posted)\b[:\s]+"
+    r"(?P<when>[A-Z][a-z]+\.? \d{1,2},? \d{4}(?:,? (?:at )?\d{1,2}:\d{2}\s*[AP]\.?M\.?)?)",
     re.IGNORECASE,
 )
 _REISSUE = re.compile(r"\b(?:CORRECTED|CORRECTION|REPEAT(?:ED)?|UPDATE \d+|REFILED|RPT)\b")
@@ -50,7 +52,9 @@ _AGENCY = re.compile(
 )
 # Crude, explicit tells of machine translation into English, each seen in real MT output.
 _TRANSLATION_TELLS = {
-    "military rank after its service (Gen. Army)": re.compile(r"\b(?:Gen|Lt|Col|Maj|Adm|Sgt)\.\s+(?:Army|Navy|Air Force)\b"),
+    "military rank after its service (Gen. Army)": re.compile(
+        r"\b(?:Gen|Lt|Col|Maj|Adm|Sgt)\.\s+(?:Army|Navy|Air Force)\b"
+    ),
     "'say someone what' (tell someone what)": re.compile(r"\bsay\s+\[?[A-Z]\w+\]?\s+what\b"),
     "article before a bare country (the Ukraine's)": re.compile(r"\bthe (?:Ukraine|Russia|America)\b(?!n)"),
     "doubled word": re.compile(r"\b(\w{3,}) \1\b", re.IGNORECASE),
@@ -61,10 +65,8 @@ def _dates(doc: Document) -> list[tuple[datetime, bool, str]]:
     """(moment, has time of day, source) for each date the document states about itself."""
     found = []
     if doc.meta.date:
-        try:
+        with contextlib.suppress(ValueError):
             found.append((datetime.fromisoformat(doc.meta.date[:10]), False, f"date {doc.meta.date[:10]}"))
-        except ValueError:
-            pass
     from dateutil import parser as date_parser
 
     for seg in doc.segments:
@@ -107,7 +109,9 @@ def _reissue_evidence(a: Document, b: Document) -> list[Evidence]:
         return []
     marked, other = (Original.A, Original.B) if ra else (Original.B, Original.A)
     mark = (ra or rb).group()
-    return [Evidence("reissue", other, 2.0, f"{marked.value.upper()} is marked {mark!r}: a reissue of an earlier story")]
+    return [
+        Evidence("reissue", other, 2.0, f"{marked.value.upper()} is marked {mark!r}: a reissue of an earlier story")
+    ]
 
 
 def _credits(doc: Document) -> list[str]:
@@ -142,8 +146,12 @@ def _translation_evidence(a: Document, b: Document) -> list[Evidence]:
     translated, other = (Original.A, Original.B) if len(ta) > len(tb) else (Original.B, Original.A)
     names = ta if translated is Original.A else tb
     return [
-        Evidence("translation", other, min(1.0 * len(names), 2.0),
-                 f"{translated.value.upper()} shows machine-translation artefacts: {', '.join(names)}")
+        Evidence(
+            "translation",
+            other,
+            min(1.0 * len(names), 2.0),
+            f"{translated.value.upper()} shows machine-translation artefacts: {', '.join(names)}",
+        )
     ]
 
 
@@ -176,9 +184,13 @@ def _older_facts_evidence(a: Document, b: Document, changes: tuple[Change, ...])
         return []
     older, clues = (Original.A, clues_a) if len(clues_a) > len(clues_b) else (Original.B, clues_b)
     return [
-        Evidence("older_facts", older, 1.0,
-                 f"{older.value.upper()} reports an earlier state of the story ({'; '.join(clues)}): "
-                 "written earlier, or copied from an earlier version")
+        Evidence(
+            "older_facts",
+            older,
+            1.0,
+            f"{older.value.upper()} reports an earlier state of the story ({'; '.join(clues)}): "
+            "written earlier, or copied from an earlier version",
+        )
     ]
 
 
@@ -188,9 +200,13 @@ def _containment_evidence(report: CompareReport) -> list[Evidence]:
         return []
     inside, outside = (Original.A, Original.B) if ca > cb else (Original.B, Original.A)
     return [
-        Evidence("containment", outside, 0.5,
-                 f"{inside.value.upper()} is mostly inside {outside.value.upper()} "
-                 f"({max(ca, cb):.0%} vs {min(ca, cb):.0%} covered): copies tend to trim")
+        Evidence(
+            "containment",
+            outside,
+            0.5,
+            f"{inside.value.upper()} is mostly inside {outside.value.upper()} "
+            f"({max(ca, cb):.0%} vs {min(ca, cb):.0%} covered): copies tend to trim",
+        )
     ]
 
 
