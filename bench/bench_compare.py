@@ -263,9 +263,7 @@ def news_sentences(n: int) -> list[str]:
     out: list[str] = []
     for path in paths:
         doc = copytrail.prepare_document(copytrail.load_text(path))
-        out.extend(
-            s.text for s in doc.segments if s.role is copytrail.Role.STORY and len(s.text.split()) >= 3
-        )
+        out.extend(s.text for s in doc.segments if s.role is copytrail.Role.STORY and len(s.text.split()) >= 3)
         if len(out) >= n:
             break
     return out[:n]
@@ -307,9 +305,7 @@ def measure_throughput(repeat: int, with_torch: bool) -> dict:
         result["onnx_speedup"] = round(torch_s / onnx_s, 2)
         cosine = np.sum(onnx_vectors * torch_vectors, axis=1)
         result["max_cosine_difference"] = float(f"{float(np.max(1.0 - cosine)):.3g}")
-        result["max_abs_component_difference"] = float(
-            f"{float(np.max(np.abs(onnx_vectors - torch_vectors))):.3g}"
-        )
+        result["max_abs_component_difference"] = float(f"{float(np.max(np.abs(onnx_vectors - torch_vectors))):.3g}")
         import torch
 
         result["torch_threads"] = torch.get_num_threads()
@@ -328,11 +324,24 @@ def reproduce_command() -> str:
     return f"cd {shlex.quote(str(ROOT))} && " + shlex.join([shown, "bench/bench_compare.py", *sys.argv[1:]])
 
 
+def git_revision() -> str | None:
+    """HEAD, marked dirty when src/ has changes or new files (others edit the engine meanwhile)."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "src"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+dirty-src" if dirty else "")
+
+
 def print_tables(result: dict) -> None:
+    print(f"\nrevision {result['revision']}, {result['machine']['cpu_count']} CPUs")
     load = result["load"]
-    print(
-        f"\n(a) Load, fresh process, median of {load['repeats']} (ONNX graph cached: {result['onnx_cached']})"
-    )
+    print(f"\n(a) Load, fresh process, median of {load['repeats']} (ONNX graph cached: {result['onnx_cached']})")
     print(f"  import copytrail                          {load['import_copytrail_s']:7.3f} s")
     print(f"  import copytrail -> load_embedder(minilm) {load['import_to_embedder_s']:7.3f} s")
     print(f"  ... -> first sentence embedded            {load['import_to_first_embedding_s']:7.3f} s")
@@ -342,10 +351,7 @@ def print_tables(result: dict) -> None:
     )
 
     cmp_ = result["compare"]
-    print(
-        "\n(b) compare(), warm model, no sentence cache; "
-        f"per pair the median of {cmp_['repeats_per_pair']} runs"
-    )
+    print(f"\n(b) compare(), warm model, no sentence cache; per pair the median of {cmp_['repeats_per_pair']} runs")
     header = (
         f"  {'pair':44s} {'words':>11s} {'relation':>14s} {'sec':>6s} {'segm':>6s} {'lex':>6s} "
         f"{'embed':>6s} {'align':>6s} {'#emb':>5s}"
@@ -397,9 +403,7 @@ def print_tables(result: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs per compare pair and per throughput pass")
     parser.add_argument("--load-repeat", type=int, default=3, help="fresh processes per load measurement")
     parser.add_argument("--skip-torch", action="store_true", help="leave out the torch reference")
@@ -411,6 +415,7 @@ def main() -> None:
     onnx_cached = any(cache_dir().glob("all-MiniLM-L6-v2-*.onnx"))
     result: dict = {
         "command": reproduce_command(),
+        "revision": git_revision(),
         "machine": {
             "cpu_count": os.cpu_count(),
             "python": platform.python_version(),

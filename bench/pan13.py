@@ -413,7 +413,7 @@ def git_revision() -> str | None:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "src"],
+            ["git", "-C", str(ROOT), "status", "--porcelain", "src"],
             capture_output=True,
             text=True,
             check=True,
@@ -424,12 +424,12 @@ def git_revision() -> str | None:
 
 
 def print_tables(result: dict) -> None:
-    print(f"\nPAN13 text alignment subset, embedder={result['embedder']}, {result['pairs']} pairs")
-    print("\nPair level (detected = relation is duplicate/near_duplicate/rewrite/partial_reuse)")
-    header = (
-        f"{'category':28s} {'pairs':>5s} {'detected':>8s} {'share':>6s}  {'measure':19s} {'s/pair':>6s}"
-        "  relations"
+    print(
+        f"\nPAN13 text alignment subset, embedder={result['embedder']}, {result['pairs']} pairs, "
+        f"revision {result.get('revision')}"
     )
+    print("\nPair level (detected = relation is duplicate/near_duplicate/rewrite/partial_reuse)")
+    header = f"{'category':28s} {'pairs':>5s} {'detected':>8s} {'share':>6s}  {'measure':19s} {'s/pair':>6s}  relations"
     print(header)
     print("-" * len(header))
     for row in result["per_category"]:
@@ -477,9 +477,7 @@ def print_tables(result: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=None, help="pairs per category (default: all)")
     parser.add_argument("--categories", default="01,02,03,04,05", help="comma-separated codes, e.g. 01,02")
     parser.add_argument("--embedder", default="minilm", choices=[*EMBEDDERS, "none"])
@@ -510,6 +508,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown categories {unknown}; choose from {', '.join(CATEGORIES)}")
     print(f"$ {reproduce_command()}", flush=True)
+    revision = git_revision()  # before the run: the engine is the code imported now
 
     config = copytrail.CompareConfig(embedder=args.embedder)
     load_started = time.perf_counter()
@@ -536,7 +535,7 @@ def main() -> None:
     seconds = sorted(r["seconds"] for r in records)
     result = {
         "command": reproduce_command(),
-        "revision": git_revision(),
+        "revision": revision,
         "embedder": args.embedder,
         "cpu_count": os.cpu_count(),
         "pairs": len(records),

@@ -409,3 +409,10 @@ def test_real_kherson_example() -> None:
     assert loaded.source_format is SourceFormat.TEXT
     assert loaded.encoding == "utf-8"
     assert loaded.byte_size == KHERSON.stat().st_size
+
+
+def test_plain_text_that_mentions_a_tag_is_not_html() -> None:
+    data = b"A plain text note about markup. Write <p> to start a paragraph in HTML, then close it.\n"
+    loaded = load_bytes(data, name="note.txt")
+    assert loaded.source_format is SourceFormat.TEXT
+    assert loaded.text == data.decode()

@@ -277,7 +277,10 @@ def _is_html(text: str, name: str) -> bool:
     if name.lower().endswith(_HTML_SUFFIXES):
         return True
     head = text[:_HTML_SNIFF_CHARS]
-    return bool(_HTML_START.match(head) or _HTML_EARLY_TAG.search(head))
+    if _HTML_START.match(head):
+        return True
+    # Prose may mention a tag ("write <p> to start a paragraph"); a page fragment starts with one.
+    return head.lstrip().startswith("<") and bool(_HTML_EARLY_TAG.search(head))
 
 
 def _extract_html(html: str, name: str) -> tuple[str, DocumentMeta]:
