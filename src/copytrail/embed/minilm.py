@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,8 +75,11 @@ def export_onnx(model_dir: Path, target: Path) -> None:
     dummy = torch.ones(2, 16, dtype=torch.long)
     names = ["input_ids", "attention_mask", "token_type_ids"]
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    with torch.no_grad():
+    partial = target.with_suffix(f".{os.getpid()}.partial")  # concurrent first runs must not collide
+    # The legacy TorchScript exporter is the one that handles this BERT graph without
+    # onnxscript; its tracer warnings concern control flow MiniLM does not have.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             _LastHiddenState(model),
             (dummy, dummy, torch.zeros_like(dummy)),
