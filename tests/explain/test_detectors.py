@@ -49,3 +49,25 @@ def test_weigh_needs_a_margin() -> None:
 
 def test_span_is_half_open() -> None:
     assert len(Span(3, 7)) == 4
+
+
+def _explain(a: str, b: str):
+    import copytrail
+    from copytrail import CompareConfig, load_bytes
+
+    report = copytrail.compare(
+        load_bytes(a.encode(), name="a"), load_bytes(b.encode(), name="b"), config=CompareConfig(embedder="none")
+    )
+    return [(c.kind.value, c.a_text, c.b_text) for c in report.explanation.changes]
+
+
+def test_negation_after_a_modal_is_found() -> None:
+    a = "The Conservative Party would cut the number of MPs by about one fifth if elected, Mr Howard said."
+    b = "The Conservative Party would not cut the number of MPs by about one fifth if elected, Mr Howard said."
+    assert ("negation", "would cut", "would not cut") in _explain(a, b)
+
+
+def test_a_surname_swapped_behind_a_shared_title_is_found() -> None:
+    a = "The changes would take place within five years of an election win, Mr Howard told the paper."
+    b = "The changes would take place within five years of an election win, Mr Ferris told the paper."
+    assert ("name", "Mr Howard", "Mr Ferris") in _explain(a, b)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from copytrail.explain.facts import Mention, dates, names, quantities, verb_groups
+from copytrail.explain.facts import Mention, dates, names, negatable_verbs, quantities, verb_groups
 from copytrail.explain.quotes import Quote, extract_quotes, normalise_quote
 from copytrail.normalize import normalise_for_match
 from copytrail.records import Change, ChangeKind, CompareReport, Document, Segment, SentencePair
@@ -28,6 +28,7 @@ _MONTH_KEYS = {
     "nov": "november",
     "dec": "december",
 }
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame", "prof", "presi", "prime", "minis", "gen"}
 _NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
 
 
@@ -138,8 +139,9 @@ class _PairExplainer:
         ma = [m for m in names(seg_a) if not _inside(m, quotes)]
         mb = [m for m in names(seg_b) if not _inside(m, quotes)]
         tokens_a, tokens_b = _name_tokens(ma), _name_tokens(mb)
-        only_a = [m for m in ma if not _name_tokens([m]) & tokens_b]
-        only_b = [m for m in mb if not _name_tokens([m]) & tokens_a]
+        # Compared word by word, so "Mr Howard" / "Mr Ferris" differ although both say "Mr".
+        only_a = [m for m in ma if _name_tokens([m]) - tokens_b - _HONORIFICS]
+        only_b = [m for m in mb if _name_tokens([m]) - tokens_a - _HONORIFICS]
         # A name only one side gives is often a pronoun resolved ("it" -> "Moscow"); a
         # name swapped for another is the change worth a reader's time.
         if not only_a or not only_b:
@@ -158,21 +160,7 @@ class _PairExplainer:
             mb = gb.get(ma.key)
             if mb is None or _inside(ma, altered):
                 continue
-            neg_a, neg_b = bool(_NEGATED.search(ma.text)), bool(_NEGATED.search(mb.text))
-            if neg_a != neg_b:
-                out.append(
-                    Change(
-                        ChangeKind.NEGATION,
-                        ma.span,
-                        mb.span,
-                        ma.text,
-                        mb.text,
-                        pair.a,
-                        pair.b,
-                        detail=f"“{ma.text}” became “{mb.text}”: negation flipped",
-                    )
-                )
-            elif ma.text.lower() != mb.text.lower():
+            if bool(_NEGATED.search(ma.text)) == bool(_NEGATED.search(mb.text)) and ma.text.lower() != mb.text.lower():
                 out.append(
                     Change(
                         ChangeKind.VERB_FORM,
@@ -183,6 +171,24 @@ class _PairExplainer:
                         pair.a,
                         pair.b,
                         detail=f"“{ma.text}” became “{mb.text}”",
+                    )
+                )
+        nb = {m.key: m for m in negatable_verbs(seg_b) if not _inside(m, altered)}
+        for ma in negatable_verbs(seg_a):
+            mb = nb.get(ma.key)
+            if mb is None or _inside(ma, altered):
+                continue
+            if bool(_NEGATED.search(ma.text)) != bool(_NEGATED.search(mb.text)):
+                out.append(
+                    Change(
+                        ChangeKind.NEGATION,
+                        ma.span,
+                        mb.span,
+                        ma.text,
+                        mb.text,
+                        pair.a,
+                        pair.b,
+                        detail=f"“{ma.text}” became “{mb.text}”: negation flipped",
                     )
                 )
         return out

@@ -163,5 +163,27 @@ def verb_groups(segment: Segment) -> list[Mention]:
     return out
 
 
+_NEGATABLE = re.compile(
+    rf"\b(?P<aux>{_AUX}|ca|wo)(?P<neg>\s+not|n't|\s+never)?\s+(?P<verb>[a-z]{{2,}})\b", re.IGNORECASE
+)
+
+
+def negatable_verbs(segment: Segment) -> list[Mention]:
+    """Auxiliary or modal, an optional "not", and the verb after it: "would (not) find".
+
+    Keyed by auxiliary and verb, so that the same verb phrase in two versions of a
+    sentence meets, negated or not.
+    """
+    out = []
+    for match in _NEGATABLE.finditer(segment.text):
+        aux = match.group("aux").lower()
+        aux = {"ca": "can", "wo": "will"}.get(aux, aux)
+        start = segment.start + match.start()
+        out.append(
+            Mention(Span(start, segment.start + match.end()), match.group(), f"{aux} {match.group('verb').lower()}")
+        )
+    return out
+
+
 def is_negated(text: str) -> bool:
     return bool(_NEGATION.search(text))
