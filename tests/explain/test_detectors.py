@@ -71,3 +71,8 @@ def test_a_surname_swapped_behind_a_shared_title_is_found() -> None:
     a = "The changes would take place within five years of an election win, Mr Howard told the paper."
     b = "The changes would take place within five years of an election win, Mr Ferris told the paper."
     assert ("name", "Mr Howard", "Mr Ferris") in _explain(a, b)
+
+
+def test_an_unchanged_sentence_with_the_same_verb_twice_reports_nothing() -> None:
+    text = "We are fighting it here but we are not fighting it there, the minister said on Monday."
+    assert _explain(text, text) == []

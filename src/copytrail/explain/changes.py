@@ -155,11 +155,7 @@ class _PairExplainer:
 
     def _verbs(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
         out = []
-        gb = {m.key: m for m in verb_groups(seg_b) if not _inside(m, altered)}
-        for ma in verb_groups(seg_a):
-            mb = gb.get(ma.key)
-            if mb is None or _inside(ma, altered):
-                continue
+        for ma, mb in _matched_mentions(verb_groups(seg_a), verb_groups(seg_b), altered):
             if bool(_NEGATED.search(ma.text)) == bool(_NEGATED.search(mb.text)) and ma.text.lower() != mb.text.lower():
                 out.append(
                     Change(
@@ -173,11 +169,7 @@ class _PairExplainer:
                         detail=f"“{ma.text}” became “{mb.text}”",
                     )
                 )
-        nb = {m.key: m for m in negatable_verbs(seg_b) if not _inside(m, altered)}
-        for ma in negatable_verbs(seg_a):
-            mb = nb.get(ma.key)
-            if mb is None or _inside(ma, altered):
-                continue
+        for ma, mb in _matched_mentions(negatable_verbs(seg_a), negatable_verbs(seg_b), altered):
             if bool(_NEGATED.search(ma.text)) != bool(_NEGATED.search(mb.text)):
                 out.append(
                     Change(
@@ -192,6 +184,29 @@ class _PairExplainer:
                     )
                 )
         return out
+
+
+def _matched_mentions(ma: list[Mention], mb: list[Mention], altered: list[Quote]) -> list[tuple[Mention, Mention]]:
+    """Mentions with the same key, paired in order of appearance (the n-th with the n-th).
+
+    Pairing in order, not through a dict, keeps "we are fighting here but we are not
+    fighting there" from meeting itself crosswise.
+    """
+    by_key: dict[str, list[Mention]] = {}
+    for m in mb:
+        if not _inside(m, altered):
+            by_key.setdefault(m.key, []).append(m)
+    seen: dict[str, int] = {}
+    pairs = []
+    for m in ma:
+        if _inside(m, altered):
+            continue
+        n = seen.get(m.key, 0)
+        seen[m.key] = n + 1
+        candidates = by_key.get(m.key, [])
+        if n < len(candidates):
+            pairs.append((m, candidates[n]))
+    return pairs
 
 
 def _same_but_for_boundary(a: list[str], b: list[str]) -> bool:
