@@ -57,6 +57,7 @@ def export_onnx(model_dir: Path, target: Path) -> None:
     try:
         import torch
         from transformers import AutoModel
+        from transformers.utils import logging as transformers_logging
     except ImportError as exc:
         raise EmbedderError(
             "exporting MiniLM to ONNX needs torch and transformers once: pip install 'copytrail[embed]'"
@@ -72,6 +73,9 @@ def export_onnx(model_dir: Path, target: Path) -> None:
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
 
+    # A one-off export should not paint transformers' weight-loading bar over the report.
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
     model = AutoModel.from_pretrained(str(model_dir)).eval()
     dummy = torch.ones(2, 16, dtype=torch.long)
     names = ["input_ids", "attention_mask", "token_type_ids"]
