@@ -50,7 +50,6 @@ _VERB_GROUP = re.compile(
     rf"\b(?P<aux>(?:{_AUX}))(?P<neg>\s+not|n't)?\s+(?:\w+ly\s+)?"
     rf"(?P<verb>[a-z]{{2,}}(?:ing|ed|en|wn|ne|id|ft|lt|st|ght|ken|ung|ade|ept))\b"
 )
-_NEGATION = re.compile(r"\b(?:not|n't|never|no longer|no)\b", re.IGNORECASE)
 _STOP_NAMES = {
     "The",
     "A",
@@ -183,7 +182,3 @@ def negatable_verbs(segment: Segment) -> list[Mention]:
             Mention(Span(start, segment.start + match.end()), match.group(), f"{aux} {match.group('verb').lower()}")
         )
     return out
-
-
-def is_negated(text: str) -> bool:
-    return bool(_NEGATION.search(text))
