@@ -18,25 +18,9 @@ from difflib import SequenceMatcher
 from html import escape
 from pathlib import PurePath
 
-from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Relation, Role
+from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Role
+from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS
 
-# Kept in step with report/terminal.py by hand: importing it would pull in rich.
-RELATION_WORDS = {
-    Relation.DUPLICATE: "duplicate: the same text",
-    Relation.NEAR_DUPLICATE: "near-duplicate: one is a lightly edited copy of the other",
-    Relation.REWRITE: "rewrite: one is a paraphrased or translated copy of the other",
-    Relation.PARTIAL_REUSE: "partial reuse: some passages are taken from the other",
-    Relation.SAME_STORY: "same story, written independently",
-    Relation.UNRELATED: "unrelated",
-}
-CHANGE_TITLES = {
-    ChangeKind.ALTERED_QUOTE: "altered quote",
-    ChangeKind.NUMBER: "number",
-    ChangeKind.DATE: "date",
-    ChangeKind.NAME: "name",
-    ChangeKind.NEGATION: "negation",
-    ChangeKind.VERB_FORM: "verb form",
-}
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 

@@ -16,18 +16,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Relation, Role, Span
+from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Role, Span
+from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
-RELATION_WORDS = {
-    Relation.DUPLICATE: "duplicate: the same text",
-    Relation.NEAR_DUPLICATE: "near-duplicate: one is a lightly edited copy of the other",
-    Relation.REWRITE: "rewrite: one is a paraphrased or translated copy of the other",
-    Relation.PARTIAL_REUSE: "partial reuse: some passages are taken from the other",
-    Relation.SAME_STORY: "same story, written independently",
-    Relation.UNRELATED: "unrelated",
-}
 LABEL_STYLES = {
     PassageLabel.VERBATIM: "green",
     PassageLabel.EDITED: "yellow",
@@ -135,16 +128,6 @@ def _provenance_line(report: CompareReport) -> str:
         favour = "" if evidence.favours is Original.UNDECIDED else f" → {evidence.favours.value.upper()}"
         lines.append(f"  {evidence.kind}{favour}: {evidence.detail}")
     return "\n".join(lines)
-
-
-CHANGE_TITLES = {
-    ChangeKind.ALTERED_QUOTE: "altered quote",
-    ChangeKind.NUMBER: "number",
-    ChangeKind.DATE: "date",
-    ChangeKind.NAME: "name",
-    ChangeKind.NEGATION: "negation",
-    ChangeKind.VERB_FORM: "verb form",
-}
 
 
 def _render_changes(report: CompareReport, console: Console) -> None:
