@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 from copytrail.scan import FingerprintConfig
-from copytrail.scan.fingerprint import jaccard, minhash_signatures, ngram_hashes, rare_ngram_pairs, words
+from copytrail.scan.fingerprint import (
+    band_pairs,
+    estimate_jaccard,
+    lsh_bands,
+    minhash_matrix,
+    ngram_hashes,
+    rare_ngram_pairs,
+    words,
+)
 
 
 def test_words_ignore_case_and_punctuation() -> None:
@@ -42,19 +50,54 @@ def test_minhash_estimates_jaccard_within_tolerance() -> None:
         edited = [w for w in base if rng.random() > rng.uniform(0.05, 0.6)]
         a, b = ngram_hashes(base, 3), ngram_hashes(edited, 3)
         exact = len(np.intersect1d(a, b)) / len(np.union1d(a, b))
-        sig_a, sig_b = minhash_signatures([a, b], config)
+        signatures, _ = minhash_matrix([a, b], config)
         # Standard error of the estimate is sqrt(J(1-J)/k) <= 0.031 for k=256.
-        assert abs(jaccard(sig_a, sig_b) - exact) < 0.1
+        assert abs(estimate_jaccard(signatures, 0, 1) - exact) < 0.1
 
 
-def test_signatures_carry_their_parameters() -> None:
-    hashes = ngram_hashes(["one", "two", "three", "four", "five", "six"], 2)
-    (sig,) = minhash_signatures([hashes], FingerprintConfig(num_perm=64, seed=9))
-    assert (sig.seed, len(sig.hashvalues)) == (9, 64)
-    (other,) = minhash_signatures([hashes], FingerprintConfig(num_perm=64, seed=10))
-    with pytest.raises(ValueError):
-        sig.jaccard(other)
-    assert minhash_signatures([np.empty(0, dtype=np.uint64)], FingerprintConfig()) == [None]
+def test_batched_signatures_equal_datasketch() -> None:
+    datasketch = pytest.importorskip("datasketch")
+    rng = random.Random(5)
+    docs = [ngram_hashes([f"w{rng.randrange(500)}" for _ in range(rng.randint(1, 300))], 5) for _ in range(40)]
+    docs.insert(7, np.empty(0, dtype=np.uint64))
+    config = FingerprintConfig(num_perm=64, seed=9)
+    signatures, has_shingles = minhash_matrix(docs, config)
+    assert not has_shingles[7] and has_shingles.sum() == 40
+    for row, hashes in zip(signatures, docs):
+        if len(hashes):
+            reference = datasketch.MinHash(num_perm=64, seed=9, hashfunc=int)
+            reference.update_batch((hashes & np.uint64(0xFFFFFFFF)).tolist())
+            assert np.array_equal(row, reference.hashvalues)
+    other, _ = minhash_matrix(docs, FingerprintConfig(num_perm=64, seed=10))
+    assert not np.array_equal(signatures, other)
+
+
+def _naive_band_pairs(signatures: np.ndarray, valid: np.ndarray, bands: int, rows: int) -> set[tuple[int, int]]:
+    buckets: dict[tuple[int, bytes], list[int]] = {}
+    for i in np.flatnonzero(valid).tolist():
+        for band in range(bands):
+            buckets.setdefault((band, signatures[i, band * rows : (band + 1) * rows].tobytes()), []).append(i)
+    return {pair for members in buckets.values() for pair in itertools.combinations(sorted(members), 2)}
+
+
+def test_band_pairs_match_a_naive_lsh() -> None:
+    rng = np.random.default_rng(4)
+    signatures = rng.integers(0, 3, size=(60, 12), dtype=np.uint32)  # few values: many collisions
+    valid = rng.random(60) > 0.1
+    codes = band_pairs(signatures, valid, 4, 3, max_bucket=1000)
+    assert {divmod(int(c), 60) for c in codes} == _naive_band_pairs(signatures, valid, 4, 3)
+
+
+def test_oversized_buckets_are_chained_not_fully_paired() -> None:
+    signatures = np.zeros((10, 4), dtype=np.uint32)  # ten identical signatures, one bucket per band
+    codes = band_pairs(signatures, np.ones(10, dtype=bool), 2, 2, max_bucket=5)
+    assert sorted(divmod(int(c), 10) for c in codes) == [(i, i + 1) for i in range(9)]
+
+
+def test_lsh_bands_follow_the_threshold() -> None:
+    low, high = lsh_bands(FingerprintConfig(lsh_threshold=0.3)), lsh_bands(FingerprintConfig(lsh_threshold=0.8))
+    assert low[0] * low[1] <= 128 and high[0] * high[1] <= 128
+    assert low[1] < high[1]  # fewer rows per band: looser matches collide
 
 
 def _naive_rare_pairs(docs: list[np.ndarray], max_docs: int) -> dict[tuple[int, int], int]:
@@ -94,3 +137,21 @@ def test_common_ngrams_are_dropped() -> None:
 def test_config_rejects_nonsense(kwargs: dict) -> None:
     with pytest.raises(ValueError):
         FingerprintConfig(**kwargs)
+
+
+def test_spilled_index_counts_like_the_in_memory_kernel(tmp_path) -> None:
+    from copytrail.scan.ngram_index import RareNgramIndex
+
+    rng = np.random.default_rng(8)
+    # Hashes spread over all 64 bits, so every shard gets entries.
+    pool = rng.integers(0, 2**63, size=120, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    docs = [np.unique(rng.choice(pool, size=rng.integers(0, 40), replace=False)) for _ in range(50)]
+    a, b, shared, _ = rare_ngram_pairs(docs, max_docs=6)
+    index = RareNgramIndex(tmp_path, spill_entries=100)  # spills many times
+    for i, hashes in enumerate(docs):
+        index.add(hashes, np.full(len(hashes), i))
+    assert index.spilled
+    codes, counts, counters = index.pairs(50, max_docs=6)
+    assert np.array_equal(codes, a * 50 + b) and np.array_equal(counts, shared)
+    assert counters["ngrams"] == sum(len(d) for d in docs)
+    assert list(tmp_path.iterdir()) == []  # shard files removed

@@ -1,103 +1,225 @@
-"""Candidate pairs: the union of MinHash LSH (near copies) and the rare n-gram index (lifted passages).
+"""Candidate pairs: exact duplicates, MinHash LSH (near copies) and the rare n-gram index (lifted passages).
 
 MinHash LSH finds documents whose shingle sets overlap as a whole, however the copy was
 lightly edited; it cannot see a two-paragraph excerpt inside a long article, whose
 Jaccard similarity is small. The rare n-gram index (as in passim) finds exactly those:
 documents that share several n-grams hardly any other document has. Only the union goes
 on to the expensive pair engine.
+
+Documents whose shingle sets are identical (the same text, whatever its case, spacing or
+punctuation) are linked to the first of them and kept out of both indexes: a crawl holds
+whole groups of such copies, and comparing every pair of a group of k would cost k²/2
+comparisons for what one family of k already says.
+
+The collection is streamed: documents are fingerprinted in chunks (in worker processes
+when ``workers > 1``) and only the signatures (``num_perm * 4`` bytes a document) stay in
+memory; n-gram entries go to the sharded :class:`~copytrail.scan.ngram_index.RareNgramIndex`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+import itertools
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from copytrail.scan.config import FingerprintConfig
-from copytrail.scan.errors import require
-from copytrail.scan.fingerprint import jaccard, minhash_signatures, ngram_hashes, rare_ngram_pairs, words
+from copytrail.scan.engine import map_chunks
+from copytrail.scan.fingerprint import band_pairs, lsh_bands, minhash_matrix, ngram_hashes, words
+from copytrail.scan.ngram_index import RareNgramIndex
 from copytrail.scan.records import CandidatePair, ScanDocument
 
-__all__ = ["MINHASH", "RARE_NGRAMS", "find_candidates", "lsh_pairs"]
+__all__ = ["EXACT", "MINHASH", "RARE_NGRAMS", "ChunkFingerprints", "find_candidates", "fingerprint_texts"]
 
+EXACT = "exact"
 MINHASH = "minhash"
 RARE_NGRAMS = "rare_ngrams"
 
+_CHUNK_DOCUMENTS = 256
+# LSH buckets larger than this are chained instead of fully paired (see band_pairs).
+_MAX_BUCKET = 50
 
-def lsh_pairs(signatures: Sequence[object | None], config: FingerprintConfig) -> set[tuple[int, int]]:
-    """Index pairs ``(i, j)``, ``i < j``, that share a MinHashLSH bucket."""
-    datasketch = require("datasketch")
-    lsh = datasketch.MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
-    with lsh.insertion_session() as session:
-        for i, sig in enumerate(signatures):
-            if sig is not None:
-                session.insert(i, sig)
-    pairs: set[tuple[int, int]] = set()
-    for i, sig in enumerate(signatures):
-        if sig is None:
-            continue
-        pairs.update((i, j) for j in lsh.query(sig) if j > i)
-    return pairs
+
+@dataclass(frozen=True, slots=True)
+class ChunkFingerprints:
+    """The fingerprints of one chunk of documents (indices are positions in the chunk).
+
+    Attributes:
+        signatures, has_shingles: see :func:`~copytrail.scan.fingerprint.minhash_matrix`.
+        content_keys: a 64-bit hash of each document's shingle set (0 when it has none).
+        ngrams, ngram_docs: the rare-index n-gram hashes of all documents, concatenated,
+            and the chunk position each belongs to.
+    """
+
+    signatures: np.ndarray
+    has_shingles: np.ndarray
+    content_keys: np.ndarray
+    ngrams: np.ndarray
+    ngram_docs: np.ndarray
+
+
+def fingerprint_texts(texts: Sequence[str], config: FingerprintConfig) -> ChunkFingerprints:
+    """Fingerprint a chunk of texts (the pure kernel of the candidates stage)."""
+    shingles: list[np.ndarray] = []
+    ngrams: list[np.ndarray] = []
+    for text in texts:
+        tokens = words(text)
+        shingles.append(ngram_hashes(tokens, config.shingle_words))
+        same = config.ngram_words == config.shingle_words
+        ngrams.append(shingles[-1] if same else ngram_hashes(tokens, config.ngram_words))
+    signatures, has_shingles = minhash_matrix(shingles, config)
+    keys = np.array([_content_key(s) for s in shingles], dtype=np.uint64)
+    sizes = [len(h) for h in ngrams]
+    return ChunkFingerprints(
+        signatures=signatures,
+        has_shingles=has_shingles,
+        content_keys=keys,
+        ngrams=np.concatenate(ngrams) if ngrams else np.empty(0, dtype=np.uint64),
+        ngram_docs=np.repeat(np.arange(len(texts), dtype=np.uint32), sizes),
+    )
+
+
+def _content_key(shingles: np.ndarray) -> int:
+    if len(shingles) == 0:
+        return 0
+    return int.from_bytes(hashlib.blake2b(shingles.tobytes(), digest_size=8).digest(), "little") or 1
+
+
+_WORKER_CONFIG: FingerprintConfig | None = None
+
+
+def _init_worker(config: FingerprintConfig) -> None:
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = config
+
+
+def _fingerprint_chunk(texts: Sequence[str]) -> ChunkFingerprints:
+    assert _WORKER_CONFIG is not None, "_init_worker was not called in this process"
+    return fingerprint_texts(texts, _WORKER_CONFIG)
+
+
+class _Collector:
+    """Gathers chunk fingerprints: signatures, exact-duplicate links and the n-gram index."""
+
+    def __init__(self, spill_dir: Path) -> None:
+        self.ids: list[str] = []
+        self.signatures: list[np.ndarray] = []
+        self.indexed: list[np.ndarray] = []
+        self.first_with_key: dict[int, int] = {}
+        self.exact: list[tuple[int, int]] = []
+        self.index = RareNgramIndex(spill_dir)
+
+    def add(self, ids: Sequence[str], prints: ChunkFingerprints) -> None:
+        offset = len(self.ids)
+        self.ids.extend(ids)
+        indexed = prints.has_shingles.copy()
+        for k, key in enumerate(prints.content_keys.tolist()):
+            if not key:
+                continue
+            first = self.first_with_key.setdefault(key, offset + k)
+            if first != offset + k:
+                self.exact.append((first, offset + k))
+                indexed[k] = False
+        self.signatures.append(prints.signatures)
+        self.indexed.append(indexed)
+        keep = indexed[prints.ngram_docs]
+        self.index.add(prints.ngrams[keep], prints.ngram_docs[keep].astype(np.int64) + offset)
+
+
+def _chunks(documents: Iterable[ScanDocument]) -> Iterator[list[ScanDocument]]:
+    it = iter(documents)
+    while chunk := list(itertools.islice(it, _CHUNK_DOCUMENTS)):
+        yield chunk
 
 
 def find_candidates(
-    documents: Sequence[ScanDocument],
+    documents: Iterable[ScanDocument],
     config: FingerprintConfig | None = None,
     *,
+    workers: int = 1,
+    spill_dir: str | Path | None = None,
     advance: Callable[[int], None] | None = None,
 ) -> tuple[list[CandidatePair], dict[str, int]]:
     """Propose the pairs worth comparing.
 
     Args:
-        documents: the collection; ids must be unique.
+        documents: the collection, streamed; ids must be unique.
         config: shingle, MinHash and rare n-gram parameters.
+        workers: processes that fingerprint; the result does not depend on it.
+        spill_dir: where the n-gram index may spill shards (the system's temp folder when None).
         advance: called with the number of documents fingerprinted, for progress bars.
 
     Returns:
         Candidate pairs sorted by ``(id_a, id_b)`` with ``id_a < id_b``, and counters.
     """
     config = config or FingerprintConfig()
-    docs = sorted(documents, key=lambda d: d.id)
-    shingles: list[np.ndarray] = []
-    ngrams: list[np.ndarray] = []
-    for doc in docs:
-        tokens = words(doc.text)
-        shingles.append(ngram_hashes(tokens, config.shingle_words))
-        ngrams.append(
-            shingles[-1] if config.ngram_words == config.shingle_words else ngram_hashes(tokens, config.ngram_words)
-        )
+    collector = _Collector(Path(spill_dir) if spill_dir is not None else Path(tempfile.gettempdir()))
+    ids_in_flight: deque[list[str]] = deque()
+
+    def texts() -> Iterator[list[str]]:
+        # map_chunks returns results in submission order, so ids are matched first in, first out.
+        for chunk in _chunks(documents):
+            ids_in_flight.append([d.id for d in chunk])
+            yield [d.text for d in chunk]
+
+    results = map_chunks(_fingerprint_chunk, texts(), workers=workers, initializer=_init_worker, initargs=(config,))
+    for prints in results:
+        ids = ids_in_flight.popleft()
+        collector.add(ids, prints)
         if advance is not None:
-            advance(1)
-    signatures = minhash_signatures(shingles, config)
-    from_lsh = lsh_pairs(signatures, config)
+            advance(len(ids))
+    return _pairs(collector, config)
 
-    a, b, shared, counters = rare_ngram_pairs(ngrams, max_docs=config.rare_max_docs)
-    strong = shared >= config.rare_min_shared
-    from_rare = set(zip(a[strong].tolist(), b[strong].tolist()))
-    codes = a * len(docs) + b
 
-    def shared_of(i: int, j: int) -> int:
-        k = int(np.searchsorted(codes, i * len(docs) + j))
-        return int(shared[k]) if k < len(codes) and codes[k] == i * len(docs) + j else 0
-
+def _pairs(collector: _Collector, config: FingerprintConfig) -> tuple[list[CandidatePair], dict[str, int]]:
+    ids = collector.ids
+    n = len(ids)
+    width = config.num_perm
+    signatures = np.concatenate(collector.signatures) if collector.signatures else np.empty((0, width), np.uint32)
+    indexed = np.concatenate(collector.indexed) if collector.indexed else np.empty(0, dtype=bool)
+    bands, rows = lsh_bands(config)
+    from_lsh = band_pairs(signatures, indexed, bands, rows, max_bucket=_MAX_BUCKET)
+    rare_codes, shared, counters = collector.index.pairs(n, max_docs=config.rare_max_docs)
+    from_rare = rare_codes[shared >= config.rare_min_shared]
+    from_exact = np.array(sorted(i * n + j for i, j in collector.exact), dtype=np.int64)
+    every = np.unique(np.concatenate([from_exact, from_lsh, from_rare]))
+    in_lsh = np.isin(every, from_lsh)
+    in_rare = np.isin(every, from_rare)
+    in_exact = np.isin(every, from_exact)
+    shared_at = np.searchsorted(rare_codes, every)
     out: list[CandidatePair] = []
-    for i, j in sorted(from_lsh | from_rare):
-        sources = tuple(s for s, found in ((MINHASH, (i, j) in from_lsh), (RARE_NGRAMS, (i, j) in from_rare)) if found)
+    for k, code in enumerate(every.tolist()):
+        i, j = divmod(code, n)
+        a, b = sorted((ids[i], ids[j]))
+        sources = tuple(
+            name for name, found in ((EXACT, in_exact[k]), (MINHASH, in_lsh[k]), (RARE_NGRAMS, in_rare[k])) if found
+        )
+        at = shared_at[k]
         out.append(
             CandidatePair(
-                id_a=docs[i].id,
-                id_b=docs[j].id,
+                id_a=a,
+                id_b=b,
                 sources=sources,
-                jaccard=round(jaccard(signatures[i], signatures[j]), 4),
-                shared_ngrams=shared_of(i, j),
+                jaccard=1.0 if in_exact[k] else round(float(np.mean(signatures[i] == signatures[j])), 4),
+                shared_ngrams=int(shared[at]) if at < len(rare_codes) and rare_codes[at] == code else 0,
             )
         )
+    out.sort(key=lambda c: (c.id_a, c.id_b))
     counters.update(
-        documents=len(docs),
-        documents_without_shingles=sum(1 for s in signatures if s is None),
+        documents=n,
+        documents_without_shingles=n - int(indexed.sum()) - len(collector.exact),
+        exact_duplicates=len(collector.exact),
+        lsh_bands=bands,
+        lsh_rows=rows,
         candidates=len(out),
+        candidates_exact=len(from_exact),
         candidates_minhash=len(from_lsh),
         candidates_rare_ngrams=len(from_rare),
-        candidates_both=len(from_lsh & from_rare),
+        candidates_both=int((in_lsh & in_rare).sum()),
     )
     return out, counters

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -16,7 +16,7 @@ from copytrail.scan.families import family_id
 from copytrail.scan.records import ReuseFamily, ScanDocument, to_json_dict
 from copytrail.scan.run import DOCUMENTS, ScanResult, scan
 
-__all__ = ["KEEP_RULES", "DedupResult", "choose_kept", "dedup", "dedup_records"]
+__all__ = ["KEEP_RULES", "DedupResult", "MemberFacts", "choose_kept", "dedup", "dedup_records"]
 
 Keep = Literal["original", "earliest", "longest", "first"]
 KEEP_RULES: tuple[str, ...] = ("original", "earliest", "longest", "first")
@@ -32,46 +32,62 @@ class DedupResult:
     scan: ScanResult
 
 
-def choose_kept(family: ReuseFamily, documents: dict[str, tuple[int, ScanDocument]], keep: Keep) -> str:
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    """What the keep rules look at: input position, date and length."""
+
+    position: int
+    date: str | None
+    length: int
+
+
+def choose_kept(family: ReuseFamily, facts: Mapping[str, MemberFacts], keep: Keep) -> str:
     """The member of ``family`` that represents it.
 
     Args:
         family: the family.
-        documents: id -> (input position, document).
+        facts: position, date and length of (at least) the family's members.
         keep: ``original`` (the family's likely original), ``earliest`` (earliest date;
             undated members last), ``longest`` (most characters) or ``first`` (first in
             input order). Ties fall back to input order.
     """
-    members = [m for m in family.members if m in documents]
-    if keep == "original" and family.original in documents:
+    if keep not in KEEP_RULES:
+        raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
+    members = [m for m in family.members if m in facts]
+    if keep == "original" and family.original in facts:
         return family.original
     if keep == "earliest":
         # "\uffff" sorts after every real date, so undated members lose to dated ones.
-        return min(members, key=lambda m: (documents[m][1].date or "\uffff", documents[m][0]))
+        return min(members, key=lambda m: (facts[m].date or "\uffff", facts[m].position))
     if keep == "longest":
-        return min(members, key=lambda m: (-len(documents[m][1].text), documents[m][0]))
-    if keep not in KEEP_RULES:
-        raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
-    return min(members, key=lambda m: documents[m][0])
+        return min(members, key=lambda m: (-facts[m].length, facts[m].position))
+    return min(members, key=lambda m: facts[m].position)
 
 
 def dedup_records(
-    documents: Sequence[ScanDocument], families: Iterable[ReuseFamily], keep: Keep = "original"
+    documents: Callable[[], Iterable[ScanDocument]], families: Iterable[ReuseFamily], keep: Keep = "original"
 ) -> Iterator[dict[str, Any]]:
     """Yield the kept documents in input order, each with ``cluster_id`` and ``cluster_size``.
 
     A document in no family is its own cluster, with the id a family would have had.
+
+    Args:
+        documents: called twice, each time for a fresh pass over the collection in input
+            order (a list's ``__iter__``, or a reader of the scan's documents artifact):
+            the first pass gathers the facts of family members only, so memory holds the
+            families, never the collection.
+        families: the scan's families.
+        keep: which member represents a family (see :func:`choose_kept`).
     """
     if keep not in KEEP_RULES:
         raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
-    by_id = {d.id: (i, d) for i, d in enumerate(documents)}
-    cluster: dict[str, tuple[str, int]] = {}
-    kept: set[str] = set()
-    for fam in families:
-        for m in fam.members:
-            cluster[m] = (fam.id, fam.size)
-        kept.add(choose_kept(fam, by_id, keep))
-    for doc in documents:
+    families = list(families)
+    cluster = {m: (fam.id, fam.size) for fam in families for m in fam.members}
+    facts = {
+        d.id: MemberFacts(position, d.date, len(d.text)) for position, d in enumerate(documents()) if d.id in cluster
+    }
+    kept = {choose_kept(fam, facts, keep) for fam in families}
+    for doc in documents():
         cid, size = cluster.get(doc.id, (family_id(doc.id), 1))
         if size == 1 or doc.id in kept:
             yield {**to_json_dict(doc), "cluster_id": cid, "cluster_size": size}
@@ -100,12 +116,12 @@ def dedup(
     with tempfile.TemporaryDirectory(prefix="copytrail-dedup-") as tmp:
         where = Path(work_dir) if work_dir is not None else Path(tmp)
         result = scan(inputs, where, config=config)
-        documents = list(ArtifactStore(where).read_jsonl(DOCUMENTS, ScanDocument))
-    out = Path(out_file)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    kept = 0
-    with ArtifactStore(out.parent).atomic(out.name) as fh:
-        for record in dedup_records(documents, result.families, keep):
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-            kept += 1
-    return DedupResult(out_file=out, kept=kept, dropped=len(documents) - kept, scan=result)
+        out = Path(out_file)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        kept = 0
+        with ArtifactStore(out.parent).atomic(out.name) as fh:
+            stored = ArtifactStore(where)
+            for record in dedup_records(lambda: stored.read_jsonl(DOCUMENTS, ScanDocument), result.families, keep):
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                kept += 1
+    return DedupResult(out_file=out, kept=kept, dropped=result.documents - kept, scan=result)

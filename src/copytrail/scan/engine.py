@@ -8,8 +8,9 @@ order whatever the number of workers, so outputs never depend on it.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 __all__ = ["chunked", "map_chunks"]
@@ -35,7 +36,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def map_chunks(
     fn: Callable[[Sequence[T]], R],
-    chunks: Sequence[Sequence[T]],
+    chunks: Iterable[Sequence[T]],
     *,
     workers: int,
     initializer: Callable[..., None],
@@ -44,21 +45,31 @@ def map_chunks(
 ) -> Iterator[R]:
     """Apply ``fn`` to every chunk, in order.
 
+    Chunks are drawn from ``chunks`` lazily and at most ``2 * workers`` are in flight, so
+    a stream of a million documents never sits in memory (``Executor.map`` would submit
+    them all at once).
+
     Args:
         fn: module-level function run in pool workers (it must be picklable).
-        chunks: the work.
+        chunks: the work, a sequence or a lazy iterable.
         workers: 1 runs everything in this process, through ``local`` when given
             (a ready kernel object), else after calling ``initializer`` here.
         initializer, initargs: set up each worker's state once.
         local: in-process callable used when ``workers == 1``.
     """
-    if workers <= 1 or len(chunks) <= 1:
+    if workers <= 1:
         if local is None:
             initializer(*initargs)
             local = fn
         yield from map(local, chunks)
         return
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)), mp_context=_context(), initializer=initializer, initargs=initargs
+        max_workers=workers, mp_context=_context(), initializer=initializer, initargs=initargs
     ) as pool:
-        yield from pool.map(fn, chunks)
+        pending: deque[Future[R]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(fn, chunk))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

@@ -20,7 +20,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,15 +78,18 @@ class _Run:
     def __init__(self, paths: list[Path], config: ScanConfig, store: ArtifactStore) -> None:
         self.paths, self.config, self.store = paths, config, store
         self.parquet = config.parquet if config.parquet is not None else importlib.util.find_spec("pyarrow") is not None
-        self._documents: list[ScanDocument] | None = None
+        self.document_count: int | None = None
         self._candidates: list[CandidatePair] | None = None
         self._pairs: list[ReusePair] | None = None
         self.families: list[ReuseFamily] | None = None
 
-    def documents(self) -> list[ScanDocument]:
-        if self._documents is None:
-            self._documents = list(self.store.read_jsonl(DOCUMENTS, ScanDocument))
-        return self._documents
+    def documents(self) -> Iterator[ScanDocument]:
+        """The read documents, streamed from their artifact (a million do not fit in memory)."""
+        return self.store.read_jsonl(DOCUMENTS, ScanDocument)
+
+    def documents_by_id(self, ids: set[str]) -> dict[str, ScanDocument]:
+        """The documents among ``ids``, in one pass over the artifact."""
+        return {d.id: d for d in self.documents() if d.id in ids}
 
     def candidates(self) -> list[CandidatePair]:
         if self._candidates is None:
@@ -101,8 +104,7 @@ class _Run:
     # --- stages: each writes its artifacts and returns its counters -------------------
 
     def read(self) -> dict[str, Any]:
-        docs: list[ScanDocument] = []
-        skipped = 0
+        documents = characters = skipped = 0
         with (
             self.store.atomic(DOCUMENTS) as docs_fh,
             self.store.atomic(SKIPPED) as skip_fh,
@@ -111,29 +113,36 @@ class _Run:
             for item in iter_documents(self.paths, self.config.reader):
                 record = to_json_dict(item)
                 if isinstance(item, ScanDocument):
-                    docs.append(item)
+                    documents += 1
+                    characters += len(item.text)
                     docs_fh.write(_json_line(record))
                 else:
                     skipped += 1
                     skip_fh.write(_json_line(record))
                 advance(1)
-        self._documents = docs
-        return {"documents": len(docs), "skipped": skipped, "characters": sum(len(d.text) for d in docs)}
+        self.document_count = documents
+        return {"documents": documents, "skipped": skipped, "characters": characters}
 
     def find_candidates(self) -> dict[str, Any]:
-        docs = self.documents()
-        with progress_bar("fingerprint", len(docs), enabled=self.config.progress) as advance:
-            self._candidates, counters = find_candidates(docs, self.config.fingerprint, advance=advance)
+        with progress_bar("fingerprint", self.document_count, enabled=self.config.progress) as advance:
+            self._candidates, counters = find_candidates(
+                self.documents(),
+                self.config.fingerprint,
+                workers=self.config.workers,
+                spill_dir=self.store.path(".spill"),
+                advance=advance,
+            )
         self.store.write_jsonl(CANDIDATES, self._candidates)
         return counters
 
     def verify(self) -> dict[str, Any]:
         candidates = self.candidates()
         needed = {c.id_a for c in candidates} | {c.id_b for c in candidates}
-        docs = {d.id: d for d in self.documents() if d.id in needed}
-        workers = self.config.workers
-        chunks = chunked(candidates, workers=workers)
-        local = PairVerifier(docs, self.config.verify) if workers == 1 or len(chunks) <= 1 else None
+        docs = self.documents_by_id(needed)
+        chunks = chunked(candidates, workers=self.config.workers)
+        # One chunk is not worth starting a pool for.
+        workers = self.config.workers if len(chunks) > 1 else 1
+        local = PairVerifier(docs, self.config.verify) if workers == 1 else None
         relations: Counter[str] = Counter()
         pairs: list[ReusePair] = []
         engine_seconds = 0.0
@@ -163,14 +172,15 @@ class _Run:
             "pairs": len(pairs),
             "rejected": len(candidates) - len(pairs),
             "relations": dict(sorted(relations.items())),
-            "workers": workers,
+            "workers": self.config.workers,
             "embedder": self.config.verify.embedder,
             "compare_seconds": round(engine_seconds, 3),
         }
 
     def build_families(self) -> dict[str, Any]:
         pairs = self.pairs()
-        facts = {d.id: DocumentFacts(d.date, len(d.text)) for d in self.documents()}
+        members = {p.id_a for p in pairs} | {p.id_b for p in pairs}
+        facts = {d.id: DocumentFacts(d.date, len(d.text)) for d in self.documents() if d.id in members}
         self.families = build_families(pairs, facts)
         self.store.write_jsonl(FAMILIES, self.families)
         if self.parquet:
@@ -238,6 +248,8 @@ def scan(
         marker = None if rerun else store.finished(name, key, artifacts)
         if marker is not None:
             stages[name] = {**marker["counters"], "seconds": marker["seconds"], "resumed": True}
+            if name == "read":
+                run.document_count = marker["counters"]["documents"]
             continue
         # Everything downstream of a recomputed stage is recomputed too.
         rerun = True

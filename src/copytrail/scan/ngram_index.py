@@ -1,0 +1,120 @@
+"""The rare n-gram index at any size: (n-gram, document) entries hash-partitioned into shards.
+
+All of a collection's n-gram entries do not fit in memory at web scale (a million news
+articles hold about 400 million), and the index only needs to see one n-gram's entries
+together. So entries go to one of ``shards`` buckets by the n-gram hash's top bits; a
+bucket is kept in memory until the buffered entries pass ``spill_entries``, then appended
+to its files on disk. Each shard is then counted on its own with
+:func:`~copytrail.scan.fingerprint.rare_pairs_flat`, and the per-shard pair counts are
+summed. Peak memory is one shard plus the pair counts, whatever the collection's size.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from copytrail.scan.fingerprint import rare_pairs_flat
+
+__all__ = ["RareNgramIndex"]
+
+_SHARD_BITS = 4
+
+
+class RareNgramIndex:
+    """Collects every document's n-gram hashes, then counts the rare n-grams shared by each pair.
+
+    Args:
+        spill_dir: where shard files go once memory is full (a temporary folder inside it,
+            removed by :meth:`close`).
+        spill_entries: buffered entries (12 bytes each) before shards are written to disk.
+    """
+
+    def __init__(self, spill_dir: str | Path, *, spill_entries: int = 32_000_000) -> None:
+        self.spill_entries = spill_entries
+        self._spill_root = Path(spill_dir)
+        self._dir: Path | None = None
+        self._shards = 1 << _SHARD_BITS
+        self._hashes: list[list[np.ndarray]] = [[] for _ in range(self._shards)]
+        self._docs: list[list[np.ndarray]] = [[] for _ in range(self._shards)]
+        self._buffered = 0
+        self.spilled = False
+
+    def add(self, hashes: np.ndarray, docs: np.ndarray) -> None:
+        """Index n-gram entries: parallel arrays of hashes and document indices (any order).
+
+        A document's hashes must be unique (as :func:`~copytrail.scan.fingerprint.ngram_hashes` gives).
+        """
+        if len(hashes) == 0:
+            return
+        shard = (hashes >> np.uint64(64 - _SHARD_BITS)).astype(np.int64)
+        order = np.argsort(shard, kind="stable")
+        hashes, docs = hashes[order], docs[order].astype(np.uint32)
+        bounds = np.searchsorted(shard[order], np.arange(self._shards + 1))
+        for s in range(self._shards):
+            lo, hi = bounds[s], bounds[s + 1]
+            if hi > lo:
+                self._hashes[s].append(hashes[lo:hi])
+                self._docs[s].append(docs[lo:hi])
+        self._buffered += len(hashes)
+        if self._buffered >= self.spill_entries:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._dir is None:
+            self._spill_root.mkdir(parents=True, exist_ok=True)
+            self._dir = Path(tempfile.mkdtemp(prefix="ngram-index-", dir=self._spill_root))
+        for s in range(self._shards):
+            if self._hashes[s]:
+                with open(self._dir / f"{s}.hashes", "ab") as fh:
+                    np.concatenate(self._hashes[s]).tofile(fh)
+                with open(self._dir / f"{s}.docs", "ab") as fh:
+                    np.concatenate(self._docs[s]).tofile(fh)
+            self._hashes[s], self._docs[s] = [], []
+        self._buffered = 0
+        self.spilled = True
+
+    def _shard(self, s: int) -> tuple[np.ndarray, np.ndarray]:
+        hashes = [*self._hashes[s]]
+        docs = [*self._docs[s]]
+        if self._dir is not None and (self._dir / f"{s}.hashes").exists():
+            hashes.append(np.fromfile(self._dir / f"{s}.hashes", dtype=np.uint64))
+            docs.append(np.fromfile(self._dir / f"{s}.docs", dtype=np.uint32))
+        self._hashes[s], self._docs[s] = [], []
+        if not hashes:
+            return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)
+        return np.concatenate(hashes), np.concatenate(docs)
+
+    def pairs(self, n_docs: int, *, max_docs: int) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+        """Pair codes ``i * n_docs + j`` (``i < j``, sorted) and the rare n-grams each pair shares.
+
+        Consumes the index: call it once.
+        """
+        totals = {"ngrams": 0, "ngrams_distinct": 0, "ngrams_rare": 0, "ngrams_too_common": 0}
+        codes: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        for s in range(self._shards):
+            hashes, docs = self._shard(s)
+            shard_codes, shared, counters = rare_pairs_flat(hashes, docs, n_docs, max_docs=max_docs)
+            codes.append(shard_codes)
+            counts.append(shared)
+            for key, value in counters.items():
+                totals[key] += value
+        totals["ngram_index_spilled"] = int(self.spilled)
+        self.close()
+        all_codes = np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
+        if len(all_codes) == 0:
+            return all_codes.astype(np.int64), all_codes.astype(np.int64), totals
+        # A pair shares n-grams in several shards: add up its counts.
+        unique, inverse = np.unique(all_codes, return_inverse=True)
+        shared = np.bincount(inverse, weights=np.concatenate(counts), minlength=len(unique)).astype(np.int64)
+        return unique, shared, totals
+
+    def close(self) -> None:
+        """Remove the spilled shard files."""
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None

@@ -1,0 +1,50 @@
+"""The candidates stage: exact copies collapse, near copies and lifted passages are proposed, workers change nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from copytrail.scan import FingerprintConfig, ScanDocument
+from copytrail.scan.candidates import EXACT, MINHASH, RARE_NGRAMS, find_candidates
+from tests.conftest import BBC, require_shared
+from tests.scan.conftest import bbc_sample
+
+pytest.importorskip("datasketch")
+
+
+def _collection() -> list[ScanDocument]:
+    root = require_shared(BBC)
+    texts = [(root / name).read_text(encoding="utf-8", errors="replace") for name in bbc_sample()[::3][:12]]
+    docs = [ScanDocument(f"doc{i:02}", t) for i, t in enumerate(texts)]
+    # The same text four times over, in other case and spacing: one group of exact copies.
+    docs += [ScanDocument(f"copy{k}", texts[0].upper().replace(" ", "  ") + ("\n" * k)) for k in range(4)]
+    # Two paragraphs of doc03 inside doc05.
+    lifted = "\n\n".join(texts[3].split("\n\n")[1:3])
+    docs.append(ScanDocument("host", texts[5] + "\n\n" + lifted))
+    return docs
+
+
+def _pairs(candidates) -> dict[tuple[str, str], tuple[str, ...]]:
+    return {(c.id_a, c.id_b): c.sources for c in candidates}
+
+
+def test_exact_copies_link_to_the_first_and_skip_the_indexes(tmp_path) -> None:
+    candidates, counters = find_candidates(_collection(), FingerprintConfig(), spill_dir=tmp_path)
+    pairs = _pairs(candidates)
+    group = ["copy0", "copy1", "copy2", "copy3"]
+    # Five identical shingle sets: four links to the first of them, not ten pairs.
+    assert {p for p in pairs if set(p) <= {"doc00", *group}} == {tuple(sorted(("doc00", c))) for c in group}
+    assert all(pairs[tuple(sorted(("doc00", c)))] == (EXACT,) for c in group)
+    assert counters["exact_duplicates"] == 4
+
+
+def test_near_copies_and_lifted_passages_are_proposed(tmp_path) -> None:
+    pairs = _pairs(find_candidates(_collection(), FingerprintConfig(), spill_dir=tmp_path)[0])
+    assert MINHASH in pairs[("doc05", "host")]
+    assert RARE_NGRAMS in pairs[("doc03", "host")]
+
+
+def test_workers_do_not_change_the_candidates(tmp_path) -> None:
+    one, _ = find_candidates(_collection(), FingerprintConfig(), spill_dir=tmp_path, workers=1)
+    two, _ = find_candidates(iter(_collection()), FingerprintConfig(), spill_dir=tmp_path, workers=2)
+    assert one == two
