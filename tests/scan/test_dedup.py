@@ -33,3 +33,20 @@ def test_earliest_keeps_the_first_dated_copy(tmp_path: Path) -> None:
     assert [json.loads(line)["id"] for line in first.out_file.read_text().splitlines()] == ["late-copy", "other"]
     with pytest.raises(ValueError, match="keep must be one of"):
         dedup([feed], tmp_path / "x.jsonl", keep="newest", config=config)  # type: ignore[arg-type]
+
+
+def test_an_article_quoting_another_is_not_a_copy(tmp_path: Path) -> None:
+    root = require_shared(BBC)
+    story = (root / "politics/003.txt").read_text(encoding="utf-8")
+    host = (root / "tech/005.txt").read_text(encoding="utf-8")
+    lifted = "\n\n".join(story.split("\n\n")[1:4])
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.txt").write_text(story, encoding="utf-8")
+    (folder / "story-copy.txt").write_text(story, encoding="utf-8")
+    (folder / "host-quoting.txt").write_text(host + "\n\n" + lifted, encoding="utf-8")
+    result = dedup([folder], tmp_path / "out.jsonl", keep="first", config=ScanConfig(progress=False))
+    # The scan links all three (one family), but only the exact copy is dropped.
+    assert [f.size for f in result.scan.families] == [3]
+    kept = [json.loads(line)["id"] for line in result.out_file.read_text().splitlines()]
+    assert kept == ["host-quoting.txt", "story-copy.txt"] and result.clusters == 1

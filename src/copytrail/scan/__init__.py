@@ -11,7 +11,7 @@ Importing this package needs nothing beyond copytrail's core; running a scan nee
 """
 
 from copytrail.scan.config import FingerprintConfig, ReaderConfig, ScanConfig, VerifyConfig
-from copytrail.scan.dedup import KEEP_RULES, DedupResult, dedup, dedup_records
+from copytrail.scan.dedup import DEDUP_RELATIONS, KEEP_RULES, DedupResult, dedup, dedup_records
 from copytrail.scan.errors import MissingExtra, UnusableInput
 from copytrail.scan.readers import iter_documents
 from copytrail.scan.records import (
@@ -25,6 +25,7 @@ from copytrail.scan.records import (
 from copytrail.scan.run import STAGES, ScanResult, scan
 
 __all__ = [
+    "DEDUP_RELATIONS",
     "KEEP_RULES",
     "SCHEMA_VERSION",
     "STAGES",

@@ -182,11 +182,13 @@ def scan_command(inputs: tuple[str, ...], out_dir: str, debug: bool, **opts: Any
 def dedup_command(
     inputs: tuple[str, ...], out_file: str, keep: str, work_dir: str | None, debug: bool, **opts: Any
 ) -> None:
-    """Write a collection without its copies: one document per reuse family.
+    """Write a collection without its copies: one document per cluster of copies.
 
-    Runs a scan (see copytrail scan --help for INPUT formats), then writes every
-    document that is in no family and one representative of each family, in input
-    order, with cluster_id and cluster_size fields.
+    Runs a scan (see copytrail scan --help for INPUT formats), then clusters the
+    documents that are duplicates or near duplicates of each other, and writes every
+    document in no cluster and one representative of each cluster, in input order,
+    with cluster_id and cluster_size fields. Partial reuse and rewrites do not make
+    a document a copy: an article quoting another stays.
 
     \b
     Examples:
@@ -201,5 +203,5 @@ def dedup_command(
         _fail(exc, debug)
     click.echo(
         f"Kept {result.kept:,} of {result.kept + result.dropped:,} documents "
-        f"({result.dropped:,} copies dropped, {len(result.scan.families):,} families) -> {result.out_file}"
+        f"({result.dropped:,} copies dropped from {result.clusters:,} clusters of copies) -> {result.out_file}"
     )

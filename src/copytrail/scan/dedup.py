@@ -10,16 +10,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from copytrail.records import Relation
 from copytrail.scan.artifacts import ArtifactStore
 from copytrail.scan.config import ScanConfig
-from copytrail.scan.families import family_id
-from copytrail.scan.records import ReuseFamily, ScanDocument, to_json_dict
+from copytrail.scan.families import DocumentFacts, build_families, family_id
+from copytrail.scan.records import ReuseFamily, ReusePair, ScanDocument, to_json_dict
 from copytrail.scan.run import DOCUMENTS, ScanResult, scan
 
-__all__ = ["KEEP_RULES", "DedupResult", "MemberFacts", "choose_kept", "dedup", "dedup_records"]
+__all__ = [
+    "DEDUP_RELATIONS",
+    "KEEP_RULES",
+    "DedupResult",
+    "copy_clusters",
+    "MemberFacts",
+    "choose_kept",
+    "dedup",
+    "dedup_records",
+]
 
 Keep = Literal["original", "earliest", "longest", "first"]
 KEEP_RULES: tuple[str, ...] = ("original", "earliest", "longest", "first")
+DEDUP_RELATIONS = (Relation.DUPLICATE, Relation.NEAR_DUPLICATE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +41,7 @@ class DedupResult:
     kept: int
     dropped: int
     scan: ScanResult
+    clusters: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +112,20 @@ def dedup(
     keep: Keep = "original",
     work_dir: str | os.PathLike[str] | None = None,
     config: ScanConfig | None = None,
+    relations: Iterable[Relation] = DEDUP_RELATIONS,
 ) -> DedupResult:
-    """Scan a collection and write one document per family, plus singletons, as JSONL.
+    """Scan a collection and write one document per cluster of copies, plus singletons, as JSONL.
+
+    Clusters are the families that pairs of ``relations`` alone make. By default these
+    are duplicates and near duplicates: an article that quotes two paragraphs of another
+    (partial reuse) or retells it (rewrite) is a document of its own, and following
+    those links would chain whole topics into one cluster and drop them.
 
     Args:
         inputs: as for :func:`copytrail.scan.scan`.
         out_file: the JSONL file to write (atomically).
-        keep: which member represents a family (see :func:`choose_kept`).
+        keep: which member represents a cluster (see :func:`choose_kept`).
+        relations: the pair relations that make two documents copies of each other.
         work_dir: where the scan's artifacts go (kept, and resumed on rerun); a
             temporary folder, removed afterwards, when None.
         config: the scan's configuration (defaults when None).
@@ -116,12 +135,27 @@ def dedup(
     with tempfile.TemporaryDirectory(prefix="copytrail-dedup-") as tmp:
         where = Path(work_dir) if work_dir is not None else Path(tmp)
         result = scan(inputs, where, config=config)
+        stored = ArtifactStore(where)
+
+        def documents() -> Iterator[ScanDocument]:
+            return stored.read_jsonl(DOCUMENTS, ScanDocument)
+
+        clusters = copy_clusters(result.pairs, documents, set(relations))
         out = Path(out_file)
         out.parent.mkdir(parents=True, exist_ok=True)
         kept = 0
         with ArtifactStore(out.parent).atomic(out.name) as fh:
-            stored = ArtifactStore(where)
-            for record in dedup_records(lambda: stored.read_jsonl(DOCUMENTS, ScanDocument), result.families, keep):
+            for record in dedup_records(documents, clusters, keep):
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
                 kept += 1
-    return DedupResult(out_file=out, kept=kept, dropped=result.documents - kept, scan=result)
+    return DedupResult(out_file=out, kept=kept, dropped=result.documents - kept, scan=result, clusters=len(clusters))
+
+
+def copy_clusters(
+    pairs: Iterable[ReusePair], documents: Callable[[], Iterable[ScanDocument]], relations: set[Relation]
+) -> list[ReuseFamily]:
+    """The families that pairs of ``relations`` make, with their likely originals."""
+    copies = [p for p in pairs if p.relation in relations]
+    members = {p.id_a for p in copies} | {p.id_b for p in copies}
+    facts = {d.id: DocumentFacts(d.date, len(d.text)) for d in documents() if d.id in members}
+    return build_families(copies, facts)
