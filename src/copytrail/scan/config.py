@@ -100,6 +100,9 @@ class ScanConfig:
             pyarrow is installed.
         progress: progress bars on stderr; None means when stderr is a terminal.
         force: recompute every stage even if a finished artifact matches.
+        report: write ``report.html``, the collection report.
+        compare_pages: how many pairs (the largest families' first) get a full compare
+            page beside the report; the others show the command that makes one.
     """
 
     reader: ReaderConfig = field(default_factory=ReaderConfig)
@@ -109,10 +112,14 @@ class ScanConfig:
     parquet: bool | None = None
     progress: bool | None = None
     force: bool = False
+    report: bool = True
+    compare_pages: int = 200
 
     def __post_init__(self) -> None:
         if self.workers < 1:
             raise ValueError("workers must be >= 1")
+        if self.compare_pages < 0:
+            raise ValueError("compare_pages must be >= 0")
 
 
 def config_hash(*parts: object) -> str:

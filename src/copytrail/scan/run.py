@@ -7,6 +7,7 @@ stage           artifacts                                      key (what makes i
 ``candidates``  candidates.jsonl                               read key, fingerprint config
 ``verify``      pairs.jsonl (+ pairs.parquet)                  candidates key, verify config
 ``families``    families.jsonl (+ families.parquet)            verify key
+``report``      report.html, compare/*.html                    families key, report settings
 ==============  =============================================  ===============================
 
 ``stats.json`` gathers every stage's counters and seconds, and says which stages were
@@ -52,7 +53,8 @@ CANDIDATES = "candidates.jsonl"
 PAIRS = "pairs.jsonl"
 FAMILIES = "families.jsonl"
 STATS = "stats.json"
-STAGES = ("read", "candidates", "verify", "families")
+REPORT = "report.html"
+STAGES = ("read", "candidates", "verify", "families", "report")
 
 
 @dataclass(frozen=True)
@@ -192,18 +194,43 @@ class _Run:
             "largest_family": max(sizes, default=0),
         }
 
-    def stage_plan(self) -> list[tuple[str, list[str], Callable[[], dict[str, Any]], str]]:
-        """``(name, artifacts, run, key)`` per stage; each key chains the previous one."""
+    def write_report(self, stages: dict[str, Any]) -> dict[str, Any]:
+        from copytrail.scan.report import write_collection_report
+
+        families = self.families if self.families is not None else list(self.store.read_jsonl(FAMILIES, ReuseFamily))
+        pairs = self.pairs()
+        documents = self.documents_by_id({m for f in families for m in f.members})
+        pages = min(self.config.compare_pages, len(pairs))
+        with progress_bar("report", pages, enabled=self.config.progress) as advance:
+            write_collection_report(
+                self.store.root,
+                documents,
+                pairs,
+                families,
+                stats={"stages": stages},
+                compare_pages=self.config.compare_pages,
+                embedder=self.config.verify.embedder,
+                advance=advance,
+            )
+        return {"families": len(families), "compare_pages": pages}
+
+    def stage_plan(self, stages: dict[str, Any]) -> list[tuple[str, list[str], Callable[[], dict[str, Any]], str]]:
+        """``(name, artifacts, run, key)`` per stage; each key chains the previous one.
+
+        ``stages`` is the run's counters so far, filled in as stages finish (the report shows them).
+        """
         pq = self.parquet
         reader_key = config_hash(SCHEMA_VERSION, input_signature(self.paths, self.config.reader), self.config.reader)
         cand_key = config_hash(reader_key, self.config.fingerprint)
         verify_key = config_hash(cand_key, self.config.verify, pq)
         family_key = config_hash(verify_key, "families-v1")
+        report_key = config_hash(family_key, "report-v1", self.config.compare_pages)
         return [
             ("read", [DOCUMENTS, SKIPPED], self.read, reader_key),
             ("candidates", [CANDIDATES], self.find_candidates, cand_key),
             ("verify", [PAIRS, *(["pairs.parquet"] if pq else [])], self.verify, verify_key),
             ("families", [FAMILIES, *(["families.parquet"] if pq else [])], self.build_families, family_key),
+            ("report", [REPORT], lambda: self.write_report(stages), report_key),
         ]
 
 
@@ -244,7 +271,9 @@ def scan(
     run = _Run(paths, config, store)
     stages: dict[str, Any] = {}
     rerun = config.force
-    for name, artifacts, action, key in run.stage_plan():
+    for name, artifacts, action, key in run.stage_plan(stages):
+        if name == "report" and not config.report:
+            continue
         marker = None if rerun else store.finished(name, key, artifacts)
         if marker is not None:
             stages[name] = {**marker["counters"], "seconds": marker["seconds"], "resumed": True}
