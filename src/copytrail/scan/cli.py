@@ -128,9 +128,11 @@ def scan_command(inputs: tuple[str, ...], out_dir: str, debug: bool, **opts: Any
     """Find every pair of documents in a collection where one reuses the other.
 
     INPUT is a folder (its .txt, .htm and .html files, recursively; ids are relative
-    paths), or a JSONL, CSV/TSV or Parquet file with fields id, text and optionally
-    date, source, url (rename them with --id-field and friends). Unreadable documents
-    are listed in documents-skipped.jsonl, not fatal.
+    paths), a JSONL, CSV/TSV or Parquet file with fields id, text and optionally
+    date, source, url (rename them with --id-field and friends), or a web archive
+    (.warc, .warc.gz): its HTML and plain-text pages (status 200) are the documents,
+    named by URL and dated by crawl date; other records are passed over. Unreadable
+    documents are listed in documents-skipped.jsonl, not fatal.
 
     Candidates come from MinHash LSH over word 5-gram shingles (near copies) and from
     rare word 5-grams (passages lifted into longer articles); only candidates get the
@@ -143,6 +145,7 @@ def scan_command(inputs: tuple[str, ...], out_dir: str, debug: bool, **opts: Any
       copytrail scan articles/ --out scan-out
       copytrail scan feed.jsonl --out scan-out --workers 4
       copytrail scan dump.csv --out scan-out --id-field guid --text-field body
+      copytrail scan crawl.warc.gz --out scan-out
     """
     from copytrail.scan.run import scan
 

@@ -1,10 +1,19 @@
-"""Read a collection: folders of .txt/.html files, JSONL, CSV/TSV and Parquet files.
+"""Read a collection: folders of .txt/.html files, JSONL, CSV/TSV, Parquet and WARC files.
 
 Each reader yields :class:`ScanDocument` records, and a :class:`SkippedDocument` for every
-document it cannot use (binary, bad encoding, empty, malformed line, no text field)
-instead of raising: one bad record must not end a scan of a million. Problems with an
-input as a whole (missing path, unknown format, no text column) raise at once, before any
-work, through :func:`check_inputs` or the reader.
+document it cannot use (binary, bad encoding, empty, malformed line, no text field,
+damaged WARC record) instead of raising: one bad record must not end a scan of a million.
+Problems with an input as a whole (missing path, unknown format, no text column, a
+``.warc`` that is no WARC) raise at once, before any work, through :func:`check_inputs`
+or the reader.
+
+WARC files (``.warc``, ``.warc.gz``; read with FastWARC, record by record) give one
+document per ``response`` record with HTTP status 200 and an HTML or plain-text content
+type, and per ``resource`` record of type text/html or text/plain: id and url are the
+WARC-Target-URI (else the WARC-Record-ID), date the WARC-Date. Other records (requests,
+metadata, images, redirects, errors) are not documents: they are counted in ``ignored``,
+not listed as skipped. A skipped record's ``line`` is its number in the file (1-based,
+counting every record).
 
 Every text goes through :func:`copytrail.ingest.load_bytes`, so decoding, newline
 handling and HTML extraction are the same as for ``copytrail compare``.
@@ -15,9 +24,12 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import os
 import sys
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -39,12 +51,13 @@ _KINDS = {
     ".tsv": "tsv",
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".warc": "warc",
 }
-_FORMATS_HINT = "give a folder, .jsonl, .csv, .tsv, .parquet (optionally .gz for jsonl/csv), .txt or .html"
+_FORMATS_HINT = "give a folder, .jsonl, .csv, .tsv, .parquet, .warc (optionally .gz for jsonl/csv/warc), .txt or .html"
 
 
 def input_kind(path: Path, config: ReaderConfig | None = None) -> str:
-    """Name the reader for ``path``: folder, jsonl, csv, tsv, parquet or file.
+    """Name the reader for ``path``: folder, jsonl, csv, tsv, parquet, warc or file.
 
     Raises:
         UnusableInput: the file's ending matches no reader.
@@ -69,7 +82,8 @@ def check_inputs(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfig 
 
     Raises:
         InputNotFound: a path does not exist.
-        UnusableInput: a file's format is unknown, or Parquet without pyarrow.
+        UnusableInput: a file's format is unknown, or a .warc file is not a WARC.
+        MissingExtra: Parquet without pyarrow, WARC without fastwarc.
     """
     paths = [Path(p) for p in inputs]
     if not paths:
@@ -77,8 +91,12 @@ def check_inputs(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfig 
     for path in paths:
         if not path.exists():
             raise InputNotFound(str(path), "no such file or folder; check the path")
-        if input_kind(path, config) == "parquet":
+        kind = input_kind(path, config)
+        if kind == "parquet":
             require("pyarrow", purpose="reading Parquet")
+        elif kind == "warc":
+            require("fastwarc", purpose="reading WARC")
+            _check_warc(path)
     return paths
 
 
@@ -94,12 +112,23 @@ def input_signature(paths: Iterable[Path], config: ReaderConfig | None = None) -
     return out
 
 
-def iter_documents(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfig | None = None) -> Iterator[ScanItem]:
+def iter_documents(
+    inputs: Iterable[str | os.PathLike[str]],
+    config: ReaderConfig | None = None,
+    *,
+    ignored: Counter[str] | None = None,
+) -> Iterator[ScanItem]:
     """Yield the documents of every input, in input order, and a skip record for each bad one.
 
     Folder documents are named by their path relative to the folder, prefixed by the
     folder's name when several inputs are given. A document whose id was already seen is
     skipped with reason ``duplicate id``.
+
+    Args:
+        inputs: folders and files, see :func:`input_kind`.
+        config: field names and the size limit.
+        ignored: if given, counts the WARC records that are not documents by what they
+            are (``"request"``, ``"http 404"``, ``"image/jpeg"``, ...).
     """
     config = config or ReaderConfig()
     paths = check_inputs(inputs, config)
@@ -115,6 +144,8 @@ def iter_documents(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfi
             items = _read_jsonl(path, config)
         elif kind in ("csv", "tsv"):
             items = _read_csv(path, "\t" if kind == "tsv" else ",", config)
+        elif kind == "warc":
+            items = _read_warc(path, config, ignored if ignored is not None else Counter())
         else:
             items = _read_parquet(path, config)
         for item in items:
@@ -127,11 +158,24 @@ def iter_documents(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfi
 
 
 def make_document(
-    doc_id: str, data: bytes, *, file: str, line: int | None, meta: dict[str, Any], config: ReaderConfig
+    doc_id: str,
+    data: bytes,
+    *,
+    file: str,
+    line: int | None,
+    meta: dict[str, Any],
+    config: ReaderConfig,
+    html: bool = False,
 ) -> ScanItem:
-    """Load one document's bytes with :func:`load_bytes`; an :class:`InputError` becomes a skip."""
+    """Load one document's bytes with :func:`load_bytes`; an :class:`InputError` becomes a skip.
+
+    ``html`` says the bytes are HTML whatever ``doc_id`` ends with (a WARC's Content-Type).
+    """
+    # load_bytes tells HTML by the name's ending (else by sniffing the first bytes, which a
+    # long <head> can defeat); a URL seldom ends in .html, so HTML input gets a name that does.
+    name = f"{doc_id}#.html" if html else doc_id
     try:
-        loaded = load_bytes(data, name=doc_id, max_bytes=config.max_bytes)
+        loaded = load_bytes(data, name=name, max_bytes=config.max_bytes)
     except InputError as exc:
         reason = str(exc).removeprefix(f"{exc.source}: ")
         return SkippedDocument(file, line, reason, doc_id)
@@ -283,3 +327,272 @@ def _read_parquet(path: Path, config: ReaderConfig) -> Iterator[ScanItem]:
         for record in batch.to_pylist():
             row += 1
             yield _record_to_item(record, file, row, config)
+
+
+# --- WARC ------------------------------------------------------------------------------
+
+# Payload media types read as documents; everything else in a crawl (images, scripts,
+# styles, feeds, PDFs) is counted as ignored.
+_WARC_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_WARC_TEXT_TYPES = _WARC_HTML_TYPES | {"text/plain"}
+# HTTP Content-Encoding -> the FastWARC stream reader that undoes it, and its options.
+_CONTENT_DECODERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "gzip": ("GzipReader", {}),
+    "x-gzip": ("GzipReader", {}),
+    "deflate": ("GzipReader", {"zlib": True}),
+    "br": ("BrotliReader", {}),
+    "zstd": ("ZstdReader", {}),
+}
+_GZIP_MAGIC = b"\x1f\x8b"
+_CUT = "the file ends inside this record (cut short?); "
+_REASON_CHARS = 160
+
+
+class _BadRecord(Exception):
+    """A WARC record that cannot become a document; the message is the skip reason."""
+
+
+class _DamagedWarc(Exception):
+    """The file cannot be read past this record (cut short, corrupt gzip); the message says why."""
+
+
+def _check_warc(path: Path) -> None:
+    """Raise :class:`UnusableInput` unless ``path`` (gunzipped if need be) starts with a WARC record.
+
+    An empty file passes: it is a WARC without records.
+    """
+    file = str(path)
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC:
+                fh.seek(0)
+                with gzip.GzipFile(fileobj=fh) as unzipped:
+                    head = unzipped.read(5)
+            else:
+                fh.seek(0)
+                head = fh.read(5)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise UnusableInput(file, f"cannot be read as a gzip-compressed WARC ({exc}); check the file") from None
+    if head and not head.startswith(b"WARC/"):
+        raise UnusableInput(
+            file,
+            "is not a WARC file: it does not start with a 'WARC/1.0' or 'WARC/1.1' record header; "
+            "check that it is a web archive, or rename it after its real format",
+        )
+
+
+def _read_warc(path: Path, config: ReaderConfig, ignored: Counter[str]) -> Iterator[ScanItem]:
+    """Stream the documents of a WARC file, one record at a time.
+
+    Damage ends the file with one skip record: FastWARC cannot find the next record after it.
+    """
+    fastwarc = require("fastwarc", purpose="reading WARC")
+    file = str(path)
+    last_start: int | None = None
+    with open(path, "rb") as fh:
+        # auto_decode stays off: FastWARC would then fail the whole file on one record whose
+        # server mislabelled its Content-Encoding. _http_decoded decodes each record itself.
+        records = iter(fastwarc.ArchiveIterator(fh, parse_http=True, auto_decode="none"))
+        # Records are numbered as they lie in the file, requests and metadata included.
+        for number in itertools.count(1):
+            doc_id = None
+            try:
+                record = _next_record(records)
+                if record is None:
+                    if last_start is not None and _gzip_cut_short(path, last_start):
+                        raise _DamagedWarc(
+                            f"the file ends inside a gzip member after record {number - 1} (cut short?); "
+                            "any records from here on were not read"
+                        )
+                    return
+                last_start = record.stream_pos
+                doc_id = _warc_id(record, file, number)
+                item = _warc_item(record, doc_id, number, file, config, ignored)
+            except _DamagedWarc as exc:
+                yield SkippedDocument(file, number, str(exc), doc_id)
+                return
+            if item is not None:
+                yield item
+
+
+def _next_record(records: Iterator[Any]) -> Any:
+    """The next record, or None at the end of the file.
+
+    Raises:
+        _DamagedWarc: the stream cannot be parsed here (corrupt gzip, not a record header).
+    """
+    try:
+        return next(records)
+    except StopIteration:
+        return None
+    except Exception as exc:  # FastWARC raises OSError; whatever it raises, only this file ends
+        raise _DamagedWarc(f"damaged WARC ({_short(exc)}); the rest of the file was not read") from None
+
+
+def _gzip_cut_short(path: Path, start: int) -> bool:
+    """Whether ``path`` ends inside a gzip member, checking from the member at offset ``start``.
+
+    FastWARC ends without a word when the file stops inside a member that has not yet
+    inflated to any bytes, so the last record's member and what follows are inflated again.
+    """
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        if fh.read(len(_GZIP_MAGIC)) != _GZIP_MAGIC:
+            return False  # not one member per record (plain WARC, or one gzip stream for all)
+        fh.seek(start)
+        member, fed = zlib.decompressobj(wbits=31), False
+        try:
+            while chunk := fh.read(1 << 16):
+                while chunk:
+                    # The output is dropped (and bounded): only where members end matters here.
+                    member.decompress(chunk, 1 << 20)
+                    fed = True
+                    chunk = member.unconsumed_tail
+                    if member.eof:
+                        chunk = member.unused_data
+                        member, fed = zlib.decompressobj(wbits=31), False
+        except zlib.error:
+            return False  # trailing garbage, not a cut; FastWARC reports damage it reads into
+    return fed
+
+
+def _warc_item(
+    record: Any, doc_id: str, number: int, file: str, config: ReaderConfig, ignored: Counter[str]
+) -> ScanItem | None:
+    """One WARC record as a document, a skip, or None (counted in ``ignored``) if it is no article.
+
+    Raises:
+        _DamagedWarc: the file ends inside the record, or its block cannot be read.
+    """
+    # FastWARC returns a header cut off by the end of the file as a record of its own.
+    if "Content-Length" not in record.headers:
+        raise _DamagedWarc(_CUT + "its header is incomplete")
+    not_article = _not_an_article(record)
+    if not_article is not None:
+        # Read past it anyway (FastWARC would) to notice a file that ends inside it: a cut
+        # HTTP header looks like a record of no article type.
+        size = _consume(record)
+        if size < record.content_length:
+            raise _DamagedWarc(_CUT + f"{size} of {record.content_length} bytes")
+        ignored[not_article] += 1
+        return None
+    try:
+        data = _warc_payload(record, config.max_bytes)
+    except _BadRecord as exc:
+        return SkippedDocument(file, number, str(exc), doc_id)
+    meta = {"date": record.headers.get("WARC-Date"), "url": _target_uri(record)}
+    html = _warc_media_type(record) in _WARC_HTML_TYPES
+    return make_document(doc_id, data, file=file, line=number, meta=meta, config=config, html=html)
+
+
+def _target_uri(record: Any) -> str | None:
+    uri = (record.headers.get("WARC-Target-URI") or "").strip()
+    # WARC 1.0 writers disagree on angle brackets around the URI; the brackets are not part of it.
+    if uri.startswith("<") and uri.endswith(">"):
+        uri = uri[1:-1].strip()
+    return uri or None
+
+
+def _warc_id(record: Any, file: str, number: int) -> str:
+    return _target_uri(record) or _opt_str(record.record_id) or f"{Path(file).name}:{number}"
+
+
+def _warc_media_type(record: Any) -> str:
+    """The payload's media type, lower case, without parameters ("" when not declared)."""
+    declared = record.http_content_type if record.is_http else record.headers.get("Content-Type")
+    return (declared or "").split(";")[0].strip().lower()
+
+
+def _not_an_article(record: Any) -> str | None:
+    """What a record is when it cannot hold an article (the key it is counted under), else None."""
+    kind = str(record.record_type)
+    if kind == "response":
+        if not record.is_http:
+            return "response without HTTP"
+        status = record.http_headers.status_code
+        if status != 200:
+            return f"http {status}"
+    elif kind != "resource":
+        return kind
+    media = _warc_media_type(record)
+    if media not in _WARC_TEXT_TYPES:
+        return media or "no content type"
+    return None
+
+
+def _warc_payload(record: Any, max_bytes: int) -> bytes:
+    """The record's payload bytes, HTTP codings undone.
+
+    Raises:
+        _BadRecord: the payload is over ``max_bytes``.
+        _DamagedWarc: the file ends inside the record, or its block cannot be read.
+    """
+    size = record.content_length
+    if size > max_bytes:
+        raise _BadRecord(f"over the {max_bytes} byte limit")
+    try:
+        raw = _read_bounded(record.reader, size)
+    except Exception as exc:  # FastWARC raises OSError; the stream past this point is lost either way
+        raise _DamagedWarc(f"damaged WARC ({_short(exc)}); the rest of the file was not read") from None
+    if len(raw) < size:
+        raise _DamagedWarc(_CUT + f"{len(raw)} of {size} bytes")
+    data = _http_decoded(record, raw, max_bytes) if record.is_http else raw
+    if len(data) > max_bytes:
+        raise _BadRecord(f"over the {max_bytes} byte limit once decompressed")
+    return data
+
+
+def _consume(record: Any) -> int:
+    """Skip the rest of the record's block; returns how many bytes there were."""
+    try:
+        return record.reader.consume()
+    except Exception as exc:  # FastWARC raises OSError; the stream past this point is lost either way
+        raise _DamagedWarc(f"damaged WARC ({_short(exc)}); the rest of the file was not read") from None
+
+
+def _http_decoded(record: Any, raw: bytes, max_bytes: int) -> bytes:
+    """Undo the chunked transfer coding and the gzip/deflate/br/zstd content coding.
+
+    Crawlers store the HTTP payload as the server sent it, but some store it decoded and keep
+    the header. So when decoding fails the bytes are kept as they are, and load_bytes
+    judges them (text is read, compressed bytes are skipped as binary).
+    """
+    headers = record.http_headers
+    data = raw
+    if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
+        data = _decoded_or_raw(data, max_bytes, "ChunkedReader")
+    coding = (headers.get("Content-Encoding") or "").strip().lower()
+    if coding in _CONTENT_DECODERS:
+        reader, options = _CONTENT_DECODERS[coding]
+        data = _decoded_or_raw(data, max_bytes, reader, **options)
+    return data
+
+
+def _decoded_or_raw(data: bytes, max_bytes: int, reader: str, **options: Any) -> bytes:
+    """``data`` through the FastWARC stream reader named ``reader``, or as is if that fails."""
+    from fastwarc import stream_io
+
+    try:
+        # One byte over the limit tells it is too large, without inflating a whole bomb.
+        return _read_bounded(getattr(stream_io, reader)(io.BytesIO(data), **options), max_bytes + 1)
+    except Exception:  # the readers raise OSError on bad input; any failure keeps the raw bytes
+        return data
+
+
+def _read_bounded(reader: Any, limit: int) -> bytes:
+    """Read until EOF or ``limit`` bytes (readers may return short reads)."""
+    chunks: list[bytes] = []
+    remaining = limit
+    while remaining > 0:
+        chunk = reader.read(min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _short(exc: BaseException) -> str:
+    """An exception as one short line: parser messages can quote whole records."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= _REASON_CHARS else text[: _REASON_CHARS - 1] + "…"
