@@ -8,8 +8,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from copytrail.cli.main import main
-from copytrail.scan import ScanResult
-from tests.scan.conftest import EDIT_SOURCE, EXACT_SOURCE
+from copytrail.scan import DEDUP_RELATIONS, ScanDocument, ScanResult
+from copytrail.scan.artifacts import ArtifactStore
+from copytrail.scan.dedup import copy_clusters
+from tests.scan.conftest import EDIT_SOURCE, EXACT_SOURCE, HOST, LIFTED
 
 
 def run(*args: str):
@@ -70,21 +72,25 @@ def test_scan_reads_csv_with_renamed_fields(tmp_path: Path, scanned: ScanResult)
     assert pairs == (scanned.out_dir / "pairs.jsonl").read_text()
 
 
-def test_dedup_keeps_one_document_per_family(collection: Path, scanned: ScanResult, tmp_path: Path) -> None:
+def test_dedup_keeps_one_document_per_cluster_of_copies(collection: Path, scanned: ScanResult, tmp_path: Path) -> None:
     out = tmp_path / "unique.jsonl"
     result = run("dedup", str(collection), "--out", str(out), "--work", str(tmp_path / "work"))
     assert result.exit_code == 0, result.output
     kept = [json.loads(line) for line in out.read_text().splitlines()]
-    in_families = sum(f.size for f in scanned.families)
-    assert len(kept) == scanned.documents - in_families + len(scanned.families)
-    clusters = [k["cluster_id"] for k in kept]
-    assert len(clusters) == len(set(clusters))
-    for fam in scanned.families:
-        (member,) = [k for k in kept if k["cluster_id"] == fam.id]
-        assert member["id"] == fam.original and member["cluster_size"] == fam.size
+    documents = ArtifactStore(scanned.out_dir).read_jsonl("documents.jsonl", ScanDocument)
+    clusters = copy_clusters(scanned.pairs, lambda: documents, set(DEDUP_RELATIONS))
+    assert clusters and len(clusters) < len(scanned.families)  # the partial reuse family is not a cluster
+    in_clusters = sum(c.size for c in clusters)
+    assert len(kept) == scanned.documents - in_clusters + len(clusters)
+    assert len({k["cluster_id"] for k in kept}) == len(kept)
+    for cluster in clusters:
+        (member,) = [k for k in kept if k["cluster_id"] == cluster.id]
+        assert member["id"] == cluster.original and member["cluster_size"] == cluster.size
     ids = {k["id"] for k in kept}
     assert EDIT_SOURCE in ids and "copies/light-edit.txt" not in ids
     assert len(ids & {EXACT_SOURCE, "copies/exact.txt"}) == 1
+    # The article two paragraphs were lifted from is no copy of the article that quotes it.
+    assert LIFTED in ids and len(ids & {"copies/inserted.txt", HOST}) >= 1
     assert f"Kept {len(kept)} of {scanned.documents} documents" in result.output
 
 

@@ -67,7 +67,8 @@ def test_artifacts_are_written(scanned: ScanResult) -> None:
     candidates = [json.loads(line) for line in (out / "candidates.jsonl").read_text().splitlines()]
     assert all(c["id_a"] < c["id_b"] and c["sources"] for c in candidates)
     stats = json.loads((out / "stats.json").read_text())
-    assert list(stats["stages"]) == ["read", "candidates", "verify", "families"]
+    assert list(stats["stages"]) == ["read", "candidates", "verify", "families", "report"]
+    assert (out / "report.html").exists()
     assert stats["stages"]["verify"]["candidates"] == len(candidates) == scanned.candidates
     assert stats["stages"]["families"]["families"] == len(scanned.families)
 
@@ -95,7 +96,7 @@ def test_resume_recomputes_only_the_missing_stage(collection: Path, tmp_path: Pa
 
     second = scan([collection], tmp_path, config=config)
     resumed = {name: s["resumed"] for name, s in second.stats["stages"].items()}
-    assert resumed == {"read": True, "candidates": True, "verify": True, "families": False}
+    assert resumed == {"read": True, "candidates": True, "verify": True, "families": False, "report": False}
     assert {n: (tmp_path / n).stat().st_mtime_ns for n in mtimes} == mtimes
     assert _artifact_texts(tmp_path) == before
     assert second.pairs == first.pairs and second.families == first.families
@@ -138,5 +139,5 @@ def test_interrupted_run_leaves_no_partial_artifact_and_resumes(
 
     monkeypatch.setattr(run_module, "map_chunks", real_map_chunks)
     resumed = scan([collection], tmp_path, config=ScanConfig(progress=False))
-    assert [s["resumed"] for s in resumed.stats["stages"].values()] == [True, True, False, False]
+    assert [s["resumed"] for s in resumed.stats["stages"].values()] == [True, True, False, False, False]
     assert set(_pairs(resumed)) == PLANTED | REAL_REUSE
