@@ -2,6 +2,14 @@
 
 Every record is written to its stage's artifact as one JSON object per line, with the
 field names below; :data:`SCHEMA_VERSION` changes whenever a field does.
+
+Artifacts: each line type has a JSON Schema (draft 2020-12) in ``copytrail/schemas/``,
+versioned with :data:`SCHEMA_VERSION`: ``scan-document.v1.schema.json``
+(documents.jsonl), ``scan-skipped.v1.schema.json`` (documents-skipped.jsonl),
+``scan-candidate.v1.schema.json`` (candidates.jsonl), ``scan-pair.v1.schema.json``
+(pairs.jsonl), ``scan-family.v1.schema.json`` (families.jsonl) and
+``scan-stats.v1.schema.json`` (stats.json). A field added, renamed or retyped here
+needs the schema changed with it.
 """
 
 from __future__ import annotations
