@@ -28,9 +28,21 @@ def test_scan_prints_a_summary_and_resumes(collection: Path, tmp_path: Path) -> 
     assert "duplicate 1" in result.output and "partial_reuse 1" in result.output
     assert any(line.strip().startswith("families     4 (9 documents)") for line in lines)
     assert (out / "pairs.jsonl").exists() and (out / "stats.json").exists()
+    assert f"report       {out / 'report.html'}" in result.output
+    assert sorted(p.name for p in (out / "compare").iterdir()) == [f"{n}.html" for n in range(1, 6)]
 
     again = run("scan", str(collection), "--out", str(out), "--no-progress")
-    assert "resumed      read, candidates, verify, families" in again.output
+    assert "resumed      read, candidates, verify, families, report" in again.output
+
+
+def test_scan_report_options(collection: Path, tmp_path: Path) -> None:
+    two = run("scan", str(collection), "--out", str(tmp_path / "two"), "--no-progress", "--compare-pages", "2")
+    assert two.exit_code == 0, two.output
+    assert sorted(p.name for p in (tmp_path / "two" / "compare").iterdir()) == ["1.html", "2.html"]
+    assert "copytrail compare" in (tmp_path / "two" / "report.html").read_text()  # the pairs without a page
+    none = run("scan", str(collection), "--out", str(tmp_path / "none"), "--no-progress", "--no-report")
+    assert none.exit_code == 0, none.output
+    assert not (tmp_path / "none" / "report.html").exists() and (tmp_path / "none" / "pairs.jsonl").exists()
 
 
 def test_scan_lists_skipped_documents(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ without the ``scan`` extra.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -102,6 +103,8 @@ def summary_lines(result: Any) -> list[str]:
         others = [m for m in fam.members if m != fam.original]
         more = f", +{len(others) - 3} more" if len(others) > 3 else ""
         lines.append(f"    {fam.size:>4}  {fam.id}  original {fam.original}  <- {', '.join(others[:3])}{more}")
+    if (result.out_dir / "report.html").exists():
+        lines.append(f"  report       {result.out_dir / 'report.html'}")
     resumed = [name for name, s in stats.items() if s.get("resumed")]
     if resumed:
         lines.append(f"  resumed      {', '.join(resumed)} (finished in an earlier run)")
@@ -123,8 +126,23 @@ def summary_lines(result: Any) -> list[str]:
     type=click.Path(file_okay=False),
     help="Folder for the artifacts; a rerun resumes from the stages finished there.",
 )
+@click.option(
+    "--report/--no-report",
+    default=True,
+    show_default=True,
+    help="Write report.html: families ranked by size, each pair linked to its compare page.",
+)
+@click.option(
+    "--compare-pages",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="Pairs (largest families first) that get a full compare page in compare/.",
+)
 @_collection_options
-def scan_command(inputs: tuple[str, ...], out_dir: str, debug: bool, **opts: Any) -> None:
+def scan_command(
+    inputs: tuple[str, ...], out_dir: str, report: bool, compare_pages: int, debug: bool, **opts: Any
+) -> None:
     """Find every pair of documents in a collection where one reuses the other.
 
     INPUT is a folder (its .txt, .htm and .html files, recursively; ids are relative
@@ -138,7 +156,8 @@ def scan_command(inputs: tuple[str, ...], out_dir: str, debug: bool, **opts: Any
     rare word 5-grams (passages lifted into longer articles); only candidates get the
     full comparison. Writes to --out: documents.jsonl, documents-skipped.jsonl,
     candidates.jsonl, pairs.jsonl, families.jsonl (and .parquet with pyarrow),
-    stats.json.
+    stats.json, and report.html to open in a browser. The record formats are JSON
+    Schemas in copytrail/schemas/scan-*.v1.schema.json.
 
     \b
     Examples:
@@ -150,7 +169,8 @@ def scan_command(inputs: tuple[str, ...], out_dir: str, debug: bool, **opts: Any
     from copytrail.scan.run import scan
 
     try:
-        result = scan(inputs, out_dir, config=_config(opts))
+        config = dataclasses.replace(_config(opts), report=report, compare_pages=compare_pages)
+        result = scan(inputs, out_dir, config=config)
     except CopytrailError as exc:
         _fail(exc, debug)
     for line in summary_lines(result):

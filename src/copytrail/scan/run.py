@@ -107,12 +107,13 @@ class _Run:
 
     def read(self) -> dict[str, Any]:
         documents = characters = skipped = 0
+        ignored: Counter[str] = Counter()
         with (
             self.store.atomic(DOCUMENTS) as docs_fh,
             self.store.atomic(SKIPPED) as skip_fh,
             progress_bar("read", None, enabled=self.config.progress) as advance,
         ):
-            for item in iter_documents(self.paths, self.config.reader):
+            for item in iter_documents(self.paths, self.config.reader, ignored=ignored):
                 record = to_json_dict(item)
                 if isinstance(item, ScanDocument):
                     documents += 1
@@ -123,7 +124,11 @@ class _Run:
                     skip_fh.write(_json_line(record))
                 advance(1)
         self.document_count = documents
-        return {"documents": documents, "skipped": skipped, "characters": characters}
+        counters: dict[str, Any] = {"documents": documents, "skipped": skipped, "characters": characters}
+        if ignored:
+            # Web archive records that are no article (requests, images, redirects), by kind.
+            counters["ignored_records"] = dict(sorted(ignored.items()))
+        return counters
 
     def find_candidates(self) -> dict[str, Any]:
         with progress_bar("fingerprint", self.document_count, enabled=self.config.progress) as advance:
