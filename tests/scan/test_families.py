@@ -43,3 +43,16 @@ def test_original_by_votes_then_date_then_length_then_id() -> None:
     # No dates: the longest, then the smallest id.
     assert choose_original(["c", "d"], [], {**facts, "d": DocumentFacts(None, 900)}) == ("d", "longest")
     assert choose_original(["c", "d"], [], facts) == ("c", "smallest_id")
+
+
+def test_the_article_passages_were_lifted_from_beats_the_longer_one_that_quotes_it() -> None:
+    facts = {"quoting": DocumentFacts(None, 900), "source": DocumentFacts(None, 300)}
+
+    def partial(cov_quoting: float, cov_source: float, relation: Relation = Relation.PARTIAL_REUSE) -> ReusePair:
+        return ReusePair("quoting", "source", relation, 0.8, cov_quoting, cov_source, 1, None, 0.0, ("rare_ngrams",))
+
+    assert choose_original(["quoting", "source"], [partial(0.2, 0.9)], facts) == ("source", "lifted_from")
+    # Both mostly shared, or another relation: the shape says nothing, length decides.
+    assert choose_original(["quoting", "source"], [partial(0.7, 0.9)], facts) == ("quoting", "longest")
+    heavy_edit = partial(0.2, 0.9, Relation.NEAR_DUPLICATE)
+    assert choose_original(["quoting", "source"], [heavy_edit], facts) == ("quoting", "longest")

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from copytrail.records import Relation
 from copytrail.scan.records import ReuseFamily, ReusePair
 
 __all__ = ["DocumentFacts", "UnionFind", "build_families", "family_id"]
@@ -67,9 +68,11 @@ def choose_original(
     """The likely original of a family, and how it was chosen.
 
     The member the pair engine most often names as original wins; among tied members,
-    the earliest dated one (when any tied member has a date), then the longest text, then
-    the smallest id, so the choice never depends on input order.
+    the earliest dated one (when any tied member has a date), then the one others lift
+    passages from, then the longest text, then the smallest id, so the choice never
+    depends on input order.
     """
+    pairs = list(pairs)
     votes = Counter(p.original for p in pairs if p.original is not None)
     best = max((votes[m] for m in members), default=0)
     tied = [m for m in members if votes[m] == best]
@@ -82,11 +85,32 @@ def choose_original(
         if len(first) == 1:
             return first[0], "earliest"
         tied = first
+    sources = Counter(_lifted_from(p) for p in pairs)
+    most = max((sources[m] for m in tied), default=0)
+    if most > 0 and sum(1 for m in tied if sources[m] == most) == 1:
+        return next(m for m in tied if sources[m] == most), "lifted_from"
     longest = max(facts[m].length if m in facts else 0 for m in tied)
     tied = [m for m in tied if (facts[m].length if m in facts else 0) == longest]
     if len(tied) == 1:
         return tied[0], "longest"
     return min(tied), "smallest_id"
+
+
+def _lifted_from(pair: ReusePair) -> str | None:
+    """The side a partial reuse took its passages from, when the shape of the pair says so.
+
+    A passage lifted into another article is most of its source and little of the article
+    around it: the source's coverage is high, the other's low. Length alone would name
+    the wrong side, because the article that quotes is the longer text. Other relations
+    say nothing here: a copy that dropped sentences is as contained as a source.
+    """
+    if pair.relation is not Relation.PARTIAL_REUSE:
+        return None
+    if pair.coverage_a >= 0.5 > pair.coverage_b:
+        return pair.id_a
+    if pair.coverage_b >= 0.5 > pair.coverage_a:
+        return pair.id_b
+    return None
 
 
 def build_families(pairs: Sequence[ReusePair], facts: Mapping[str, DocumentFacts]) -> list[ReuseFamily]:

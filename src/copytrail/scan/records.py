@@ -110,7 +110,8 @@ class ReuseFamily:
         id: stable id derived from the smallest member id (``fam-`` + 12 hex digits).
         members: member ids, sorted.
         original: the member judged the likely original.
-        original_reason: how it was chosen: ``votes``, ``earliest``, ``longest`` or ``smallest_id``.
+        original_reason: how it was chosen: ``votes``, ``earliest``, ``lifted_from``
+            (others took passages from it), ``longest`` or ``smallest_id``.
         pairs: number of reuse pairs inside the family.
         relations: ``(relation, count)`` for the family's pairs, sorted by relation (a JSON
             object in the artifact).

@@ -38,6 +38,7 @@ MAX_PAIRS = 100  # pair rows per family; compare pages are made only for pairs t
 ORIGINAL_REASONS = {
     "votes": "most pair comparisons name it the original",
     "earliest": "the earliest date (the comparisons did not decide)",
+    "lifted_from": "other members took passages from it",
     "longest": "the longest text (the comparisons and dates did not decide)",
     "smallest_id": "no evidence either way: the first id",
 }
