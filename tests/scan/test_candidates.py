@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from copytrail.scan import FingerprintConfig, ScanDocument
-from copytrail.scan.candidates import EXACT, MINHASH, RARE_NGRAMS, find_candidates
+from copytrail.scan.candidates import EXACT, MINHASH, RARE_NGRAMS, RARE_PAIRS, find_candidates
 from tests.conftest import BBC, require_shared
 from tests.scan.conftest import bbc_sample
 
@@ -48,3 +48,20 @@ def test_workers_do_not_change_the_candidates(tmp_path) -> None:
     one, _ = find_candidates(_collection(), FingerprintConfig(), spill_dir=tmp_path, workers=1)
     two, _ = find_candidates(iter(_collection()), FingerprintConfig(), spill_dir=tmp_path, workers=2)
     assert one == two
+
+
+def _reworded(text: str) -> str:
+    """Every third word replaced: no word 5-gram survives, a third of the word pairs do."""
+    out = []
+    for k, word in enumerate(text.split()):
+        out.append("thing" if k % 3 == 2 else word)
+    return " ".join(out)
+
+
+def test_rewordings_are_found_by_their_rare_word_pairs(tmp_path) -> None:
+    docs = _collection()
+    docs.append(ScanDocument("reworded", _reworded(docs[7].text)))
+    pairs = _pairs(find_candidates(docs, FingerprintConfig(), spill_dir=tmp_path)[0])
+    assert pairs[("doc07", "reworded")] == (RARE_PAIRS,)
+    off = _pairs(find_candidates(docs, FingerprintConfig(pair_min_shared=0), spill_dir=tmp_path)[0])
+    assert ("doc07", "reworded") not in off

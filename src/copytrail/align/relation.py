@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 
+from copytrail.normalize import normalise_for_match
 from copytrail.records import Coverage, Document, Passage, PassageLabel, Relation
 
 
@@ -31,6 +33,18 @@ class RelationConfig:
 
 def _words(doc: Document, index: int) -> int:
     return len(doc.segments[index].text.split())
+
+
+def _longest_shared_run(text_a: str, text_b: str) -> int:
+    """Words in the longest stretch the two texts share word for word.
+
+    A pair whose sentences were cut differently (a web page's run-on "sentence" against
+    its source's) scores low on character similarity as a whole, and is labelled
+    paraphrased, though sixty of its words are copied verbatim.
+    """
+    words_a, words_b = normalise_for_match(text_a).split(), normalise_for_match(text_b).split()
+    match = SequenceMatcher(None, words_a, words_b, autojunk=False).find_longest_match(0, len(words_a), 0, len(words_b))
+    return match.size
 
 
 def classify_relation(
@@ -69,7 +83,9 @@ def classify_relation(
     # show at most one paraphrase-like pair; its obfuscated copies show runs).
     run = any(len(passage.pairs) >= 2 for passage in passages)
     long_copy = any(
-        p.label is not PassageLabel.PARAPHRASED and _words(a, p.a) >= config.partial_min_words for p in pairs
+        (p.label is not PassageLabel.PARAPHRASED and _words(a, p.a) >= config.partial_min_words)
+        or _longest_shared_run(a.segments[p.a].text, b.segments[p.b].text) >= config.partial_min_words
+        for p in pairs
     )
     if run or long_copy or len(pairs) >= config.partial_min_pairs:
         return Relation.PARTIAL_REUSE, round(max(high, similarity * high), 4)

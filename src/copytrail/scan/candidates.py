@@ -30,15 +30,16 @@ import numpy as np
 
 from copytrail.scan.config import FingerprintConfig
 from copytrail.scan.engine import map_chunks
-from copytrail.scan.fingerprint import band_pairs, lsh_bands, minhash_matrix, ngram_hashes, words
+from copytrail.scan.fingerprint import band_pairs, lsh_bands, minhash_matrix, ngram_hashes, word_hashes, words
 from copytrail.scan.ngram_index import RareNgramIndex
 from copytrail.scan.records import CandidatePair, ScanDocument
 
-__all__ = ["EXACT", "MINHASH", "RARE_NGRAMS", "ChunkFingerprints", "find_candidates", "fingerprint_texts"]
+__all__ = ["EXACT", "MINHASH", "RARE_NGRAMS", "RARE_PAIRS", "ChunkFingerprints", "find_candidates", "fingerprint_texts"]
 
 EXACT = "exact"
 MINHASH = "minhash"
 RARE_NGRAMS = "rare_ngrams"
+RARE_PAIRS = "rare_word_pairs"
 
 _CHUNK_DOCUMENTS = 256
 # LSH buckets larger than this are chained instead of fully paired (see band_pairs).
@@ -54,6 +55,7 @@ class ChunkFingerprints:
         content_keys: a 64-bit hash of each document's shingle set (0 when it has none).
         ngrams, ngram_docs: the rare-index n-gram hashes of all documents, concatenated,
             and the chunk position each belongs to.
+        word_pairs, word_pair_docs: the same for the word-pair index (empty when it is off).
     """
 
     signatures: np.ndarray
@@ -61,27 +63,43 @@ class ChunkFingerprints:
     content_keys: np.ndarray
     ngrams: np.ndarray
     ngram_docs: np.ndarray
+    word_pairs: np.ndarray
+    word_pair_docs: np.ndarray
 
 
 def fingerprint_texts(texts: Sequence[str], config: FingerprintConfig) -> ChunkFingerprints:
     """Fingerprint a chunk of texts (the pure kernel of the candidates stage)."""
     shingles: list[np.ndarray] = []
     ngrams: list[np.ndarray] = []
+    pairs: list[np.ndarray] = []
     for text in texts:
-        tokens = words(text)
-        shingles.append(ngram_hashes(tokens, config.shingle_words))
+        hashes = word_hashes(words(text))
+        shingles.append(ngram_hashes(hashes, config.shingle_words))
         same = config.ngram_words == config.shingle_words
-        ngrams.append(shingles[-1] if same else ngram_hashes(tokens, config.ngram_words))
+        ngrams.append(shingles[-1] if same else ngram_hashes(hashes, config.ngram_words))
+        if config.pair_min_shared:
+            pairs.append(ngram_hashes(hashes, config.pair_words))
     signatures, has_shingles = minhash_matrix(shingles, config)
     keys = np.array([_content_key(s) for s in shingles], dtype=np.uint64)
-    sizes = [len(h) for h in ngrams]
+    ngram_values, ngram_docs = _flatten(ngrams)
+    pair_values, pair_docs = _flatten(pairs)
     return ChunkFingerprints(
         signatures=signatures,
         has_shingles=has_shingles,
         content_keys=keys,
-        ngrams=np.concatenate(ngrams) if ngrams else np.empty(0, dtype=np.uint64),
-        ngram_docs=np.repeat(np.arange(len(texts), dtype=np.uint32), sizes),
+        ngrams=ngram_values,
+        ngram_docs=ngram_docs,
+        word_pairs=pair_values,
+        word_pair_docs=pair_docs,
     )
+
+
+def _flatten(per_document: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated hashes and, for each, the position of its document."""
+    if not per_document:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)
+    sizes = [len(h) for h in per_document]
+    return np.concatenate(per_document), np.repeat(np.arange(len(per_document), dtype=np.uint32), sizes)
 
 
 def _content_key(shingles: np.ndarray) -> int:
@@ -113,6 +131,7 @@ class _Collector:
         self.first_with_key: dict[int, int] = {}
         self.exact: list[tuple[int, int]] = []
         self.index = RareNgramIndex(spill_dir)
+        self.pair_index = RareNgramIndex(spill_dir)
 
     def add(self, ids: Sequence[str], prints: ChunkFingerprints) -> None:
         offset = len(self.ids)
@@ -127,8 +146,12 @@ class _Collector:
                 indexed[k] = False
         self.signatures.append(prints.signatures)
         self.indexed.append(indexed)
-        keep = indexed[prints.ngram_docs]
-        self.index.add(prints.ngrams[keep], prints.ngram_docs[keep].astype(np.int64) + offset)
+        for index, values, docs in (
+            (self.index, prints.ngrams, prints.ngram_docs),
+            (self.pair_index, prints.word_pairs, prints.word_pair_docs),
+        ):
+            keep = indexed[docs]
+            index.add(values[keep], docs[keep].astype(np.int64) + offset)
 
 
 def _chunks(documents: Iterable[ScanDocument]) -> Iterator[list[ScanDocument]]:
@@ -186,26 +209,29 @@ def _pairs(collector: _Collector, config: FingerprintConfig) -> tuple[list[Candi
     from_lsh = band_pairs(signatures, indexed, bands, rows, max_bucket=_MAX_BUCKET)
     rare_codes, shared, counters = collector.index.pairs(n, max_docs=config.rare_max_docs)
     from_rare = rare_codes[shared >= config.rare_min_shared]
+    pair_codes, pairs_shared, pair_counters = collector.pair_index.pairs(n, max_docs=config.pair_max_docs)
+    from_pairs = pair_codes[pairs_shared >= config.pair_min_shared] if config.pair_min_shared else pair_codes[:0]
     from_exact = np.array(sorted(i * n + j for i, j in collector.exact), dtype=np.int64)
-    every = np.unique(np.concatenate([from_exact, from_lsh, from_rare]))
-    in_lsh = np.isin(every, from_lsh)
-    in_rare = np.isin(every, from_rare)
-    in_exact = np.isin(every, from_exact)
+    every = np.unique(np.concatenate([from_exact, from_lsh, from_rare, from_pairs]))
+    found_by = {
+        EXACT: np.isin(every, from_exact),
+        MINHASH: np.isin(every, from_lsh),
+        RARE_NGRAMS: np.isin(every, from_rare),
+        RARE_PAIRS: np.isin(every, from_pairs),
+    }
     shared_at = np.searchsorted(rare_codes, every)
     out: list[CandidatePair] = []
     for k, code in enumerate(every.tolist()):
         i, j = divmod(code, n)
         a, b = sorted((ids[i], ids[j]))
-        sources = tuple(
-            name for name, found in ((EXACT, in_exact[k]), (MINHASH, in_lsh[k]), (RARE_NGRAMS, in_rare[k])) if found
-        )
+        sources = tuple(name for name, found in found_by.items() if found[k])
         at = shared_at[k]
         out.append(
             CandidatePair(
                 id_a=a,
                 id_b=b,
                 sources=sources,
-                jaccard=1.0 if in_exact[k] else round(float(np.mean(signatures[i] == signatures[j])), 4),
+                jaccard=1.0 if found_by[EXACT][k] else round(float(np.mean(signatures[i] == signatures[j])), 4),
                 shared_ngrams=int(shared[at]) if at < len(rare_codes) and rare_codes[at] == code else 0,
             )
         )
@@ -220,6 +246,9 @@ def _pairs(collector: _Collector, config: FingerprintConfig) -> tuple[list[Candi
         candidates_exact=len(from_exact),
         candidates_minhash=len(from_lsh),
         candidates_rare_ngrams=len(from_rare),
-        candidates_both=int((in_lsh & in_rare).sum()),
+        candidates_both=int((found_by[MINHASH] & found_by[RARE_NGRAMS]).sum()),
+        candidates_rare_word_pairs=len(from_pairs),
+        candidates_only_rare_word_pairs=int((found_by[RARE_PAIRS] & ~found_by[MINHASH] & ~found_by[RARE_NGRAMS]).sum()),
+        word_pairs_rare=pair_counters["ngrams_rare"],
     )
     return out, counters

@@ -92,7 +92,8 @@ def summary_lines(result: Any) -> list[str]:
         f"Scanned {result.documents:,} documents ({len(result.skipped):,} skipped) "
         f"in {result.stats.get('seconds_total', 0):.1f} s -> {result.out_dir}",
         f"  candidates   {result.candidates:,} (minhash {cand.get('candidates_minhash', 0):,}, "
-        f"rare n-grams {cand.get('candidates_rare_ngrams', 0):,})",
+        f"rare 5-grams {cand.get('candidates_rare_ngrams', 0):,}, "
+        f"rare word pairs {cand.get('candidates_rare_word_pairs', 0):,})",
     ]
     counts = result.relation_counts()
     shown = ", ".join(f"{k} {v:,}" for k, v in counts.items()) or "none"
@@ -152,8 +153,9 @@ def scan_command(
     named by URL and dated by crawl date; other records are passed over. Unreadable
     documents are listed in documents-skipped.jsonl, not fatal.
 
-    Candidates come from MinHash LSH over word 5-gram shingles (near copies) and from
-    rare word 5-grams (passages lifted into longer articles); only candidates get the
+    Candidates come from MinHash LSH over word 5-gram shingles (near copies), from
+    rare word 5-grams (passages lifted into longer articles) and from rare word pairs
+    (rewrites and translations keep names and rare phrases); only candidates get the
     full comparison. Writes to --out: documents.jsonl, documents-skipped.jsonl,
     candidates.jsonl, pairs.jsonl, families.jsonl (and .parquet with pyarrow),
     stats.json, and report.html to open in a browser. The record formats are JSON

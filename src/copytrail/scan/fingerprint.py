@@ -34,6 +34,7 @@ __all__ = [
     "lsh_bands",
     "minhash_matrix",
     "ngram_hashes",
+    "word_hashes",
     "rare_pairs_flat",
     "rare_ngram_pairs",
     "words",
@@ -58,21 +59,28 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
-def ngram_hashes(tokens: Sequence[str], n: int) -> np.ndarray:
+def word_hashes(tokens: Sequence[str]) -> np.ndarray:
+    """One stable 64-bit hash per token (uint64), the input of :func:`ngram_hashes`."""
+    return np.fromiter((_word_hash(w) for w in tokens), dtype=np.uint64, count=len(tokens))
+
+
+def ngram_hashes(tokens: Sequence[str] | np.ndarray, n: int) -> np.ndarray:
     """Unique 64-bit hashes of the word n-grams of ``tokens`` (sorted, uint64).
 
-    A text shorter than ``n`` words gives one hash, of all its words, so that short
-    identical texts still match; an empty text gives none.
+    ``tokens`` are words, or their :func:`word_hashes` (to hash a document's words once
+    for several n). A text shorter than ``n`` words gives one hash, of all its words, so
+    that short identical texts still match; an empty text gives none.
     """
-    if not tokens:
+    if len(tokens) == 0:
         return np.empty(0, dtype=np.uint64)
-    wh = np.fromiter((_word_hash(w) for w in tokens), dtype=np.uint64, count=len(tokens))
-    n = min(n, len(tokens))
-    count = len(tokens) - n + 1
-    out = np.zeros(count, dtype=np.uint64)
+    wh = tokens if isinstance(tokens, np.ndarray) else word_hashes(tokens)
+    n = min(n, len(wh))
+    count = len(wh) - n + 1
+    out = wh[:count].copy()
     # uint64 array arithmetic wraps silently: the polynomial is taken mod 2**64.
-    for i in range(n):
-        out = out * _MULTIPLIER + wh[i : i + count]
+    for i in range(1, n):
+        out *= _MULTIPLIER
+        out += wh[i : i + count]
     return np.unique(out)
 
 
