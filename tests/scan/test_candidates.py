@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from copytrail.scan import FingerprintConfig, ScanDocument
@@ -65,3 +67,18 @@ def test_rewordings_are_found_by_their_rare_word_pairs(tmp_path) -> None:
     assert pairs[("doc07", "reworded")] == (RARE_PAIRS,)
     off = _pairs(find_candidates(docs, FingerprintConfig(pair_min_shared=0), spill_dir=tmp_path)[0])
     assert ("doc07", "reworded") not in off
+
+
+def test_exact_copies_are_duplicates_without_a_full_comparison(tmp_path) -> None:
+    from copytrail import Relation
+    from copytrail.scan.verify import PairVerifier
+
+    docs = _collection()
+    candidates, _ = find_candidates(docs, FingerprintConfig(), spill_dir=tmp_path)
+    exact = [c for c in candidates if c.sources == (EXACT,)]
+    verifier = PairVerifier({d.id: d for d in docs})
+    verdicts = [verifier.verify(c) for c in exact]
+    assert len(verdicts) == 4 and all(v.relation is Relation.DUPLICATE and v.pair is not None for v in verdicts)
+    # The full comparison agrees.
+    full = verifier.verify(dataclasses.replace(exact[0], sources=(MINHASH,)))
+    assert full.relation is Relation.DUPLICATE

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from copytrail.compare import CompareConfig, compare_documents
 from copytrail.normalize import prepare_document
 from copytrail.records import Document, DocumentMeta, LoadedText, Original, Relation, SourceFormat
+from copytrail.scan.candidates import EXACT
 from copytrail.scan.config import VerifyConfig
 from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument
 
@@ -82,6 +83,8 @@ class PairVerifier:
     def verify(self, candidate: CandidatePair) -> Verdict:
         """Compare one candidate pair and decide whether it is reuse."""
         started = time.perf_counter()
+        if candidate.sources == (EXACT,):
+            return self._same_words(candidate, started)
         a, b = self.prepared(candidate.id_a), self.prepared(candidate.id_b)
         report = compare_documents(a, b, embedder=self._embedder, config=self.compare_config)
         pair = None
@@ -101,6 +104,27 @@ class PairVerifier:
                 sources=candidate.sources,
             )
         return Verdict(candidate.id_a, candidate.id_b, report.relation, pair, time.perf_counter() - started)
+
+    def _same_words(self, candidate: CandidatePair, started: float) -> Verdict:
+        """Two texts with the same word sequence (only case, spacing or punctuation differ): a duplicate.
+
+        A crawl holds many of these, and the full comparison would only say so more slowly.
+        """
+        pair = None
+        if Relation.DUPLICATE in self.config.keep:
+            pair = ReusePair(
+                id_a=candidate.id_a,
+                id_b=candidate.id_b,
+                relation=Relation.DUPLICATE,
+                score=1.0,
+                coverage_a=1.0,
+                coverage_b=1.0,
+                passages=1,
+                original=None,
+                confidence=0.0,
+                sources=candidate.sources,
+            )
+        return Verdict(candidate.id_a, candidate.id_b, Relation.DUPLICATE, pair, time.perf_counter() - started)
 
     def __call__(self, chunk: Sequence[CandidatePair]) -> list[Verdict]:
         return [self.verify(c) for c in chunk]
