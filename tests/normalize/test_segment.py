@@ -56,3 +56,33 @@ def test_repeated_sentence_is_marked_once() -> None:
     segments = doc(f"{sentence}\n\nSomething else happened that day in the city.\n\n{sentence}").segments
     assert [s.role.value for s in segments] == ["story", "story", "boilerplate"]
     assert segments[2].reason == "repeated"
+
+
+def test_list_items_are_not_rejoined_as_wrapped_prose() -> None:
+    items = (
+        "- CHINESE BANKS TO ISSUE MORE BONDS, OFFICIAL SAYS AFTER A LONG MEETING OF THE CABINET\n"
+        "- KUWAIT MINISTER SAYS NO EMERGENCY OPEC TALKS SET\n"
+        "1. Norton to sell South African operations\n"
+    )
+    assert len(split_units(items)) == 3
+
+
+def test_site_furniture_is_boilerplate_and_the_story_is_not() -> None:
+    story = (
+        "The Brazilian government has played down claims that it could step in to save the country's "
+        "biggest airline, which owes billions to its creditors.\n\n"
+        "The airline's shares fell by a tenth in early trading on the news from the ministry."
+    )
+    text = (
+        f"{story}\n\nRelated stories\n- Liverpool revel in night of glory\n- Fantasy book wins Hollywood deal\n\n"
+        "Share this page\n\nDaily Courier is not responsible for the content of external internet sites.\n\n"
+        "About us | Contact us | Terms of use | Privacy policy"
+    )
+    segments = doc(text).segments
+    roles = {s.text: (s.role.value, s.reason) for s in segments}
+    assert roles["Related stories"] == ("boilerplate", "related-links")
+    assert roles["- Fantasy book wins Hollywood deal"] == ("boilerplate", "related-links")
+    footer = "About us | Contact us | Terms of use | Privacy policy"
+    assert roles["Share this page"][0] == roles[footer][0] == "boilerplate"
+    assert roles["Daily Courier is not responsible for the content of external internet sites."][0] == "boilerplate"
+    assert all(role == "story" for text, (role, _) in roles.items() if text in story)

@@ -33,6 +33,17 @@ _CREDIT = re.compile(
 _DATELINE = re.compile(r"^(?:updated|published|posted|last updated)\b.{0,60}\b\d{4}\b.{0,30}$", re.IGNORECASE)
 _DATE_HEADER = re.compile(r"^\s*date\s*[:=]?\s*\d{4}-\d{2}-\d{2}\s*$", re.IGNORECASE)
 _BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*.*)?$")
+# Site furniture that reads like a sentence: "The BBC is not responsible for the content
+# of external internet sites", share prompts, the links of a page footer.
+_SITE_NOTICE = re.compile(
+    r"not responsible for the content of external|^share this (?:page|article|story)\b"
+    r"|^(?:about us|contact us|terms of (?:use|service)|privacy policy|cookies?)(?:\s*\|.*)?$",
+    re.IGNORECASE,
+)
+_RELATED = re.compile(
+    r"^(?:related (?:stories|articles|links|topics|coverage)|see also|more on this story)\s*:?$", re.IGNORECASE
+)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u2013]\s)")
 _TIMECODE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 _PERSON_NAME = re.compile(r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}$")
 _TERMINAL = (".", "!", "?", '"', "\u201d", "'", "\u2019")
@@ -67,6 +78,10 @@ def _content_role(line: str) -> UnitRole | None:
         return UnitRole(Role.BOILERPLATE, "contact")
     if _TIMECODE.match(line.strip()):
         return UnitRole(Role.BOILERPLATE, "player")
+    if _words(line) <= 30 and _SITE_NOTICE.search(line.strip()):
+        return UnitRole(Role.BOILERPLATE, "footer")
+    if _words(line) <= 6 and _RELATED.match(line.strip()):
+        return UnitRole(Role.BOILERPLATE, "related-links")
     if _words(line) <= 12 and (_CREDIT.search(line) or line.strip() in {"/", "|"}):
         return UnitRole(Role.BOILERPLATE, "photo-credit")
     if _words(line) <= 8 and _BYLINE.match(line.strip()):
@@ -78,6 +93,17 @@ def _is_credit_name(line: str) -> bool:
     """An all-capitals short line such as a photographer's name next to a credit."""
     letters = [c for c in line if c.isalpha()]
     return 0 < _words(line) <= 5 and bool(letters) and all(c.isupper() for c in letters)
+
+
+def _mark_related_links(lines: Sequence[str], units: Sequence[Unit], roles: list[UnitRole | None]) -> None:
+    """The list items under a "Related stories" heading are other articles' headlines, not this story."""
+    for i, role in enumerate(roles):
+        if role is None or role.reason != "related-links":
+            continue
+        for j in range(i + 1, len(lines)):
+            if roles[j] is not None or not _LIST_ITEM.match(lines[j]) or _words(lines[j]) > 25:
+                break
+            roles[j] = UnitRole(Role.BOILERPLATE, "related-links")
 
 
 def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
@@ -100,6 +126,7 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
             if any(r is not None and r.reason == "photo-credit" for r in near):
                 roles[i] = UnitRole(Role.BOILERPLATE, "photo-credit")
 
+    _mark_related_links(lines, units, roles)
     _mark_captions(lines, roles)
     _mark_bios(lines, roles)
 

@@ -63,9 +63,13 @@ def split_blocks(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in blocks if e > s]
 
 
+_LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022\u2013]|\d{1,2}[.)])\s")
+
+
 def _is_soft_wrap(line: str, next_line: str) -> bool:
     stripped = line.rstrip()
-    if not next_line.strip():
+    if not next_line.strip() or _LIST_MARKER.match(next_line):
+        # A list item starts a line of its own, however long the one before it.
         return False
     if next_line.lstrip()[:1].islower():
         return True
