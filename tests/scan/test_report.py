@@ -6,9 +6,7 @@ The browser tests reuse the compare report's chromium fixture and page helper
 
 from __future__ import annotations
 
-import contextlib
 import re
-import struct
 from html import escape, unescape
 from pathlib import Path
 
@@ -21,7 +19,13 @@ from copytrail.scan.artifacts import ArtifactStore
 from copytrail.scan.families import DocumentFacts, build_families
 from copytrail.scan.report import MAX_FAMILIES, SHOWN_FAMILIES, write_collection_report
 from tests.conftest import bbc_article
-from tests.report.test_html import LAPTOP, Opened, browser, column_text  # noqa: F401 - browser is a fixture
+from tests.report.test_html import (  # noqa: F401 - browser is a fixture
+    LAPTOP,
+    Opened,
+    browser,
+    check_full_page_screenshot,
+    column_text,
+)
 from tests.scan.conftest import LIFTED
 
 HUMAN_SCREENSHOT = Path("/tmp/copytrail-scan-report.png")
@@ -288,12 +292,4 @@ def test_show_more_reveals_the_next_families(browser, tmp_path: Path) -> None:  
 
 
 def test_screenshot_at_laptop_size(opened: Opened, tmp_path: Path) -> None:
-    shot = tmp_path / "scan-report.png"
-    opened.page.screenshot(path=str(shot), full_page=True)
-    data = shot.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    assert width == LAPTOP["width"] and height > LAPTOP["height"]
-    assert len(data) > 50_000  # a blank or broken page compresses to a few kilobytes
-    with contextlib.suppress(OSError):  # a copy for a person to look at; failing to write it is no test failure
-        HUMAN_SCREENSHOT.write_bytes(data)
+    check_full_page_screenshot(opened, tmp_path / "scan-report.png", HUMAN_SCREENSHOT)
