@@ -82,3 +82,27 @@ def test_exact_copies_are_duplicates_without_a_full_comparison(tmp_path) -> None
     # The full comparison agrees.
     full = verifier.verify(dataclasses.replace(exact[0], sources=(MINHASH,)))
     assert full.relation is Relation.DUPLICATE
+
+
+def test_second_look_compares_rejected_rewrite_candidates_again(monkeypatch) -> None:
+    import copytrail.scan.verify as verify_module
+    from copytrail.scan import CandidatePair, VerifyConfig
+    from copytrail.scan.verify import PairVerifier
+
+    docs = {d.id: d for d in _collection()}
+    embedders: list[object] = []
+    real = verify_module.compare_documents
+
+    def spy(a, b, *, embedder, config):  # noqa: ANN001, ANN202
+        embedders.append(embedder)
+        return real(a, b, embedder=embedder, config=config)
+
+    monkeypatch.setattr(verify_module, "compare_documents", spy)
+    verifier = PairVerifier(docs, VerifyConfig(second_look="hashing"))
+    unrelated = ("doc01", "doc02")
+    verifier.verify(CandidatePair(*unrelated, (RARE_PAIRS,), 0.0, 0))
+    assert embedders[0] is None and embedders[1] is not None  # words first, then the second look
+    embedders.clear()
+    verifier.verify(CandidatePair(*unrelated, (RARE_NGRAMS,), 0.0, 5))  # not a rewrite candidate: one look
+    verifier.verify(CandidatePair("doc03", "host", (RARE_PAIRS,), 0.0, 0))  # kept at the first look
+    assert embedders == [None, None]

@@ -40,6 +40,14 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="none compares words only (fast); minilm also finds paraphrased sentences.",
         ),
+        click.option(
+            "--second-look",
+            type=click.Choice(["none", *EMBEDDERS]),
+            default="none",
+            show_default=True,
+            help="Compare again with this embedder the rewrite candidates that words alone rejected "
+            "(finds more translated and reworded copies; slow on CPU).",
+        ),
         click.option("--id-field", default="id", show_default=True, help="JSONL/CSV/Parquet field with the id."),
         click.option("--text-field", default="text", show_default=True, help="Field with the text."),
         click.option("--date-field", default="date", show_default=True, help="Field with the date (ISO)."),
@@ -70,7 +78,7 @@ def _config(opts: dict[str, Any]):  # noqa: ANN202 - ScanConfig, imported lazily
     )
     return ScanConfig(
         reader=reader,
-        verify=VerifyConfig(embedder=opts["embedder"]),
+        verify=VerifyConfig(embedder=opts["embedder"], second_look=opts["second_look"]),
         workers=opts["workers"],
         progress=opts["progress"],
         force=opts["force"],

@@ -9,6 +9,7 @@ are the pool's entry points.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from copytrail.compare import CompareConfig, compare_documents
 from copytrail.normalize import prepare_document
 from copytrail.records import Document, DocumentMeta, LoadedText, Original, Relation, SourceFormat
-from copytrail.scan.candidates import EXACT
+from copytrail.scan.candidates import EXACT, RARE_PAIRS
 from copytrail.scan.config import VerifyConfig
 from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument
 
@@ -61,11 +62,8 @@ class PairVerifier:
         self.documents = documents
         self.config = config = config or VerifyConfig()
         self.compare_config = CompareConfig(embedder=config.embedder, explain=config.explain)
-        self._embedder = None
-        if config.embedder != "none":
-            from copytrail.embed import load_embedder
-
-            self._embedder = load_embedder(config.embedder)
+        self._embedder = _load(config.embedder)
+        self._second_embedder = _load(config.second_look)
         self._prepared: OrderedDict[str, Document] = OrderedDict()
 
     def prepared(self, doc_id: str) -> Document:
@@ -87,6 +85,9 @@ class PairVerifier:
             return self._same_words(candidate, started)
         a, b = self.prepared(candidate.id_a), self.prepared(candidate.id_b)
         report = compare_documents(a, b, embedder=self._embedder, config=self.compare_config)
+        if report.relation not in self.config.keep and self._second_look_at(candidate):
+            config = dataclasses.replace(self.compare_config, embedder=self.config.second_look)
+            report = compare_documents(a, b, embedder=self._second_embedder, config=config)
         pair = None
         if report.relation in self.config.keep:
             provenance = report.explanation.provenance if report.explanation is not None else None
@@ -104,6 +105,10 @@ class PairVerifier:
                 sources=candidate.sources,
             )
         return Verdict(candidate.id_a, candidate.id_b, report.relation, pair, time.perf_counter() - started)
+
+    def _second_look_at(self, candidate: CandidatePair) -> bool:
+        """A rejected candidate that only rare word pairs proposed may be a rewrite that words alone cannot align."""
+        return self._second_embedder is not None and RARE_PAIRS in candidate.sources
 
     def _same_words(self, candidate: CandidatePair, started: float) -> Verdict:
         """Two texts with the same word sequence (only case, spacing or punctuation differ): a duplicate.
@@ -128,6 +133,14 @@ class PairVerifier:
 
     def __call__(self, chunk: Sequence[CandidatePair]) -> list[Verdict]:
         return [self.verify(c) for c in chunk]
+
+
+def _load(name: str):  # noqa: ANN202 - an Embedder, imported lazily
+    if name == "none":
+        return None
+    from copytrail.embed import load_embedder
+
+    return load_embedder(name)
 
 
 _WORKER: PairVerifier | None = None
