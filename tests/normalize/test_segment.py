@@ -86,3 +86,12 @@ def test_site_furniture_is_boilerplate_and_the_story_is_not() -> None:
     assert roles["Share this page"][0] == roles[footer][0] == "boilerplate"
     assert roles["Daily Courier is not responsible for the content of external internet sites."][0] == "boilerplate"
     assert all(role == "story" for text, (role, _) in roles.items() if text in story)
+
+
+def test_a_table_without_running_text_is_the_story() -> None:
+    table = (
+        "BOOKER PLC 1986 YEAR\n\nShr 27.89p vs 24.24p\n\nDiv 9.0p vs 7.75p making 13.75p vs 12.0p\n\n"
+        "Turnover 1.26 billion stg vs 1.19 billion\n\nPretax profit 54.6 mln vs 46.5 mln\n\nREUTER\n"
+    )
+    roles = {s.text: s.role.value for s in doc(table).segments}
+    assert roles["Shr 27.89p vs 24.24p"] == roles["Pretax profit 54.6 mln vs 46.5 mln"] == "story"

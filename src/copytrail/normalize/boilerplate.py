@@ -131,6 +131,11 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
     _mark_bios(lines, roles)
 
     prose = [i for i, line in enumerate(lines) if roles[i] is None and _is_prose(line)]
+    running_text = bool(prose)
+    if not running_text:
+        # No running text at all (an earnings table, a list of results): the short lines
+        # are the story, not the chrome around one.
+        prose = [i for i in range(len(lines)) if roles[i] is None]
     first_prose = prose[0] if prose else len(lines)
     last_prose = prose[-1] if prose else -1
 
@@ -160,7 +165,7 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
             roles[i] = UnitRole(Role.BOILERPLATE, "footer")
         elif in_menu:
             roles[i] = UnitRole(Role.BOILERPLATE, "navigation")
-        elif unit.lines_in_block == 1 and n <= 12 and not ends_sentence:
+        elif running_text and unit.lines_in_block == 1 and n <= 12 and not ends_sentence:
             roles[i] = UnitRole(Role.HEADING, "subheading")
         else:
             roles[i] = UnitRole(Role.STORY)
