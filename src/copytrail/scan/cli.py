@@ -31,7 +31,7 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             default=1,
             show_default=True,
-            help="Processes comparing candidate pairs (results do not depend on it).",
+            help="Processes that fingerprint documents and compare candidate pairs (results do not depend on it).",
         ),
         click.option(
             "--embedder",
