@@ -33,6 +33,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from copytrail.scan.families import UnionFind
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 BBC = DATA / "bbc_news"
@@ -456,24 +458,16 @@ def add_pan13(corpus: Corpus, params: CorpusParams, rng: random.Random) -> None:
             chosen.update((susp, src))
     # Families from every listed positive pair, chosen or not: two suspicious documents that reuse one
     # source belong together even when that source was not sampled.
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    families = UnionFind()
     for category, pairs in by_category.items():
         if category in PAN_KINDS:
             for susp, src in pairs:
-                parent[root(susp)] = root(src)
+                families.union(susp, src)
     listed = [(s, r, c) for c, pairs in by_category.items() for s, r in pairs if s in chosen and r in chosen]
     for doc_id in sorted(chosen):
         folder = "susp" if "suspicious" in doc_id else "src"
         text = read_text(PAN13 / folder / f"{doc_id.removeprefix('pan13/')}.txt")
-        corpus.add(doc_id, text, family=f"pan13:{root(doc_id)}", group=f"pan13-{folder}")
+        corpus.add(doc_id, text, family=f"pan13:{families.find(doc_id)}", group=f"pan13-{folder}")
     for susp, src, category in sorted(listed):
         if category in PAN_KINDS:
             corpus.positives.append((susp, src, PAN_KINDS[category]))

@@ -64,6 +64,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _scan_corpus as corpus_builder  # noqa: E402
+from copytrail.scan.families import UnionFind  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -371,18 +372,10 @@ class Truth:
 
 def components(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Document -> root of its connected component (only documents in some pair)."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    families = UnionFind()
     for a, b in pairs:
-        parent[root(a)] = root(b)
-    return {x: root(x) for x in parent}
+        families.union(a, b)
+    return {x: families.find(x) for group in families.groups() for x in group}
 
 
 def purity(comp: dict[str, str], truth: Truth) -> float | None:
