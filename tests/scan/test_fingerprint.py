@@ -151,7 +151,20 @@ def test_spilled_index_counts_like_the_in_memory_kernel(tmp_path) -> None:
     for i, hashes in enumerate(docs):
         index.add(hashes, np.full(len(hashes), i))
     assert index.spilled
-    codes, counts, counters = index.pairs(50, max_docs=6)
+    codes, counts, evidence, counters = index.pairs(50, max_docs=6)
     assert np.array_equal(codes, a * 50 + b) and np.array_equal(counts, shared)
+    assert np.all(evidence <= counts) and np.all(evidence >= counts * 2 / 6 - 1e-9)
     assert counters["ngrams"] == sum(len(d) for d in docs)
     assert list(tmp_path.iterdir()) == []  # shard files removed
+
+
+def test_rare_ngrams_count_less_the_more_documents_share_them() -> None:
+    from copytrail.scan.fingerprint import rare_pairs_flat
+
+    # n-gram 1 is in documents 0 and 1 only; n-gram 2 in documents 0..3.
+    hashes = np.array([1, 1, 2, 2, 2, 2], dtype=np.uint64)
+    docs = np.array([0, 1, 0, 1, 2, 3])
+    codes, shared, evidence, _ = rare_pairs_flat(hashes, docs, 4, max_docs=5)
+    by_pair = {divmod(int(c), 4): (int(s), float(e)) for c, s, e in zip(codes, shared, evidence)}
+    assert by_pair[(0, 1)] == (2, 1.5)  # 1 for the n-gram only they have, 2/4 for the one four share
+    assert by_pair[(2, 3)] == (1, 0.5)

@@ -207,9 +207,10 @@ def _pairs(collector: _Collector, config: FingerprintConfig) -> tuple[list[Candi
     indexed = np.concatenate(collector.indexed) if collector.indexed else np.empty(0, dtype=bool)
     bands, rows = lsh_bands(config)
     from_lsh = band_pairs(signatures, indexed, bands, rows, max_bucket=_MAX_BUCKET)
-    rare_codes, shared, counters = collector.index.pairs(n, max_docs=config.rare_max_docs)
-    from_rare = rare_codes[shared >= config.rare_min_shared]
-    pair_codes, pairs_shared, pair_counters = collector.pair_index.pairs(n, max_docs=config.pair_max_docs)
+    rare_codes, shared, evidence, counters = collector.index.pairs(n, max_docs=config.rare_max_docs)
+    from_rare = rare_codes[evidence >= config.rare_min_shared - 1e-9]
+    # Word pairs are rare only in at most 5 documents already: they are counted plainly.
+    pair_codes, pairs_shared, _, pair_counters = collector.pair_index.pairs(n, max_docs=config.pair_max_docs)
     from_pairs = pair_codes[pairs_shared >= config.pair_min_shared] if config.pair_min_shared else pair_codes[:0]
     from_exact = np.array(sorted(i * n + j for i, j in collector.exact), dtype=np.int64)
     every = np.unique(np.concatenate([from_exact, from_lsh, from_rare, from_pairs]))

@@ -205,7 +205,7 @@ def _bucket_pair_codes(keys: np.ndarray, members: np.ndarray, n: int, max_bucket
 
 def rare_pairs_flat(
     hashes: np.ndarray, docs: np.ndarray, n_docs: int, *, max_docs: int
-) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
     """Count, for every pair of documents, the rare n-grams they share.
 
     An n-gram is rare when it occurs in 2 to ``max_docs`` documents: more than that and it
@@ -218,13 +218,15 @@ def rare_pairs_flat(
         max_docs: the largest document frequency an n-gram may have to count.
 
     Returns:
-        ``(codes, shared, counters)``: sorted unique pair codes (``i < j``), how many rare
-        n-grams each pair shares, and counters of the index.
+        ``(codes, shared, evidence, counters)``: sorted unique pair codes (``i < j``), how
+        many rare n-grams each pair shares, the same count with each n-gram weighted
+        ``2 / df`` (1 when only the two documents have it, 0.1 when twenty do), and
+        counters of the index.
     """
     counters = {"ngrams": int(len(hashes)), "ngrams_distinct": 0, "ngrams_rare": 0, "ngrams_too_common": 0}
     empty = np.empty(0, dtype=np.int64)
     if len(hashes) == 0:
-        return empty, empty, counters
+        return empty, empty, empty.astype(float), counters
     order = np.lexsort((docs, hashes))
     hashes, docs = hashes[order], docs[order].astype(np.int64)
     _, starts, df = np.unique(hashes, return_index=True, return_counts=True)
@@ -233,16 +235,19 @@ def rare_pairs_flat(
         ngrams_distinct=int(len(df)), ngrams_rare=int(rare.sum()), ngrams_too_common=int((df > max_docs).sum())
     )
     codes: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     # Group the rare n-grams by document frequency c: each group is a (g, c) matrix of
     # document indices, and every column pair of it is a document pair (vectorised).
     for c in np.unique(df[rare]).tolist():
         members = docs[starts[rare & (df == c)][:, None] + np.arange(c)]
         left, right = np.triu_indices(c, 1)
         codes.append((members[:, left] * n_docs + members[:, right]).ravel())
+        weights.append(np.full(len(codes[-1]), 2.0 / c))
     if not codes:
-        return empty, empty, counters
-    pair_codes, shared = np.unique(np.concatenate(codes), return_counts=True)
-    return pair_codes, shared.astype(np.int64), counters
+        return empty, empty, empty.astype(float), counters
+    pair_codes, inverse, shared = np.unique(np.concatenate(codes), return_inverse=True, return_counts=True)
+    evidence = np.bincount(inverse, weights=np.concatenate(weights), minlength=len(pair_codes))
+    return pair_codes, shared.astype(np.int64), evidence, counters
 
 
 def rare_ngram_pairs(
@@ -257,5 +262,5 @@ def rare_ngram_pairs(
         return empty, empty, empty, counters
     hashes = np.concatenate(doc_ngrams)
     docs = np.repeat(np.arange(n_docs, dtype=np.int64), sizes)
-    codes, shared, counters = rare_pairs_flat(hashes, docs, n_docs, max_docs=max_docs)
+    codes, shared, _, counters = rare_pairs_flat(hashes, docs, n_docs, max_docs=max_docs)
     return codes // n_docs, codes % n_docs, shared, counters

@@ -88,30 +88,35 @@ class RareNgramIndex:
             return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)
         return np.concatenate(hashes), np.concatenate(docs)
 
-    def pairs(self, n_docs: int, *, max_docs: int) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-        """Pair codes ``i * n_docs + j`` (``i < j``, sorted) and the rare n-grams each pair shares.
+    def pairs(self, n_docs: int, *, max_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+        """Pair codes ``i * n_docs + j`` (``i < j``, sorted), the rare n-grams each pair shares, and their weight.
+
+        The weight counts each n-gram ``2 / df`` (see :func:`~copytrail.scan.fingerprint.rare_pairs_flat`).
 
         Consumes the index: call it once.
         """
         totals = {"ngrams": 0, "ngrams_distinct": 0, "ngrams_rare": 0, "ngrams_too_common": 0}
         codes: list[np.ndarray] = []
         counts: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         for s in range(self._shards):
             hashes, docs = self._shard(s)
-            shard_codes, shared, counters = rare_pairs_flat(hashes, docs, n_docs, max_docs=max_docs)
+            shard_codes, shared, evidence, counters = rare_pairs_flat(hashes, docs, n_docs, max_docs=max_docs)
             codes.append(shard_codes)
             counts.append(shared)
+            weights.append(evidence)
             for key, value in counters.items():
                 totals[key] += value
         totals["ngram_index_spilled"] = int(self.spilled)
         self.close()
         all_codes = np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
         if len(all_codes) == 0:
-            return all_codes.astype(np.int64), all_codes.astype(np.int64), totals
+            return all_codes.astype(np.int64), all_codes.astype(np.int64), all_codes.astype(float), totals
         # A pair shares n-grams in several shards: add up its counts.
         unique, inverse = np.unique(all_codes, return_inverse=True)
         shared = np.bincount(inverse, weights=np.concatenate(counts), minlength=len(unique)).astype(np.int64)
-        return unique, shared, totals
+        evidence = np.bincount(inverse, weights=np.concatenate(weights), minlength=len(unique))
+        return unique, shared, evidence, totals
 
     def close(self) -> None:
         """Remove the spilled shard files."""
