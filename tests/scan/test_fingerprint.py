@@ -155,7 +155,15 @@ def test_spilled_index_counts_like_the_in_memory_kernel(tmp_path) -> None:
     assert np.array_equal(codes, a * 50 + b) and np.array_equal(counts, shared)
     assert np.all(evidence <= counts) and np.all(evidence >= counts * 2 / 6 - 1e-9)
     assert counters["ngrams"] == sum(len(d) for d in docs)
-    assert list(tmp_path.iterdir()) == []  # shard files removed
+    assert list(tmp_path.iterdir()) == []  # shard and pair bucket files removed
+    # Thresholds keep only the pairs that pass them, and the pairs named in ``also``.
+    index = RareNgramIndex(tmp_path, spill_entries=100)
+    for i, hashes in enumerate(docs):
+        index.add(hashes, np.full(len(hashes), i))
+    wanted = np.array([int(a[0] * 50 + b[0])])
+    kept, kept_counts, _, _ = index.pairs(50, max_docs=6, min_shared=3, also=wanted)
+    expected = (shared >= 3) | np.isin(a * 50 + b, wanted)
+    assert np.array_equal(kept, (a * 50 + b)[expected]) and np.array_equal(kept_counts, shared[expected])
 
 
 def test_rare_ngrams_count_less_the_more_documents_share_them() -> None:

@@ -207,12 +207,15 @@ def _pairs(collector: _Collector, config: FingerprintConfig) -> tuple[list[Candi
     indexed = np.concatenate(collector.indexed) if collector.indexed else np.empty(0, dtype=bool)
     bands, rows = lsh_bands(config)
     from_lsh = band_pairs(signatures, indexed, bands, rows, max_bucket=_MAX_BUCKET)
-    rare_codes, shared, evidence, counters = collector.index.pairs(n, max_docs=config.rare_max_docs)
-    from_rare = rare_codes[evidence >= config.rare_min_shared - 1e-9]
     # Word pairs are rare only in at most 5 documents already: they are counted plainly.
-    pair_codes, pairs_shared, _, pair_counters = collector.pair_index.pairs(n, max_docs=config.pair_max_docs)
-    from_pairs = pair_codes[pairs_shared >= config.pair_min_shared] if config.pair_min_shared else pair_codes[:0]
+    pair_min = config.pair_min_shared if config.pair_min_shared else np.iinfo(np.int64).max
+    from_pairs, _, _, pair_counters = collector.pair_index.pairs(n, max_docs=config.pair_max_docs, min_shared=pair_min)
     from_exact = np.array(sorted(i * n + j for i, j in collector.exact), dtype=np.int64)
+    others = np.unique(np.concatenate([from_exact, from_lsh, from_pairs]))
+    rare_codes, shared, evidence, counters = collector.index.pairs(
+        n, max_docs=config.rare_max_docs, min_evidence=config.rare_min_shared, also=others
+    )
+    from_rare = rare_codes[evidence >= config.rare_min_shared - 1e-9]
     every = np.unique(np.concatenate([from_exact, from_lsh, from_rare, from_pairs]))
     found_by = {
         EXACT: np.isin(every, from_exact),

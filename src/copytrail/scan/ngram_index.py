@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -88,38 +89,105 @@ class RareNgramIndex:
             return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)
         return np.concatenate(hashes), np.concatenate(docs)
 
-    def pairs(self, n_docs: int, *, max_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
-        """Pair codes ``i * n_docs + j`` (``i < j``, sorted), the rare n-grams each pair shares, and their weight.
+    def pairs(
+        self,
+        n_docs: int,
+        *,
+        max_docs: int,
+        min_shared: int = 0,
+        min_evidence: float = 0.0,
+        also: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+        """The pairs that share enough rare n-grams: codes ``i * n_docs + j`` (``i < j``, sorted), counts, weights.
 
-        The weight counts each n-gram ``2 / df`` (see :func:`~copytrail.scan.fingerprint.rare_pairs_flat`).
+        A pair is returned when it shares at least ``min_shared`` rare n-grams and their
+        weight (each counted ``2 / df``, see :func:`~copytrail.scan.fingerprint.rare_pairs_flat`)
+        is at least ``min_evidence``, or when its code is in ``also`` (pairs other indexes
+        proposed, whose counts the caller reports).
+
+        Each shard's pair counts are partial (a pair shares n-grams in several shards). Once
+        the index has spilled, they go to disk in buckets by pair code and are added up
+        one bucket at a time: chance pairs of stock phrases can number hundreds of millions
+        at a million documents, and only the few that pass the thresholds are kept.
 
         Consumes the index: call it once.
         """
         totals = {"ngrams": 0, "ngrams_distinct": 0, "ngrams_rare": 0, "ngrams_too_common": 0}
-        codes: list[np.ndarray] = []
-        counts: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
+        buckets = _PairBuckets(self._dir if self.spilled else None)
         for s in range(self._shards):
             hashes, docs = self._shard(s)
-            shard_codes, shared, evidence, counters = rare_pairs_flat(hashes, docs, n_docs, max_docs=max_docs)
-            codes.append(shard_codes)
-            counts.append(shared)
-            weights.append(evidence)
+            codes, shared, evidence, counters = rare_pairs_flat(hashes, docs, n_docs, max_docs=max_docs)
+            del hashes, docs
+            buckets.add(codes, shared, evidence)
             for key, value in counters.items():
                 totals[key] += value
         totals["ngram_index_spilled"] = int(self.spilled)
+        also = also if also is not None else np.empty(0, dtype=np.int64)
+        kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for codes, shared, evidence in buckets.summed():
+            keep = ((shared >= min_shared) & (evidence >= min_evidence - 1e-9)) | np.isin(codes, also)
+            kept.append((codes[keep], shared[keep], evidence[keep]))
         self.close()
-        all_codes = np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
-        if len(all_codes) == 0:
-            return all_codes.astype(np.int64), all_codes.astype(np.int64), all_codes.astype(float), totals
-        # A pair shares n-grams in several shards: add up its counts.
-        unique, inverse = np.unique(all_codes, return_inverse=True)
-        shared = np.bincount(inverse, weights=np.concatenate(counts), minlength=len(unique)).astype(np.int64)
-        evidence = np.bincount(inverse, weights=np.concatenate(weights), minlength=len(unique))
-        return unique, shared, evidence, totals
+        if not kept:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty.astype(float), totals
+        codes = np.concatenate([k[0] for k in kept])
+        order = np.argsort(codes, kind="stable")
+        return (
+            codes[order],
+            np.concatenate([k[1] for k in kept])[order],
+            np.concatenate([k[2] for k in kept])[order],
+            totals,
+        )
 
     def close(self) -> None:
         """Remove the spilled shard files."""
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
+
+
+class _PairBuckets:
+    """Partial pair counts, in memory, or on disk in buckets by pair code when ``folder`` is given."""
+
+    _BUCKETS = 32
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, codes: np.ndarray, shared: np.ndarray, evidence: np.ndarray) -> None:
+        if self.folder is None:
+            self._parts.append((codes, shared, evidence))
+            return
+        bucket = codes % self._BUCKETS
+        for b in range(self._BUCKETS):
+            mask = bucket == b
+            if mask.any():
+                for name, values in (("codes", codes[mask]), ("shared", shared[mask]), ("evidence", evidence[mask])):
+                    with open(self.folder / f"pairs-{b}.{name}", "ab") as fh:
+                        values.tofile(fh)
+
+    def _load(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        if self.folder is None:
+            if self._parts:
+                yield tuple(np.concatenate([p[k] for p in self._parts]) for k in range(3))  # type: ignore[misc]
+            return
+        for b in range(self._BUCKETS):
+            path = self.folder / f"pairs-{b}.codes"
+            if path.exists():
+                yield (
+                    np.fromfile(path, dtype=np.int64),
+                    np.fromfile(self.folder / f"pairs-{b}.shared", dtype=np.int64),
+                    np.fromfile(self.folder / f"pairs-{b}.evidence", dtype=np.float64),
+                )
+
+    def summed(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per bucket: unique pair codes with their counts and weights added up across shards."""
+        for codes, shared, evidence in self._load():
+            unique, inverse = np.unique(codes, return_inverse=True)
+            yield (
+                unique,
+                np.bincount(inverse, weights=shared, minlength=len(unique)).astype(np.int64),
+                np.bincount(inverse, weights=evidence, minlength=len(unique)),
+            )
