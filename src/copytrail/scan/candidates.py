@@ -30,7 +30,15 @@ import numpy as np
 
 from copytrail.scan.config import FingerprintConfig
 from copytrail.scan.engine import map_chunks
-from copytrail.scan.fingerprint import band_pairs, lsh_bands, minhash_matrix, ngram_hashes, word_hashes, words
+from copytrail.scan.fingerprint import (
+    band_pairs,
+    estimate_jaccard,
+    lsh_bands,
+    minhash_matrix,
+    ngram_hashes,
+    word_hashes,
+    words,
+)
 from copytrail.scan.ngram_index import RareNgramIndex
 from copytrail.scan.records import CandidatePair, ScanDocument
 
@@ -235,7 +243,7 @@ def _pairs(collector: _Collector, config: FingerprintConfig) -> tuple[list[Candi
                 id_a=a,
                 id_b=b,
                 sources=sources,
-                jaccard=1.0 if found_by[EXACT][k] else round(float(np.mean(signatures[i] == signatures[j])), 4),
+                jaccard=1.0 if found_by[EXACT][k] else round(estimate_jaccard(signatures, i, j), 4),
                 shared_ngrams=int(shared[at]) if at < len(rare_codes) and rare_codes[at] == code else 0,
             )
         )

@@ -195,14 +195,14 @@ def scan_command(
     "out_file",
     required=True,
     type=click.Path(dir_okay=False),
-    help="JSONL file to write: one document per family, plus every unpaired document.",
+    help="JSONL file to write: one document per cluster of copies, plus every other document.",
 )
 @click.option(
     "--keep",
     type=click.Choice(["original", "earliest", "longest", "first"]),
     default="original",
     show_default=True,
-    help="Which member represents a family.",
+    help="Which member represents a cluster of copies.",
 )
 @click.option(
     "--work",
