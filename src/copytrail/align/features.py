@@ -40,7 +40,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from copytrail.normalize import normalise_for_match
+from copytrail.normalize import match_words, normalise_for_match
 
 FEATURE_NAMES = (
     "cosine",
@@ -86,7 +86,7 @@ _NEGATIONS = frozenset(["not", "no", "never", "nothing", "none", "nobody", "neit
 
 
 def content_words(text: str) -> set[str]:
-    return {w for w in normalise_for_match(text).split() if w not in _STOPWORDS}
+    return {w for w in match_words(normalise_for_match(text)) if w not in _STOPWORDS}
 
 
 def numbers(text: str) -> set[str]:
@@ -115,7 +115,7 @@ class _Sentence(NamedTuple):
 @lru_cache(maxsize=1024)  # about 10 kB a sentence; room for two long documents
 def _analyse(text: str) -> _Sentence:
     norm = normalise_for_match(text)
-    tokens = tuple(norm.split())
+    tokens = tuple(match_words(norm))
     unigrams = frozenset(tokens)
     content = unigrams - _STOPWORDS
     return _Sentence(

@@ -17,6 +17,7 @@ import numpy as np
 
 from copytrail.align.sentences import stem_set
 from copytrail.embed.base import Embedder
+from copytrail.normalize.scripts import count_words
 from copytrail.records import Segment, Span
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\.\s")
@@ -51,7 +52,7 @@ def unmatched_clauses(
     for clause in _clauses(segment):
         words = text[clause.start : clause.end]
         stems = stem_set(words)
-        if len(words.split()) < min_words or len(stems) < 2:
+        if count_words(words) < min_words or len(stems) < 2:
             continue
         if len(stems & partner_stems) / len(stems) < max_shared:
             found.append(clause)
