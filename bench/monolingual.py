@@ -276,7 +276,7 @@ def use_segmenter(name: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=20, help="documents per language and split")
+    parser.add_argument("--docs", type=int, default=60, help="documents per language and split")
     parser.add_argument("--languages", default=",".join(LANGUAGES))
     parser.add_argument("--units", default="char", help="char (default) or jieba: how Chinese and Japanese are cut")
     parser.add_argument("--no-scan", action="store_true")

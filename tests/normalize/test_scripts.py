@@ -100,6 +100,9 @@ def test_sentences_are_cut_in_chinese_japanese_hindi_and_arabic() -> None:
     assert sentences("今日は晴れ！明日は？") == ["今日は晴れ！", "明日は？"]
     assert sentences("यह एक लंबा वाक्य है। यह दूसरा वाक्य है।") == ["यह एक लंबा वाक्य है।", "यह दूसरा वाक्य है।"]
     assert sentences("هل أنت بخير؟ نعم أنا بخير.") == ["هل أنت بخير؟", "نعم أنا بخير."]
+    # Thai ends a sentence with a space; Latin words between Thai ones do not cut.
+    assert sentences("ฉันรักคุณมาก ฉันไปตลาดทุกวัน") == ["ฉันรักคุณมาก", "ฉันไปตลาดทุกวัน"]
+    assert sentences("ฉันใช้ iPhone ทุกวัน") == ["ฉันใช้ iPhone ทุกวัน"]
 
 
 @pytest.mark.parametrize("text", [ZH, JA, AR], ids=["zh", "ja", "ar"])
@@ -138,3 +141,18 @@ def test_arabic_with_and_without_vowel_marks_is_the_same_text() -> None:
     marked = AR.replace("كان", "كَانَ").replace("المدينة", "المـــدينة")
     report = compare(load_bytes(AR.encode(), name="a"), load_bytes(marked.encode(), name="b"), config=words_config())
     assert report.relation.value == "duplicate"
+
+
+def test_quotes_in_other_scripts_are_found() -> None:
+    from copytrail.explain.quotes import extract_quotes
+
+    texts = {
+        "他说：“我们必须在十二月之前完成这项工作。”": "我们必须在十二月之前完成这项工作。",
+        "彼は「この仕事を十二月までに終わらせなければならない」と述べた。": "この仕事を十二月までに終わらせなければならない",
+        "Он сказал: «Мы должны закончить эту работу до декабря».": "Мы должны закончить эту работу до декабря",
+        "Er sagte: „Wir müssen diese Arbeit bis Dezember beenden.“": "Wir müssen diese Arbeit bis Dezember beenden.",
+    }
+    for text, inner in texts.items():
+        assert [q.text for q in extract_quotes(text)] == [inner]
+    # Too short to be a quote: two words' worth of Chinese.
+    assert extract_quotes("他说“好的”。") == []
