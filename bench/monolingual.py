@@ -207,21 +207,38 @@ def chrome_share(text: str) -> float:
     return chrome / max(sum(s.end - s.start for s in doc.segments), 1)
 
 
+def shingle_jaccard(a: str, b: str) -> float:
+    """Jaccard of the two texts' 5-word shingles, as ``scan`` fingerprints them (characters, in Chinese)."""
+    from copytrail.scan.fingerprint import ngram_hashes, words
+
+    x, y = set(ngram_hashes(words(a), 5).tolist()), set(ngram_hashes(words(b), 5).tolist())
+    return len(x & y) / max(len(x | y), 1)
+
+
 def compare_tasks(docs: list[Doc], vocab: list[str], rng: random.Random) -> dict:
     hits = Counter()
-    chrome = []
+    chrome, light_j, heavy_j, other_j = [], [], [], []
+    started = time.perf_counter()
     for k, doc in enumerate(docs):
         other = docs[(k + 1) % len(docs)]
+        light = light_copy(doc, vocab, rng)
         hits["duplicate"] += _compare(doc.text, doc.text)[0] == "duplicate"
-        hits["near_duplicate"] += _compare(doc.text, light_copy(doc, vocab, rng))[0] == "near_duplicate"
+        hits["near_duplicate"] += _compare(doc.text, light)[0] == "near_duplicate"
         hits["unrelated"] += _compare(doc.text, other.text)[0] == "unrelated"
         chrome.append(chrome_share(doc.text))
+        light_j.append(shingle_jaccard(doc.text, light))
+        heavy_j.append(shingle_jaccard(doc.text, heavy_copy(doc, vocab, random.Random(k))))
+        other_j.append(shingle_jaccard(doc.text, other.text))
     n = max(len(docs), 1)
     return {
         "docs": len(docs),
         **{task: hits[task] / n for task in ("duplicate", "near_duplicate", "unrelated")},
         "chrome": sum(chrome) / n,
         "docs_with_chrome": sum(c > 0 for c in chrome),
+        "jaccard_light": sum(light_j) / n,
+        "jaccard_heavy": sum(heavy_j) / n,
+        "jaccard_unrelated_max": max(other_j, default=0.0),
+        "compare_seconds": round(time.perf_counter() - started, 2),
     }
 
 
@@ -310,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def markdown(rows: list[dict], units: str) -> str:
     head = "| lang | split | docs | duplicate | near-dup | unrelated | story as chrome | scan light | scan heavy |"
-    lines = [f"units for zh/ja: {units}", "", head, "|" + "---|" * 9]
+    head += " 5-gram Jaccard light / heavy / unrelated (max) | compare s |"
+    lines = [f"units for zh/ja: {units}", "", head, "|" + "---|" * 11]
     for r in rows:
         scan_cells = (
             f"{r['scan_light']:.2f} | {r['scan_heavy']:.2f} ({r['scan_false_pairs']} false)"
@@ -319,7 +337,9 @@ def markdown(rows: list[dict], units: str) -> str:
         )
         lines.append(
             f"| {r['lang']} | {r['split']} | {r['docs']} | {r['duplicate']:.2f} | {r['near_duplicate']:.2f} | "
-            f"{r['unrelated']:.2f} | {r['chrome']:.3f} ({r['docs_with_chrome']} docs) | {scan_cells} |"
+            f"{r['unrelated']:.2f} | {r['chrome']:.3f} ({r['docs_with_chrome']} docs) | {scan_cells} | "
+            f"{r['jaccard_light']:.2f} / {r['jaccard_heavy']:.2f} / {r['jaccard_unrelated_max']:.2f} | "
+            f"{r['compare_seconds']:.1f} |"
         )
     return "\n".join(lines)
 
