@@ -148,7 +148,7 @@ def test_quotes_in_other_scripts_are_found() -> None:
 
     texts = {
         "他说：“我们必须在十二月之前完成这项工作。”": "我们必须在十二月之前完成这项工作。",
-        "彼は「この仕事を十二月までに終わらせなければならない」と述べた。": "この仕事を十二月までに終わらせなければならない",
+        "彼は「この仕事を十二月までに終えねばならない」と述べた。": "この仕事を十二月までに終えねばならない",
         "Он сказал: «Мы должны закончить эту работу до декабря».": "Мы должны закончить эту работу до декабря",
         "Er sagte: „Wir müssen diese Arbeit bis Dezember beenden.“": "Wir müssen diese Arbeit bis Dezember beenden.",
     }
@@ -156,3 +156,14 @@ def test_quotes_in_other_scripts_are_found() -> None:
         assert [q.text for q in extract_quotes(text)] == [inner]
     # Too short to be a quote: two words' worth of Chinese.
     assert extract_quotes("他说“好的”。") == []
+
+
+def test_gists_of_unspaced_text_are_cut_to_a_line() -> None:
+    from copytrail.explain import gist
+    from copytrail.records import Span
+
+    d = doc(ZH)
+    body = d.segments[1]
+    line = gist(d, Span(body.start, body.end))
+    assert line.endswith(" …") and len(line) <= 34
+    assert body.text.startswith(line[:-2])
