@@ -167,3 +167,14 @@ def test_gists_of_unspaced_text_are_cut_to_a_line() -> None:
     line = gist(d, Span(body.start, body.end))
     assert line.endswith(" …") and len(line) <= 34
     assert body.text.startswith(line[:-2])
+
+
+def test_a_clause_added_to_a_chinese_sentence_is_found() -> None:
+    from copytrail.align.gaps import unmatched_clauses
+
+    short = doc("外国势力也会担心民主的整体势头会消失。").segments[0]
+    text = "外国势力也会担心民主的整体势头会消失，尤其是在冬季的战斗预计放缓的时候。"
+    longer = doc(text).segments[0]
+    spans = unmatched_clauses(longer, short, text)
+    assert [text[s.start : s.end] for s in spans] == ["尤其是在冬季的战斗预计放缓的时候"]
+    assert unmatched_clauses(short, longer, short.text) == []
