@@ -178,3 +178,14 @@ def test_a_clause_added_to_a_chinese_sentence_is_found() -> None:
     spans = unmatched_clauses(longer, short, text)
     assert [text[s.start : s.end] for s in spans] == ["尤其是在冬季的战斗预计放缓的时候"]
     assert unmatched_clauses(short, longer, short.text) == []
+
+
+def test_pair_features_see_chinese_words_and_fullwidth_numbers() -> None:
+    from copytrail.align.features import FEATURE_NAMES, numbers, pair_features
+
+    assert numbers("增长２０２２年") == numbers("2022年") == {"2022"}
+    a, b = "外国势力也会担心民主的势头。", "他们需要决定临时政府是否继续。"
+    same = dict(zip(FEATURE_NAMES, pair_features(a, a, 0.0)))
+    other = dict(zip(FEATURE_NAMES, pair_features(a, b, 0.0)))
+    assert same["bigram_min"] == same["trigram_min"] == 1.0 and same["number_mismatch"] == 0.0
+    assert other["bigram_max"] == other["trigram_max"] == 0.0

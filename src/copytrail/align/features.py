@@ -41,6 +41,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from copytrail.normalize import match_words, normalise_for_match
+from copytrail.normalize.scripts import fold
 
 FEATURE_NAMES = (
     "cosine",
@@ -90,7 +91,7 @@ def content_words(text: str) -> set[str]:
 
 
 def numbers(text: str) -> set[str]:
-    return {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
+    return {m.group().replace(",", "") for m in _NUMBER.finditer(fold(text))}
 
 
 def char_ratio(a: str, b: str) -> float:
@@ -126,7 +127,7 @@ def _analyse(text: str) -> _Sentence:
         frozenset(map(hash, zip(tokens, tokens[1:], tokens[2:]))),
         content,
         frozenset([w[:_STEM] for w in content]),
-        frozenset([n.replace(",", "") for n in _NUMBER.findall(text)]),
+        frozenset([n.replace(",", "") for n in _NUMBER.findall(fold(text))]),
         not _NEGATIONS.isdisjoint(unigrams),
     )
 
