@@ -190,13 +190,13 @@ def measure(pair: dict, config: CompareConfig) -> dict:
 
 
 def gated(row: dict, thresholds: tuple[float, float], single_words: int) -> bool:
-    """Is the pair reuse with the evidence rule at ``(passage, total)`` thresholds (duplicates need none)?"""
+    """Is the pair reuse with the evidence rule at ``(passage, total)`` minimums (duplicates need none)?"""
     if row["relation"] not in REUSE:
         return False
     if row["relation"] in ("duplicate", "near_duplicate"):
         return True
     passage, total = thresholds
-    enough = row["passage_evidence"] >= passage or row["evidence"] >= total
+    enough = row["passage_evidence"] >= passage and row["evidence"] >= total
     return enough and (row["pairs"] >= 2 or row["longest_words"] >= single_words)
 
 
@@ -231,7 +231,7 @@ def main() -> None:
     pairs += clough_pairs() + bbc_pairs(rng, 120)
     if args.quick:
         pairs = pairs[::3]
-    relation = replace(RelationConfig(), min_passage_evidence=0.0, min_reuse_evidence=0.0, single_pair_min_words=0)
+    relation = replace(RelationConfig(), min_passage_evidence=0.0, single_pair_min_words=0)
     config = CompareConfig(embedder="none", explain=False, relation=relation)
     rows = []
     started = time.perf_counter()
@@ -249,10 +249,9 @@ def main() -> None:
         for r in dev
         if not r["reuse"] and r["relation"] in REUSE and r["relation"] not in ("duplicate", "near_duplicate")
     ]
-    threshold = (
-        round(max((r["passage_evidence"] for r in fooled), default=0.0) + 0.5, 1),
-        round(max((r["evidence"] for r in fooled), default=0.0) + 0.5, 1),
-    )
+    # Only the passage threshold is tuned; adding up scattered passages let an unseen
+    # template's three prompts (total 11.5) through where the dev ones stayed below 10.
+    threshold = (round(max((r["passage_evidence"] for r in fooled), default=0.0) + 0.5, 1), 0.0)
     off = (0.0, 0.0)
     result = {
         "threshold": {"passage": threshold[0], "total": threshold[1]},
@@ -265,7 +264,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "evidence_calibration.json").write_text(json.dumps(result, indent=1))
     lines = [
-        f"# Reuse-evidence calibration (passage {threshold[0]}, total {threshold[1]}, "
+        f"# Reuse-evidence calibration (strongest passage {threshold[0]}, "
         f"one-sentence minimum {args.single_pair_words} words)",
         "",
         "| split | rule | false positives / negatives | recall | per kind (found / pairs) |",

@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from copytrail.align.evidence import passage_evidence, reuse_evidence
+from copytrail.align.evidence import passage_evidence
 from copytrail.normalize import normalise_for_match
 from copytrail.records import Coverage, Document, Passage, PassageLabel, Relation
 
@@ -30,11 +30,11 @@ class RelationConfig:
     partial_min_words: int = 15
     partial_min_pairs: int = 3
     same_story_cosine: float = 0.55
-    # Reuse evidence (copytrail.align.evidence) a rewrite or partial reuse needs: in one
-    # passage, or in all of them together. Both are set by bench/evidence_calibration.py
+    # Reuse evidence (copytrail.align.evidence) a rewrite or partial reuse needs in one
+    # passage: scattered one-sentence passages (chrome prompts in the header, between
+    # paragraphs and in the footer) never add up to it. Set by bench/evidence_calibration.py
     # on its development split (see the README's table).
     min_passage_evidence: float = 4.4
-    min_reuse_evidence: float = 10.4
     # One aligned sentence alone is reuse only when it is this long (words).
     single_pair_min_words: int = 40
 
@@ -79,10 +79,9 @@ def classify_relation(
     verbatim_share = chars[PassageLabel.VERBATIM] / aligned_chars
     lexical_share = (chars[PassageLabel.VERBATIM] + chars[PassageLabel.EDITED]) / aligned_chars
     similarity = float(np.mean([p.similarity for p in pairs])) if pairs else 0.0
-    enough_evidence = (
-        passage_evidence(a, b, passages) >= config.min_passage_evidence
-        or reuse_evidence(a, b, pairs) >= config.min_reuse_evidence
-    ) and (len(pairs) >= 2 or any(_words(a, p.a) >= config.single_pair_min_words for p in pairs))
+    enough_evidence = passage_evidence(a, b, passages) >= config.min_passage_evidence and (
+        len(pairs) >= 2 or any(_words(a, p.a) >= config.single_pair_min_words for p in pairs)
+    )
 
     if pairs and low >= config.duplicate_coverage and verbatim_share >= 0.95:
         return Relation.DUPLICATE, round(min(low, verbatim_share), 4)

@@ -58,8 +58,9 @@ class CommonTextConfig:
         min_source_documents: carriers among the pages of one source (``source`` field or
             URL host): a site's chrome is on every page, so three pages show it.
         min_own_share: the median carrier must have at least this share of its words in
-            sentences no other document has. Copies of one story fall far below it (their
-            text is shared); pages around their own stories far above.
+            sentences that are not themselves frequent (in fewer than ``min_documents``).
+            Copies of one story fall far below it (their text is shared); pages around
+            their own stories far above.
     """
 
     min_documents: int = 5
@@ -217,7 +218,9 @@ class CommonTextCounter:
         uniq, inverse, df = np.unique(keys, return_inverse=True, return_counts=True)
         row_df = df[inverse]
         totals = np.bincount(doc_of, weights=words, minlength=n)
-        own = np.bincount(doc_of, weights=np.where(row_df == 1, words, 0), minlength=n)
+        # A carrier's own text: sentences that are not themselves frequent. A story posted on
+        # two sites is still its carriers' own; one copied into min_documents is not.
+        own = np.bincount(doc_of, weights=np.where(row_df < config.min_documents, words, 0), minlength=n)
         own_share = np.divide(own, totals, out=np.zeros(n), where=totals > 0)
 
         collection = self._common(uniq[df >= config.min_documents], keys, doc_of, own_share, config)
