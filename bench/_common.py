@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -60,13 +61,17 @@ def source_state() -> dict[str, object]:
     return {"commit": commit, "uncommitted_src_files": changed}
 
 
-def reproduce_command(script: str) -> str:
-    """A shell line that reruns this script with the same arguments: ``cd ROOT && python bench/x.py ...``."""
+def reproduce_command(script: str | None = None) -> str:
+    """A shell line that reruns this script with the same arguments: ``cd ROOT && python bench/x.py ...``.
+
+    ``script`` defaults to the running one (``sys.argv[0]``), relative to the checkout.
+    """
     python = Path(sys.executable)
     try:
         shown = str(python.relative_to(ROOT))
     except ValueError:
         shown = str(python)
+    script = script or shown_path(Path(sys.argv[0]).resolve())
     return f"cd {shlex.quote(str(ROOT))} && " + shlex.join([shown, script, *sys.argv[1:]])
 
 
@@ -112,3 +117,69 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]], *, a
 def fmt(x: float | None, digits: int = 3) -> str:
     """A figure with ``digits`` decimals, or an en dash when there is none."""
     return "–" if x is None else f"{x:.{digits}f}"
+
+
+def shown_path(path: Path) -> str:
+    """``path`` relative to the checkout when inside it (for messages)."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def write_json(path: Path, data: object) -> str:
+    """Write ``data`` as indented UTF-8 JSON (folders made as needed); returns the path as shown."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    return shown_path(path)
+
+
+def write_results(stem: Path, data: object, markdown: str) -> None:
+    """``stem.json`` (everything) and ``stem.md`` (the tables), folders made as needed."""
+    write_json(Path(f"{stem}.json"), data)
+    Path(f"{stem}.md").write_text(markdown, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- process trees
+
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def child_pids(pid: int) -> list[int]:
+    """Child pids of ``pid``, from /proc/PID/task/*/children (cheap: only the tree is read)."""
+    out: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
+                out.extend(int(c) for c in fh.read().split())
+        except OSError:
+            continue
+    return out
+
+
+def rss_kb(pid: int) -> int:
+    """Resident set size of one process, in kB (0 when it has gone).
+
+    Not PSS: /proc/PID/smaps_rollup walks the page tables, ~50 ms for a 1 GB process,
+    which sampled several times a second would take a good part of a core from the run.
+    """
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * _PAGE_KB
+    except OSError:
+        return 0
+
+
+def tree_rss_mb(root: int, *, include_root: bool = True) -> float:
+    """Summed RSS of ``root`` (unless ``include_root`` is false) and all its descendants, in MB.
+
+    Pages shared between processes count once per process, so this is an upper bound.
+    """
+    todo = [root] if include_root else child_pids(root)
+    total = 0
+    while todo:
+        pid = todo.pop()
+        total += rss_kb(pid)
+        todo.extend(child_pids(pid))
+    return total / 1024

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/chrome_pairs.py                      # 72 pairs per case and split, each template 4 times (a minute; minutes with minilm)
+    python bench/chrome_pairs.py                      # 72 pairs per case and split (each template 4 times)
     python bench/chrome_pairs.py --quick              # 18 per case and split, each template once (seconds)
     python bench/chrome_pairs.py --embedder minilm    # words and MiniLM embeddings (slower)
 
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import json
 import os
 import platform
 import random
@@ -49,7 +48,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "src"), str(Path(__fil
 import _chrome  # noqa: E402
 import _scan_corpus as corpus  # noqa: E402
 import copytrail  # noqa: E402
-from _common import ROOT, Stopwatch, fmt, git_revision, markdown_table, reproduce_command, timed  # noqa: E402
+from _common import ROOT, Stopwatch, fmt, git_revision, markdown_table, reproduce_command, timed, write_results  # noqa: E402
 from copytrail.embed import load_embedder  # noqa: E402
 
 SEED = 20261202
@@ -240,7 +239,7 @@ def markdown(result: dict) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--quick", action="store_true", help="18 pairs per case and split (each template once) instead of 72")
+    p.add_argument("--quick", action="store_true", help="18 pairs per case and split instead of 72")
     p.add_argument("--pairs", type=int, default=None, help="pairs per case and split (overrides --quick)")
     p.add_argument("--embedder", default="none", help="none (words only, the default) or an embedder name: minilm")
     p.add_argument("--no-background", action="store_true", help="skip the background variant even if supported")
@@ -291,10 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         "variants": result_variants,
     }
     result["wall_seconds"] = round(watch.seconds, 1)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    Path(f"{stem}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     text = markdown(result)
-    Path(f"{stem}.md").write_text(text)
+    write_results(stem, result, text)
     print(text)
     return 0
 

@@ -72,7 +72,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _chrome  # noqa: E402
 import _scan_corpus as corpus_builder  # noqa: E402
-from _common import ROOT, fmt, markdown_table, source_state  # noqa: E402
+from _common import ROOT, fmt, markdown_table, source_state, tree_rss_mb, write_results  # noqa: E402
 from copytrail.scan.families import UnionFind  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -133,37 +133,6 @@ class Measurement:
     returncode: int
 
 
-def _descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it, found through the parent ids in ``/proc/*/stat``."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # The command name (field 2) may hold spaces; the parent id is the second field after it.
-        children[int(stat.rsplit(")", 1)[1].split()[1])].append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(children.get(p, []))
-    return out
-
-
-def _tree_rss_bytes(pid: int) -> int:
-    total = 0
-    for p in _descendants(pid):
-        try:
-            fields = Path(f"/proc/{p}/statm").read_text().split()
-        except OSError:
-            continue
-        total += int(fields[1]) * os.sysconf("SC_PAGE_SIZE")
-    return total
-
-
 def run_child(system: str, corpus: Path, out_dir: Path, args: argparse.Namespace) -> Measurement:
     """Run one system in a fresh interpreter (this script in ``--child`` mode) and measure it."""
     if out_dir.exists():
@@ -173,13 +142,13 @@ def run_child(system: str, corpus: Path, out_dir: Path, args: argparse.Namespace
     cmd += ["--workers", str(args.workers), "--embedder", args.embedder]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd)
-    peak = 0
+    peak = 0.0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_bytes(proc.pid))
+        peak = max(peak, tree_rss_mb(proc.pid))
         time.sleep(RSS_SAMPLE_SECONDS)
     wall = time.perf_counter() - started
     rusage = json.loads((out_dir / "rusage.json").read_text()) if (out_dir / "rusage.json").exists() else {}
-    return Measurement(round(wall, 2), rusage.get("peak_rss_mb", 0.0), round(peak / 2**20, 1), proc.returncode)
+    return Measurement(round(wall, 2), rusage.get("peak_rss_mb", 0.0), round(peak, 1), proc.returncode)
 
 
 def child_main(args: argparse.Namespace) -> int:
@@ -711,18 +680,20 @@ def markdown(report: dict) -> str:
         "",
         "## Speed and memory",
         "",
-        "| system | wall s | docs/s | peak RSS MB (getrusage) | peak RSS MB (process tree) |",
-        "|---|---|---|---|---|",
     ]
-    for name in names:
-        r = runs[name]
-        cells = [
-            f"{r['wall_seconds']:.1f}",
-            f"{r['docs_per_s']:.1f}",
-            f"{r['rusage_rss_mb']:.0f}",
-            f"{r['tree_rss_mb']:.0f}",
-        ]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += markdown_table(
+        ["system", "wall s", "docs/s", "peak RSS MB (getrusage)", "peak RSS MB (process tree)"],
+        [
+            [
+                name,
+                f"{r['wall_seconds']:.1f}",
+                f"{r['docs_per_s']:.1f}",
+                f"{r['rusage_rss_mb']:.0f}",
+                f"{r['tree_rss_mb']:.0f}",
+            ]
+            for name, r in runs.items()
+        ],
+    )
     lines.append("")
     lines.append(
         "`+jaccard` rows are the same run as their LSH row (pairs filtered afterwards), so they share its time."
@@ -787,8 +758,12 @@ def _corpus_lines(c: dict) -> list[str]:
             if c.get("held_out_site_page_articles")
             else ""
         )
-        + f". Explicit negative pairs: {negatives}. Templates: DEV {', '.join(_chrome.DEV_TEMPLATES)}; "
-        f"SCORE {', '.join(_chrome.SCORE_TEMPLATES)}.",
+        + f". Explicit negative pairs: {negatives}."
+        + (
+            f" Templates: DEV {', '.join(_chrome.DEV_TEMPLATES)}; SCORE {', '.join(_chrome.SCORE_TEMPLATES)}."
+            if c.get("held_out_site_page_articles")
+            else ""
+        ),
     ]
 
 
@@ -904,10 +879,8 @@ def main(argv: list[str] | None = None) -> int:
         "chrome_targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in chrome_targets(runs)],
         "runs": runs,
     }
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    Path(f"{stem}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
     text = markdown(report)
-    Path(f"{stem}.md").write_text(text)
+    write_results(stem, report, text)
     print(text)
     return 0
 
