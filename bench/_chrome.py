@@ -18,6 +18,7 @@ written out below; it must never change (see the comment there).
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from dataclasses import dataclass
@@ -323,6 +324,12 @@ def build_templates() -> dict[str, Template]:
 
 
 TEMPLATES: dict[str, Template] = build_templates()
+
+
+def fingerprint() -> str:
+    """A short hash of every template's content; corpora built from the templates put it in their cache key."""
+    return hashlib.blake2b(repr(sorted(TEMPLATES.items())).encode(), digest_size=6).hexdigest()
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # THE SPLIT. Drawn once on 2026-12-02, before anything was tuned on these templates, by

@@ -83,6 +83,8 @@ class CorpusParams:
         min_reuters_words: Reuters stories with a shorter body are left out.
         min_partial_words: the paragraphs lifted into a host hold at least this many words.
         site_pages: same-site pages per template (unrelated articles in one site's chrome).
+        templates: the fingerprint of the site templates (``_chrome.fingerprint``), so that a change
+            to a template rebuilds the corpus.
     """
 
     seed: int = SEED
@@ -92,6 +94,7 @@ class CorpusParams:
     min_reuters_words: int = 50
     min_partial_words: int = 60
     site_pages: int = 4
+    templates: str = _chrome.fingerprint()
     version: int = BUILDER_VERSION
 
     def key(self) -> str:

@@ -6,6 +6,7 @@ import hashlib
 import importlib
 import itertools
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -69,6 +70,31 @@ def test_wordings_not_only_names(chrome) -> None:  # noqa: ANN001
     for a, b in itertools.combinations(chrome.TEMPLATES.values(), 2):
         ma, mb = masked(a), masked(b)
         assert len(ma & mb) / len(ma | mb) <= 0.15, (a.id, b.id, ma & mb)
+
+
+# The page chrome of the benchmark before issue 8 (bench/_scan_corpus.py's add_chrome at de5aea3), on which
+# copytrail's pattern rules were tuned: no template may hold it, or the SCORE templates would not be new text.
+TUNED_CHROME = [
+    r"^Share this (?:article|page)$",
+    r"^Share on Facebook \| Share on Twitter \| Email$",
+    r"^Print this story$",
+    r"^Last updated: .* GMT$",
+    r"^Published: \d\d:\d\d GMT",
+    r"^Page last updated",
+    r"^© \d{4} .*\. All rights reserved\.$",
+    r"This material may not be published, broadcast, rewritten or redistributed",
+    r"^About us \| Contact us \| Terms of use",
+    r"is not responsible for the content of external internet sites",
+    r"^Related stories$",
+]
+
+
+def test_no_template_holds_the_chrome_the_rules_were_tuned_on(chrome) -> None:  # noqa: ANN001
+    for template in chrome.TEMPLATES.values():
+        page = template.render(PARAGRAPHS, "Factory closes after 40 years", random.Random(5), RELATED)
+        for line in page.splitlines():
+            for pattern in TUNED_CHROME:
+                assert not re.search(pattern, line.strip()), (template.id, line)
 
 
 def test_render_keeps_the_story_and_adds_the_site(chrome) -> None:  # noqa: ANN001
