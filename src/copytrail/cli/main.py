@@ -40,6 +40,17 @@ else:
             number, unit = float(match.group(1)), match.group(2).lower()
             return int(number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
 
+    def _background_files(folder: str) -> list[str]:
+        """The .txt/.html files of a background folder, sorted; a folder without any is a usage error."""
+        from pathlib import Path
+
+        files = sorted(
+            str(p) for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".htm", ".html")
+        )
+        if not files:
+            raise click.BadParameter(f"{folder} holds no .txt or .html files", param_hint="--background")
+        return files
+
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, prog_name="copytrail")
     def main() -> None:
@@ -84,6 +95,14 @@ else:
         type=click.Path(dir_okay=False),
         help="Write a self-contained HTML report (both texts side by side, changes listed) to FILE.",
     )
+    @click.option(
+        "--background",
+        "background_dir",
+        metavar="DIR",
+        type=click.Path(exists=True, file_okay=False, dir_okay=True),
+        help="A folder of other pages from the same sites (.txt/.html; a dozen is plenty). Sentences many of "
+        "them repeat are page chrome or stock text, and never count as reuse.",
+    )
     @click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
     def compare_command(
         a: str,
@@ -94,6 +113,7 @@ else:
         max_size: int,
         show_all: bool,
         html_path: str | None,
+        background_dir: str | None,
         debug: bool,
     ) -> None:
         """Compare two documents A and B and show what one reuses from the other.
@@ -111,6 +131,7 @@ else:
         Examples:
           copytrail compare original.txt copy.html
           copytrail compare a.txt b.txt --json > report.json
+          copytrail compare a.html b.html --background other-pages/
           curl -s https://example.org/story | copytrail compare mine.txt -
         """
         if a == "-" and b == "-":
@@ -118,11 +139,12 @@ else:
         err = Console(stderr=True)
         try:
             config = CompareConfig(embedder=embedder, max_bytes=max_size)
+            background = _background_files(background_dir) if background_dir else None
             if embedder != "none" and sys.stderr.isatty():
                 with err.status("Comparing (the first run prepares the model, which takes a few seconds)…"):
-                    report = compare(a, b, config=config)
+                    report = compare(a, b, config=config, background=background)
             else:
-                report = compare(a, b, config=config)
+                report = compare(a, b, config=config, background=background)
         except CopytrailError as exc:
             if debug:
                 raise

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from copytrail.ingest import DEFAULT_MAX_BYTES
+from copytrail.normalize.common import CommonTextConfig
 from copytrail.records import Relation
 
 REUSE_RELATIONS = (Relation.DUPLICATE, Relation.NEAR_DUPLICATE, Relation.REWRITE, Relation.PARTIAL_REUSE)
@@ -131,6 +132,7 @@ class ScanConfig:
     reader: ReaderConfig = field(default_factory=ReaderConfig)
     fingerprint: FingerprintConfig = field(default_factory=FingerprintConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
+    common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
     workers: int = 1
     parquet: bool | None = None
     progress: bool | None = None

@@ -7,13 +7,14 @@ order whatever the number of workers, so outputs never depend on it.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["chunked", "map_chunks"]
+__all__ = ["chunked", "chunked_stream", "map_chunks"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,6 +26,13 @@ def chunked(items: Sequence[T], *, workers: int, max_size: int = 64) -> list[Seq
         return []
     size = max(1, min(max_size, -(-len(items) // (workers * 8))))
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def chunked_stream(items: Iterable[T], *, size: int) -> Iterator[list[T]]:
+    """Cut a lazy stream into lists of ``size`` items (the last may be shorter), never holding more than one."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
 
 
 def _context() -> multiprocessing.context.BaseContext:
