@@ -189,3 +189,12 @@ def test_pair_features_see_chinese_words_and_fullwidth_numbers() -> None:
     other = dict(zip(FEATURE_NAMES, pair_features(a, b, 0.0)))
     assert same["bigram_min"] == same["trigram_min"] == 1.0 and same["number_mismatch"] == 0.0
     assert other["bigram_max"] == other["trigram_max"] == 0.0
+
+
+def test_rarity_mass_of_unspaced_text_counts_its_words() -> None:
+    from copytrail.align.evidence import sentence_mass
+
+    sentence = "外国势力也会担心民主的整体势头会消失。"
+    assert sentence_mass(sentence) == count_words(sentence) == 11
+    # Latin text still goes word by word through wordfreq: the commonest words weigh ~0.
+    assert sentence_mass("the the the") < 0.5

@@ -52,7 +52,7 @@ def sentence_mass(text: str, language: str = "en") -> float:
     tokens = match_words(normalise_for_match(text))
     mass = sum(word_weight(w, language) for w in tokens if len(w) > 1 or not has_unspaced(w))
     unspaced = "".join(w for w in tokens if len(w) == 1 and has_unspaced(w))
-    return mass + (count_words(unspaced) if unspaced else 0.0)
+    return mass + count_words(unspaced) if unspaced else mass
 
 
 def pair_evidence(text_a: str, text_b: str, probability: float, language: str = "en") -> float:
