@@ -2,6 +2,7 @@
 
     python bench/monolingual.py                      # everything, about 5 minutes on 2 cores
     python bench/monolingual.py --units jieba        # Chinese split into words by jieba instead of characters
+    python bench/monolingual.py --units fugashi      # Japanese split by MeCab (fugashi, unidic-lite)
     python bench/monolingual.py --calibrate          # characters per English word (zh, ja)
 
 Documents, per language (at most ``--docs`` per split):
@@ -287,6 +288,13 @@ def use_segmenter(name: str) -> None:
 
         jieba.setLogLevel(logging.WARNING)
         scripts._segmenter = lambda run: list(jieba.cut(run))
+    elif name == "fugashi":
+        import fugashi
+
+        from copytrail.normalize import scripts
+
+        tagger = fugashi.Tagger()  # with the unidic-lite dictionary
+        scripts._segmenter = lambda run: [w.surface for w in tagger(run)]
     elif name != "char":
         raise SystemExit(f"unknown --units {name}")
 
@@ -295,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=60, help="documents per language and split")
     parser.add_argument("--languages", default=",".join(LANGUAGES))
-    parser.add_argument("--units", default="char", help="char (default) or jieba: how Chinese and Japanese are cut")
+    parser.add_argument(
+        "--units", default="char", help="char (default), jieba or fugashi: how Chinese and Japanese are cut"
+    )
     parser.add_argument("--no-scan", action="store_true")
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures here")

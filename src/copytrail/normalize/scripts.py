@@ -4,9 +4,10 @@ Most scripts separate words with spaces (Latin, Cyrillic, Greek, Arabic, Hebrew,
 Devanagari): a word is a whitespace-separated token. Chinese, Japanese and Thai do not.
 For them every character is a match unit ("token"): n-grams of characters stand in for
 n-grams of words, the way character n-gram retrieval does for CJK (a Chinese word is 1.7
-characters on average). A dictionary segmenter (jieba) was measured against this in
-``bench/monolingual.py`` and gave no better decisions or recall for a slower start and a
-dependency; characters also serve Japanese and Thai with no dictionary at all.
+characters on average). Dictionary segmenters were measured against this in
+``bench/monolingual.py`` (jieba for Chinese, fugashi with unidic-lite for Japanese):
+no better decisions or recall, 7-20 times slower to tokenise, and a dependency each;
+characters also serve Thai, with no dictionary at all.
 
 Counting words is a separate question from matching them: thresholds written in English
 words (a prose line has 12+ words, a sentence needs 3) must mean the same length of text
