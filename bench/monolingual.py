@@ -38,9 +38,12 @@ English; the copies do not depend on how copytrail itself cuts words.
 
 Scan: per language and split, a collection of the originals, a light and a heavy copy of
 each (heavy: 20-30 % of sentences dropped, sentences and paragraphs reordered, 20-30 % of
-words edited, as ``_scan_corpus.derive``), run through ``copytrail.scan`` with its
+words edited, as ``_scan_corpus.derive``) and, as distractors, up to ``--distractors``
+WMT documents of the same language and split from other domains (social, literary,
+speech, reviews; not conversation, e-commerce or manuals, which repeat templates among
+themselves; none for fi, ar and en-tatoeba), run through ``copytrail.scan`` with its
 defaults. Recall is the share of (original, copy) pairs among the reported pairs; a
-reported pair of two different originals' families is a false pair.
+false pair links a planted family (an original and its copies) to any other document.
 """
 
 from __future__ import annotations
@@ -107,7 +110,10 @@ def _paragraphs(segments: list[str], lang: str, *, segments_are_paragraphs: bool
     return (segments[0], *(joiner.join(body[i : i + 3]) for i in range(0, len(body), 3)))
 
 
-def load_documents(lang: str) -> list[Doc]:
+def load_documents(lang: str, *, news: bool = True) -> list[Doc]:
+    """The language's news documents; with ``news=False``, its WMT documents of every other domain."""
+    if not news and lang not in ("en", "de", "ru", "zh", "ja"):
+        return []
     if lang == "fi":
         rows = [json.loads(line) for line in (DATA / "wmt16_newstest_en_fi" / "documents.jsonl").open()]
         return [Doc(r["docid"], "fi", _paragraphs(r["fi"], "fi", segments_are_paragraphs=False)) for r in rows]
@@ -122,11 +128,13 @@ def load_documents(lang: str) -> list[Doc]:
         return docs
     pair = "ru" if lang == "en" else lang
     rows = [json.loads(line) for line in (WMT / f"en-{pair}.jsonl").open()]
-    rows = [r for r in rows if r.get("domain") == "news"]
+    # Customer-service chats, shop pages and manuals repeat templates among themselves: not distractors.
+    wanted = {"news"} if news else {"social", "literary", "speech", "reviews"}
+    rows = [r for r in rows if r.get("domain") in wanted]
     docs = []
     for r in rows:
         paras = _paragraphs(r[lang], lang, segments_are_paragraphs=r["testset"] == "wmttest2024")
-        if len(paras) >= 3:
+        if len(paras) >= 3 or (not news and len(paras) >= 2):
             docs.append(Doc(r["docid"], lang, paras))
     return docs
 
@@ -243,10 +251,11 @@ def compare_tasks(docs: list[Doc], vocab: list[str], rng: random.Random) -> dict
     }
 
 
-def scan_recall(docs: list[Doc], vocab: list[str], rng: random.Random, workdir: Path) -> dict:
+def scan_recall(docs: list[Doc], distractors: list[Doc], vocab: list[str], rng: random.Random, workdir: Path) -> dict:
     from copytrail.scan import scan
 
-    records, truth = [], {}
+    records = [{"id": d.docid, "text": d.text} for d in distractors]
+    truth = {d.docid: d.docid for d in distractors}
     for doc in docs:
         records.append({"id": doc.docid, "text": doc.text})
         truth[doc.docid] = doc.docid
@@ -262,7 +271,13 @@ def scan_recall(docs: list[Doc], vocab: list[str], rng: random.Random, workdir: 
     for kind in ("light", "heavy"):
         hit = [frozenset((d.docid, f"{d.docid}#{kind}")) in found for d in docs]
         out[kind] = sum(hit) / max(len(hit), 1)
-    out["false_pairs"] = sum(1 for pair in found if len({truth[x] for x in pair}) > 1)
+    # A false pair links a planted family to another document; pairs among distractors
+    # (other domains' own reuse, if any) are counted apart.
+    planted = {d.docid for d in docs}
+    false = [p for p in result.pairs if truth[p.id_a] != truth[p.id_b] and planted & {truth[p.id_a], truth[p.id_b]}]
+    out["false_pairs"] = len(false)
+    out["distractor_pairs"] = sum(1 for p in result.pairs if not planted & {truth[p.id_a], truth[p.id_b]})
+    out["false_examples"] = [f"{p.id_a} ~ {p.id_b}: {p.relation.value}" for p in false[:5]]
     return out
 
 
@@ -304,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=60, help="documents per language and split")
     parser.add_argument("--languages", default=",".join(LANGUAGES))
     parser.add_argument(
+        "--distractors", type=int, default=100, help="WMT documents of other domains added to each scan, per split"
+    )
+    parser.add_argument(
         "--units", default="char", help="char (default), jieba or fugashi: how Chinese and Japanese are cut"
     )
     parser.add_argument("--no-scan", action="store_true")
@@ -318,14 +336,16 @@ def main(argv: list[str] | None = None) -> int:
     for lang in args.languages.split(","):
         docs = load_documents(lang)
         vocab = vocabulary(docs)
+        others = load_documents(lang, news=False)
         for split in ("dev", "held-out"):
             part = [d for d in docs if d.split == split][: args.docs]
+            distractors = [d for d in others if d.split == split][: args.distractors]
             rng = random.Random(f"{SEED}-{lang}-{split}")
             started = time.perf_counter()
-            row = {"lang": lang, "split": split, **compare_tasks(part, vocab, rng)}
+            row = {"lang": lang, "split": split, **compare_tasks(part, vocab, rng), "distractors": len(distractors)}
             if not args.no_scan:
                 with tempfile.TemporaryDirectory() as tmp:
-                    row |= {f"scan_{k}": v for k, v in scan_recall(part, vocab, rng, Path(tmp)).items()}
+                    row |= {f"scan_{k}": v for k, v in scan_recall(part, distractors, vocab, rng, Path(tmp)).items()}
             row["seconds"] = round(time.perf_counter() - started, 1)
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
@@ -341,7 +361,8 @@ def markdown(rows: list[dict], units: str) -> str:
     lines = [f"units for zh/ja: {units}", "", head, "|" + "---|" * 11]
     for r in rows:
         scan_cells = (
-            f"{r['scan_light']:.2f} | {r['scan_heavy']:.2f} ({r['scan_false_pairs']} false)"
+            f"{r['scan_light']:.2f} | {r['scan_heavy']:.2f} ({r['scan_false_pairs']} false, "
+            f"{r['distractors']} distractors, {r['scan_distractor_pairs']} pairs among them)"
             if "scan_light" in r
             else "– | –"
         )
