@@ -198,3 +198,13 @@ def test_rarity_mass_of_unspaced_text_counts_its_words() -> None:
     assert sentence_mass(sentence) == count_words(sentence) == 11
     # Latin text still goes word by word through wordfreq: the commonest words weigh ~0.
     assert sentence_mass("the the the") < 0.5
+
+
+def test_report_diffs_mark_the_changed_characters_not_the_whole_clause() -> None:
+    from copytrail.report.html import word_diff
+
+    a, b = "利比亚计划了很久的选举。", "利比亚计划了很长时间的选举。"
+    marked_a, marked_b = word_diff(a, b)
+    assert ["".join(a[s:e] for s, e in marked_a), "".join(b[s:e] for s, e in marked_b)] == ["久", "长时间"]
+    # English keeps its word-level diff.
+    assert word_diff("the long vote", "the short vote") == ([(4, 8)], [(4, 9)])

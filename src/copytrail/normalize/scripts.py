@@ -31,6 +31,7 @@ from collections.abc import Callable
 
 __all__ = [
     "CLOSING_PUNCTUATION",
+    "DIFF_TOKEN",
     "SENTENCE_TERMINALS",
     "count_words",
     "ends_sentence",
@@ -62,6 +63,9 @@ _MARKS = "\u0300-\u036f\u0483-\u0489\u0900-\u0963\u0966-\u0dff\u0e31\u0e34-\u0e3
 _MARKS += "\u0ec8-\u0ecd\u102b-\u103e\u17b4-\u17d3\u3099\u309a"
 _NON_WORD = re.compile(rf"[^\w{_MARKS}]+")
 _TOKEN = re.compile(rf"[{UNSPACED}]|[^\s{UNSPACED}]+")
+# Tokens of the changed-words diff in reports: words, each character of an unspaced
+# script, and each punctuation mark (for text with spaces: ``\w+|[^\w\s]``).
+DIFF_TOKEN = re.compile(rf"[{UNSPACED}]|[^\W{UNSPACED}]+|[^\w\s]")
 _RUN = re.compile(rf"[{UNSPACED}]+|[^\s{UNSPACED}]+")
 # A dictionary segmenter for runs of unspaced characters, ``run -> words``; None: one
 # unit per character. Only ``bench/monolingual.py`` sets it, to measure the alternative.
