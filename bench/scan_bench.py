@@ -59,6 +59,7 @@ import json
 import os
 import platform
 import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -139,7 +140,7 @@ def run_child(system: str, corpus: Path, out_dir: Path, args: argparse.Namespace
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
     cmd = [sys.executable, __file__, "--child", system, "--corpus", str(corpus), "--child-out", str(out_dir)]
-    cmd += ["--workers", str(args.workers), "--embedder", args.embedder]
+    cmd += ["--workers", str(args.workers), "--embedder", args.embedder, f"--scan-args={args.scan_args}"]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd)
     peak = 0.0
@@ -155,7 +156,8 @@ def child_main(args: argparse.Namespace) -> int:
     """Child mode: run one system on the corpus, write its pairs, then its own and its children's peak RSS."""
     out = Path(args.child_out)
     if args.child.startswith("copytrail"):
-        result = run_copytrail(Path(args.corpus), out, args.workers, copytrail_embedder(args.child, args.embedder))
+        embedder = copytrail_embedder(args.child, args.embedder)
+        result = run_copytrail(Path(args.corpus), out, args.workers, embedder, shlex.split(args.scan_args))
     else:
         library, threshold = args.child.rsplit("-", 1)
         result = run_minhash(library, float(threshold), Path(args.corpus))
@@ -170,12 +172,12 @@ def copytrail_embedder(system: str, default: str) -> str:
     return system.split("-", 1)[1] if "-" in system else default
 
 
-def run_copytrail(corpus: Path, out: Path, workers: int, embedder: str) -> dict:
+def run_copytrail(corpus: Path, out: Path, workers: int, embedder: str, extra: list[str]) -> dict:
     """``copytrail scan`` through its command line, exactly as a user runs it."""
     exe = Path(sys.executable).with_name("copytrail")
     scan_dir = out / "scan"
     cmd = [str(exe), "scan", str(corpus), "--out", str(scan_dir), "--workers", str(workers)]
-    cmd += ["--no-progress", "--force", "--embedder", embedder]
+    cmd += ["--no-progress", "--force", "--embedder", embedder, *extra]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"copytrail scan failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -827,6 +829,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated, from {', '.join(SYSTEMS)}")
     p.add_argument("--workers", type=int, default=2, help="copytrail scan --workers")
     p.add_argument("--embedder", default="none", help="copytrail scan --embedder (none is the scan default)")
+    p.add_argument(
+        "--scan-args",
+        default="",
+        help="more copytrail scan options, one string (e.g. '--chrome-min-docs 3'); they go into the report header",
+    )
     p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="corpus and run artifacts")
     p.add_argument("--out", type=Path, default=None, help="results stem (default bench/results/scan_bench)")
     p.add_argument("--render", action="store_true", help="only rewrite the markdown from the results JSON")
@@ -862,6 +869,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         runs.update(run_system(system, folder, truth, texts, args))
     command = "python bench/scan_bench.py" + (" --quick" if args.quick else "")
+    if args.scan_args:
+        command += f" --scan-args={shlex.quote(args.scan_args)}"
     report = {
         "command": command,
         "seed": params.seed,

@@ -35,6 +35,9 @@ class RelationConfig:
     # paragraphs and in the footer) never add up to it. Set by bench/evidence_calibration.py
     # on its development split (see the README's table).
     min_passage_evidence: float = 4.4
+    # Aligned sentences shorter than this (words) carry no evidence: menus, share bars,
+    # labels and one-line prompts. Set with min_passage_evidence by the same script.
+    min_evidence_words: int = 0
     # One aligned sentence alone is reuse only when it is this long (words).
     single_pair_min_words: int = 40
 
@@ -79,7 +82,8 @@ def classify_relation(
     verbatim_share = chars[PassageLabel.VERBATIM] / aligned_chars
     lexical_share = (chars[PassageLabel.VERBATIM] + chars[PassageLabel.EDITED]) / aligned_chars
     similarity = float(np.mean([p.similarity for p in pairs])) if pairs else 0.0
-    enough_evidence = passage_evidence(a, b, passages) >= config.min_passage_evidence and (
+    strongest = passage_evidence(a, b, passages, min_words=config.min_evidence_words)
+    enough_evidence = strongest >= config.min_passage_evidence and (
         len(pairs) >= 2 or any(_words(a, p.a) >= config.single_pair_min_words for p in pairs)
     )
 

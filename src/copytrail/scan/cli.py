@@ -48,6 +48,14 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Compare again with this embedder the rewrite candidates that words alone rejected "
             "(finds more translated and reworded copies; slow on CPU).",
         ),
+        click.option(
+            "--chrome-min-docs",
+            type=click.IntRange(min=2),
+            default=5,
+            show_default=True,
+            help="A sentence this many documents carry, each around a story of its own, is page chrome or stock "
+            "text and never counts as reuse (three pages of one source are enough where source or url is known).",
+        ),
         click.option("--id-field", default="id", show_default=True, help="JSONL/CSV/Parquet field with the id."),
         click.option("--text-field", default="text", show_default=True, help="Field with the text."),
         click.option("--date-field", default="date", show_default=True, help="Field with the date (ISO)."),
@@ -67,6 +75,7 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _config(opts: dict[str, Any]):  # noqa: ANN202 - ScanConfig, imported lazily
+    from copytrail.normalize.common import CommonTextConfig
     from copytrail.scan.config import ReaderConfig, ScanConfig, VerifyConfig
 
     reader = ReaderConfig(
@@ -79,6 +88,7 @@ def _config(opts: dict[str, Any]):  # noqa: ANN202 - ScanConfig, imported lazily
     return ScanConfig(
         reader=reader,
         verify=VerifyConfig(embedder=opts["embedder"], second_look=opts["second_look"]),
+        common_text=CommonTextConfig(min_documents=opts["chrome_min_docs"]),
         workers=opts["workers"],
         progress=opts["progress"],
         force=opts["force"],
