@@ -1,11 +1,14 @@
 """The ``copytrail`` command: a thin layer over the library.
 
-Exit status: 0 when the comparison ran (whatever it found), 2 for bad input or usage
-(a one-line ``Error: …`` on stderr, no traceback unless ``--debug``), 1 for a bug.
+Exit status: 0 when the command ran (whatever it found), 2 for bad input or usage
+(a one-line ``Error: …`` on stderr, no traceback unless ``--debug``), 130 when
+interrupted, 141 when standard output was closed early, 143 on SIGTERM, 1 for a bug
+(see :mod:`copytrail.cli.handling`, the one handler every command goes through).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -15,13 +18,16 @@ try:
 except ImportError:  # pragma: no cover - exercised only without the cli extra
 
     def entry_point() -> None:
-        sys.stderr.write("copytrail's command line needs its extra: pip install 'copytrail[cli]'\n")
+        from copytrail.errors import install_hint
+
+        sys.stderr.write(f"copytrail's command line needs its extra: {install_hint('cli')}\n")
         sys.exit(2)
 else:
     from copytrail import __version__
+    from copytrail.cli.handling import run_handled, set_command_state
     from copytrail.compare import CompareConfig, compare
     from copytrail.embed import EMBEDDERS
-    from copytrail.errors import CopytrailError
+    from copytrail.errors import OutputError
     from copytrail.ingest import DEFAULT_MAX_BYTES
 
     _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
@@ -40,7 +46,27 @@ else:
             number, unit = float(match.group(1)), match.group(2).lower()
             return int(number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    class CopytrailGroup(click.Group):
+        """Runs every subcommand through the one handler of :mod:`copytrail.cli.handling`."""
+
+        def invoke(self, ctx: click.Context):  # noqa: ANN201
+            return run_handled(ctx, lambda: super(CopytrailGroup, self).invoke(ctx))
+
+    def check_output_path(path: str) -> None:
+        """Fail before any work when ``path`` cannot be written (missing folder, a folder, no permission).
+
+        Raises:
+            OutputError: with what to do.
+        """
+        folder = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(path):
+            raise OutputError(path, "is a folder; give a file name such as report.html")
+        if not os.path.isdir(folder):
+            raise OutputError(path, f"the folder {folder} does not exist; create it or choose another path")
+        if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+            raise OutputError(path, "permission denied; choose a path you can write to")
+
+    @click.group(cls=CopytrailGroup, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, prog_name="copytrail")
     def main() -> None:
         """Find, align and explain text reuse between news documents.
@@ -113,36 +139,28 @@ else:
           copytrail compare a.txt b.txt --json > report.json
           curl -s https://example.org/story | copytrail compare mine.txt -
         """
+        set_command_state(debug=debug)
         if a == "-" and b == "-":
             raise click.UsageError("only one of A and B can be - (standard input)")
+        # Checked before comparing: a bad --html path must fail at once, not after the work.
+        if html_path is not None:
+            check_output_path(html_path)
         err = Console(stderr=True)
-        try:
-            config = CompareConfig(embedder=embedder, max_bytes=max_size)
-            if embedder != "none" and sys.stderr.isatty():
-                with err.status("Comparing (the first run prepares the model, which takes a few seconds)…"):
-                    report = compare(a, b, config=config)
-            else:
+        config = CompareConfig(embedder=embedder, max_bytes=max_size)
+        if embedder != "none" and sys.stderr.isatty():
+            with err.status("Comparing (the first run prepares the model, which takes a few seconds)…"):
                 report = compare(a, b, config=config)
-        except CopytrailError as exc:
-            if debug:
-                raise
-            err.print(f"[bold red]Error:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
-            sys.exit(2)
+        else:
+            report = compare(a, b, config=config)
         if html_path is not None:
             # Written before the report is printed, so a bad path fails with one line and no report above it.
-            from rich.markup import escape
-
             from copytrail.report.html import render_html
 
             try:
                 with open(html_path, "w", encoding="utf-8") as handle:
                     handle.write(render_html(report))
             except OSError as exc:
-                if debug:
-                    raise
-                message = f"cannot write the HTML report to {html_path}: {exc.strerror or exc}"
-                err.print(f"[bold red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-                sys.exit(2)
+                raise OutputError(html_path, f"cannot write the HTML report ({exc.strerror or exc})") from None
         if as_json:
             from copytrail.report.json import report_to_json
 

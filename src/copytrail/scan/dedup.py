@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from copytrail.records import Relation
 from copytrail.scan.artifacts import ArtifactStore
-from copytrail.scan.config import ScanConfig
+from copytrail.scan.config import KEEP_RULES, ScanConfig
 from copytrail.scan.families import DocumentFacts, build_families, family_id
 from copytrail.scan.records import ReuseFamily, ReusePair, ScanDocument, to_json_dict
 from copytrail.scan.run import DOCUMENTS, ScanResult, scan
@@ -29,7 +29,6 @@ __all__ = [
 ]
 
 Keep = Literal["original", "earliest", "longest", "first"]
-KEEP_RULES: tuple[str, ...] = ("original", "earliest", "longest", "first")
 DEDUP_RELATIONS = (Relation.DUPLICATE, Relation.NEAR_DUPLICATE)
 
 
