@@ -178,7 +178,7 @@ def open_regular(name: str | os.PathLike[str]) -> tuple[BinaryIO, int]:
             raise NotAFile(
                 path,
                 f"is {describe_file_type(st.st_mode)}, not a regular file, and is not read; "
-                "save the document to a file, or pipe it to standard input with -",
+                "save its contents to a regular file first",
             )
         if nonblocking:
             os.set_blocking(fh.fileno(), True)

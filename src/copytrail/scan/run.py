@@ -43,6 +43,7 @@ from copytrail.scan.records import (
     SkippedDocument,
     to_json_dict,
 )
+from copytrail.scan.tally import ReadTally, nothing_read
 from copytrail.scan.verify import PairVerifier, init_worker, verify_chunk
 
 __all__ = ["STAGES", "ScanResult", "scan"]
@@ -108,12 +109,13 @@ class _Run:
     def read(self) -> dict[str, Any]:
         documents = characters = skipped = 0
         ignored: Counter[str] = Counter()
+        tally = ReadTally()
         with (
             self.store.atomic(DOCUMENTS) as docs_fh,
             self.store.atomic(SKIPPED) as skip_fh,
             progress_bar("read", None, enabled=self.config.progress) as advance,
         ):
-            for item in iter_documents(self.paths, self.config.reader, ignored=ignored):
+            for item in iter_documents(self.paths, self.config.reader, ignored=ignored, tally=tally):
                 record = to_json_dict(item)
                 if isinstance(item, ScanDocument):
                     documents += 1
@@ -124,7 +126,11 @@ class _Run:
                     skip_fh.write(_json_line(record))
                 advance(1)
         self.document_count = documents
+        if documents == 0:
+            # Nothing to scan is bad input (exit 2), not an empty success; the skip list stays in --out.
+            raise nothing_read(tally, self.config.reader.suffixes)
         counters: dict[str, Any] = {"documents": documents, "skipped": skipped, "characters": characters}
+        counters.update(tally.counters())  # documents_in, skipped_by_reason (and unaccounted, ignored_files)
         if ignored:
             # Web archive records that are no article (requests, images, redirects), by kind.
             counters["ignored_records"] = dict(sorted(ignored.items()))
