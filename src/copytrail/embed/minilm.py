@@ -101,9 +101,7 @@ class MiniLMEmbedder:
 
     def __init__(self, *, threads: int | None = None, device: str = "cpu") -> None:
         ort = require("onnxruntime", extra="embed", purpose="the minilm embedder", error=MissingEmbedder)
-        Tokenizer = require(
-            "tokenizers", extra="embed", purpose="the minilm embedder", error=MissingEmbedder
-        ).Tokenizer
+        Tokenizer = require("tokenizers", extra="embed", purpose="the minilm embedder", error=MissingEmbedder).Tokenizer
         model_dir = _model_dir()
         onnx_path = cache_dir() / f"all-MiniLM-L6-v2-{_weights_digest(model_dir)}.onnx"
         if not onnx_path.exists():
