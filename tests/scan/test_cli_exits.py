@@ -181,3 +181,38 @@ def test_a_cut_jsonl_gz_is_scanned_up_to_the_cut(tmp_path: Path) -> None:
     assert "Aborted" not in result.output
     assert "the compressed file ends early (cut short?)" in result.output
     assert " read + 1 skipped" in result.output
+
+
+def test_options_take_their_defaults_and_choices_from_the_configs() -> None:
+    from copytrail.compare import CompareConfig
+    from copytrail.scan import ReaderConfig, ScanConfig, VerifyConfig
+    from copytrail.scan.cli import dedup_command, scan_command
+    from copytrail.scan.config import EMBEDDER_CHOICES, KEEP_RULES
+
+    scan_options = {p.name: p for p in scan_command.params}
+    reader, verify = ReaderConfig(), VerifyConfig()
+    for field in ("id_field", "text_field", "date_field", "source_field", "url_field"):
+        assert scan_options[field].default == getattr(reader, field)
+    assert (scan_options["embedder"].default, scan_options["second_look"].default) == (
+        verify.embedder,
+        verify.second_look,
+    )
+    assert tuple(scan_options["embedder"].type.choices) == EMBEDDER_CHOICES
+    assert scan_options["workers"].default == ScanConfig().workers
+    dedup_options = {p.name: p for p in dedup_command.params}
+    assert tuple(dedup_options["keep"].type.choices) == KEEP_RULES
+    compare_options = {p.name: p for p in main.commands["compare"].params}
+    assert compare_options["embedder"].default == CompareConfig().embedder
+    assert compare_options["max_size"].default == CompareConfig().max_bytes
+
+
+def test_an_empty_input_among_others_is_a_warning(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    write_feed(feed, good=3, bad=0)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke("scan", str(feed), str(empty), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert f"  warning      {empty} gave no document" in result.output
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text())
+    assert stats["stages"]["read"]["empty_inputs"] == [str(empty)]

@@ -28,8 +28,8 @@ else:
     from copytrail.compare import CompareConfig, compare
     from copytrail.embed import EMBEDDERS
     from copytrail.errors import OutputError
-    from copytrail.ingest import DEFAULT_MAX_BYTES
 
+    _COMPARE = CompareConfig()  # the command's defaults are the library's
     _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 
     class ByteSize(click.ParamType):
@@ -90,7 +90,7 @@ else:
     @click.option(
         "--embedder",
         type=click.Choice([*EMBEDDERS, "none"]),
-        default="minilm",
+        default=_COMPARE.embedder,
         show_default=True,
         help="Sentence embedder for paraphrases: minilm (English), use-multilingual (translations, slower), "
         "hashing or none (words only, no model).",
@@ -98,8 +98,8 @@ else:
     @click.option(
         "--max-size",
         type=ByteSize(),
-        default=DEFAULT_MAX_BYTES,
-        show_default="20MB",
+        default=_COMPARE.max_bytes,
+        show_default=f"{_COMPARE.max_bytes // 1024**2}MB",
         help="Refuse inputs larger than this.",
     )
     @click.option("--all", "show_all", is_flag=True, help="Show every aligned passage (default: the first 30).")

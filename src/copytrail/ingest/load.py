@@ -208,14 +208,14 @@ def load_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if len(data) > max_bytes:
         raise InputTooLarge(name, _too_large_message(len(data), max_bytes))
     if not data:
-        raise EmptyInput(name, "is empty: nothing to compare")
+        raise EmptyInput(name, "is empty: nothing to compare; check that it is the file you meant")
 
     _reject_binary(data, name)
     text, encoding = _decode(data, name)
     # Offsets point into this text, so newlines are unified here, once, before any use.
     text = _normalise_newlines(text)
     if not text.strip():
-        raise EmptyInput(name, "is empty (only whitespace): nothing to compare")
+        raise EmptyInput(name, "is empty (only whitespace): nothing to compare; check that it is the file you meant")
 
     if _is_html(text, name):
         text, meta = _extract_html(text, name)
@@ -374,7 +374,11 @@ def _extract_html(html: str, name: str) -> tuple[str, DocumentMeta]:
     if not extracted or not extracted.strip():
         extracted = trafilatura.html2txt(html)
     if not extracted or not extracted.strip():
-        raise EmptyInput(name, "is empty: no article text was found in the HTML")
+        raise EmptyInput(
+            name,
+            "is empty: no article text was found in the HTML; check that the page holds its article "
+            "(pages that load their text with JavaScript do not)",
+        )
 
     # trafilatura's txt output puts one newline between paragraphs; segmentation reads
     # paragraphs as blank-line separated blocks, so each line becomes its own block.

@@ -111,6 +111,8 @@ def accounting_lines(result: Any, skipped_file: Path | None) -> list[str]:
             f"  warning      {unaccounted:,} documents were taken in but neither read nor skipped: "
             "a bug in copytrail; please report it"
         )
+    for path in read.get("empty_inputs") or []:
+        lines.append(f"  warning      {path} gave no document: check it is the input you meant")
     ignored = read.get("ignored_files") or {}
     if ignored:
         what = ", ".join(f"{n:,} {suffix}" for suffix, n in ignored.items())

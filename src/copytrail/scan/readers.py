@@ -533,7 +533,9 @@ def _read_parquet(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterato
     try:
         pfile = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
-        raise UnusableInput(file, f"is not a readable Parquet file ({exc})") from None
+        raise UnusableInput(
+            file, f"is not a readable Parquet file ({_short(exc)}); check the file or write it again"
+        ) from None
     names = pfile.schema_arrow.names
     _require_columns(file, names, config)
     wanted = [

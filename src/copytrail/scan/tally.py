@@ -93,6 +93,9 @@ class ReadTally:
             ignored.update(suffixes)
         if ignored:
             out["ignored_files"] = dict(sorted(ignored.items()))
+        empty = [path for path, (documents, skipped) in self.per_input.items() if not documents and not skipped]
+        if empty:
+            out["empty_inputs"] = empty
         return out
 
 
