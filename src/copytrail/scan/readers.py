@@ -347,7 +347,19 @@ def _open_binary(path: Path) -> IO[bytes]:
         InputError: it cannot be opened (see :func:`copytrail.ingest.load.open_regular`).
     """
     fh, _ = open_regular(path)
-    return gzip.GzipFile(fileobj=fh, mode="rb") if path.name.lower().endswith(".gz") else fh
+    return _OwningGzipFile(fileobj=fh, mode="rb") if path.name.lower().endswith(".gz") else fh
+
+
+class _OwningGzipFile(gzip.GzipFile):
+    """A GzipFile that also closes the file it reads from (``GzipFile(fileobj=...)`` leaves it open)."""
+
+    def close(self) -> None:
+        inner = self.fileobj
+        try:
+            super().close()
+        finally:
+            if inner is not None:
+                inner.close()
 
 
 # What reading a damaged or cut-short file raises: gzip's EOFError and BadGzipFile (an
