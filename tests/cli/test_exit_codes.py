@@ -47,11 +47,13 @@ def story(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_closed_pipe_is_quiet_and_not_a_bug(tmp_path: Path, story: Path) -> None:
-    # `copytrail compare a b | head`: the reader goes away before the report is written.
+@pytest.mark.parametrize("output", [["--json"], []], ids=["json", "terminal"])
+def test_a_closed_pipe_is_quiet_and_not_a_bug(tmp_path: Path, story: Path, output: list[str]) -> None:
+    # `copytrail compare a b | head`: the reader goes away before the report is written,
+    # as JSON (click.echo) or as the terminal report (rich).
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.Popen(
-        [sys.executable, "-c", CLI, "compare", str(story), str(story), "--embedder", "none", "--json"],
+        [sys.executable, "-c", CLI, "compare", str(story), str(story), "--embedder", "none", *output],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,

@@ -46,6 +46,13 @@ else:
             number, unit = float(match.group(1)), match.group(2).lower()
             return int(number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
 
+    class ReportConsole(Console):
+        """rich's Console, except that a closed pipe goes to the one handler (rich would exit 1, a bug's code)."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(32, "Broken pipe")
+
     class CopytrailGroup(click.Group):
         """Runs every subcommand through the one handler of :mod:`copytrail.cli.handling`."""
 
@@ -168,7 +175,7 @@ else:
         else:
             from copytrail.report.terminal import render
 
-            render(report, Console(), max_passages=None if show_all else 30)
+            render(report, ReportConsole(), max_passages=None if show_all else 30)
 
     # --- scan: `copytrail scan` and `copytrail dedup` live in copytrail.scan.cli ---
     from copytrail.scan.cli import dedup_command, scan_command
