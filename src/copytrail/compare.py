@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -17,7 +18,8 @@ from copytrail.embed import EMBEDDERS, Embedder, load_embedder
 from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
 from copytrail.normalize import prepare_document
-from copytrail.records import CompareReport, Coverage, Document, LoadedText, SentencePair, Span, Timings
+from copytrail.normalize.common import CommonText, CommonTextConfig, CommonTextCounter, document_source, segment_key
+from copytrail.records import CompareReport, Coverage, Document, LoadedText, Role, SentencePair, Span, Timings
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class CompareConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     align: AlignConfig = field(default_factory=AlignConfig)
     relation: RelationConfig = field(default_factory=RelationConfig)
+    common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
     explain: bool = True
 
     def __post_init__(self) -> None:
@@ -69,6 +72,24 @@ def _unmatched_clauses(
     )
 
 
+def shared_boilerplate(a: Document, b: Document) -> tuple[tuple[int, int], ...]:
+    """Page chrome and stock text both documents carry: ``(segment in A, segment in B)`` by identical wording.
+
+    Listed so a reader sees what the two share that is *not* evidence of reuse.
+    """
+    in_b: dict[int, int] = {}
+    for seg in b.segments:
+        if seg.role is Role.BOILERPLATE:
+            in_b.setdefault(segment_key(seg.text), seg.index)
+    found = []
+    for seg in a.segments:
+        if seg.role is Role.BOILERPLATE:
+            key = segment_key(seg.text)
+            if key and key in in_b:
+                found.append((seg.index, in_b.pop(key)))
+    return tuple(found)
+
+
 def compare_documents(
     a: Document,
     b: Document,
@@ -102,6 +123,7 @@ def compare_documents(
         unaligned_a=tuple(sorted(unaligned_spans(a, aligned_a) + tuple(clauses_a), key=lambda s: s.start)),
         unaligned_b=tuple(sorted(unaligned_spans(b, aligned_b) + tuple(clauses_b), key=lambda s: s.start)),
         embedder=embedder.name if embedder is not None else "none",
+        shared_boilerplate=shared_boilerplate(a, b),
         timings=Timings(
             lexical=round(alignment.lexical_seconds, 4),
             embed=round(alignment.embed_seconds, 4),
@@ -116,12 +138,34 @@ def _as_loaded(source: str | os.PathLike | LoadedText, max_bytes: int) -> Loaded
     return source if isinstance(source, LoadedText) else load_text(source, max_bytes=max_bytes)
 
 
+def _source_of(document: Document) -> str | None:
+    return document_source(document.meta.sitename, document.meta.url)
+
+
+def learn_from_background(
+    documents: Iterable[Document], background: Iterable[str | os.PathLike | LoadedText], config: CompareConfig
+) -> CommonText:
+    """Chrome and stock text of the compared documents' sites, learned from other pages of them.
+
+    Two documents alone cannot show what their sites repeat on every page; a sample of
+    other pages (a dozen is plenty) can. The compared documents are counted too.
+    """
+    counter = CommonTextCounter()
+    for doc in documents:
+        counter.add(doc, _source_of(doc))
+    for item in background:
+        doc = prepare_document(_as_loaded(item, config.max_bytes))
+        counter.add(doc, _source_of(doc))
+    return counter.build(config.common_text)
+
+
 def compare(
     a: str | os.PathLike | LoadedText,
     b: str | os.PathLike | LoadedText,
     *,
     config: CompareConfig = CompareConfig(),
     embedder: Embedder | None = None,
+    background: Iterable[str | os.PathLike | LoadedText] | CommonText | None = None,
 ) -> CompareReport:
     """Find what two documents reuse from each other.
 
@@ -130,6 +174,10 @@ def compare(
             already loaded :class:`LoadedText` (see :func:`copytrail.load_bytes` for strings).
         config: thresholds and the embedder's name.
         embedder: an embedder instance to use instead of loading ``config.embedder``.
+        background: other pages of the same sites (paths or loaded texts), or a
+            :class:`~copytrail.normalize.common.CommonText` learned before: sentences
+            many of them repeat are page chrome or stock text, and are no evidence of
+            reuse (see :mod:`copytrail.normalize.common`).
 
     Returns:
         A :class:`CompareReport` with the relation, coverage, aligned passages and the
@@ -145,6 +193,13 @@ def compare(
     loaded_b = _as_loaded(b, config.max_bytes)
     loaded = time.perf_counter()
     doc_a, doc_b = prepare_document(loaded_a), prepare_document(loaded_b)
+    if background is not None:
+        common = (
+            background
+            if isinstance(background, CommonText)
+            else learn_from_background((doc_a, doc_b), background, config)
+        )
+        doc_a, doc_b = common.mark(doc_a, _source_of(doc_a)), common.mark(doc_b, _source_of(doc_b))
     segmented = time.perf_counter()
     if embedder is None and config.embedder != "none":
         embedder = load_embedder(config.embedder)

@@ -46,6 +46,17 @@ else:
             number, unit = float(match.group(1)), match.group(2).lower()
             return int(number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
 
+    def _background_files(folder: str) -> list[str]:
+        """The .txt/.html files of a background folder, sorted; a folder without any is a usage error."""
+        from pathlib import Path
+
+        files = sorted(
+            str(p) for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".htm", ".html")
+        )
+        if not files:
+            raise click.BadParameter(f"{folder} holds no .txt or .html files", param_hint="--background")
+        return files
+
     class ReportConsole(Console):
         """rich's Console, except that a closed pipe goes to the one handler (rich would exit 1, a bug's code)."""
 
@@ -117,6 +128,14 @@ else:
         type=click.Path(dir_okay=False),
         help="Write a self-contained HTML report (both texts side by side, changes listed) to FILE.",
     )
+    @click.option(
+        "--background",
+        "background_dir",
+        metavar="DIR",
+        type=click.Path(exists=True, file_okay=False, dir_okay=True),
+        help="A folder of other pages from the same sites (.txt/.html; a dozen is plenty). Sentences many of "
+        "them repeat are page chrome or stock text, and never count as reuse.",
+    )
     @click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
     def compare_command(
         a: str,
@@ -127,6 +146,7 @@ else:
         max_size: int,
         show_all: bool,
         html_path: str | None,
+        background_dir: str | None,
         debug: bool,
     ) -> None:
         """Compare two documents A and B and show what one reuses from the other.
@@ -144,6 +164,7 @@ else:
         Examples:
           copytrail compare original.txt copy.html
           copytrail compare a.txt b.txt --json > report.json
+          copytrail compare a.html b.html --background other-pages/
           curl -s https://example.org/story | copytrail compare mine.txt -
         """
         set_command_state(debug=debug)
@@ -154,11 +175,12 @@ else:
             check_output_path(html_path)
         err = Console(stderr=True)
         config = CompareConfig(embedder=embedder, max_bytes=max_size)
+        background = _background_files(background_dir) if background_dir else None
         if embedder != "none" and sys.stderr.isatty():
             with err.status("Comparing (the first run prepares the model, which takes a few seconds)…"):
-                report = compare(a, b, config=config)
+                report = compare(a, b, config=config, background=background)
         else:
-            report = compare(a, b, config=config)
+            report = compare(a, b, config=config, background=background)
         if html_path is not None:
             # Written before the report is printed, so a bad path fails with one line and no report above it.
             from copytrail.report.html import render_html

@@ -180,6 +180,7 @@ def _parquet_schema(pa, kind: str):  # noqa: ANN001, ANN202 - pyarrow is an opti
                 ("original", pa.string()),
                 ("confidence", pa.float64()),
                 ("sources", pa.list_(pa.string())),
+                ("shared_boilerplate", pa.int32()),
             ]
         )
     if kind == "families":
@@ -191,6 +192,7 @@ def _parquet_schema(pa, kind: str):  # noqa: ANN001, ANN202 - pyarrow is an opti
                 ("original_reason", pa.string()),
                 ("pairs", pa.int32()),
                 ("relations", pa.map_(pa.string(), pa.int32())),
+                ("related", pa.list_(pa.string())),
                 ("size", pa.int32()),
             ]
         )

@@ -19,7 +19,6 @@ memory; n-gram entries go to the sharded :class:`~copytrail.scan.ngram_index.Rar
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import shutil
 import tempfile
@@ -31,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from copytrail.scan.config import FingerprintConfig
-from copytrail.scan.engine import map_chunks
+from copytrail.scan.engine import chunked_stream, map_chunks
 from copytrail.scan.fingerprint import (
     band_pairs,
     estimate_jaccard,
@@ -164,12 +163,6 @@ class _Collector:
             index.add(values[keep], docs[keep].astype(np.int64) + offset)
 
 
-def _chunks(documents: Iterable[ScanDocument]) -> Iterator[list[ScanDocument]]:
-    it = iter(documents)
-    while chunk := list(itertools.islice(it, _CHUNK_DOCUMENTS)):
-        yield chunk
-
-
 def find_candidates(
     documents: Iterable[ScanDocument],
     config: FingerprintConfig | None = None,
@@ -215,7 +208,7 @@ def _find_candidates(
 
     def texts() -> Iterator[list[str]]:
         # map_chunks returns results in submission order, so ids are matched first in, first out.
-        for chunk in _chunks(documents):
+        for chunk in chunked_stream(documents, size=_CHUNK_DOCUMENTS):
             ids_in_flight.append([d.id for d in chunk])
             yield [d.text for d in chunk]
 

@@ -139,7 +139,10 @@ def summary_lines(result: Any) -> list[str]:
     for fam in result.families[:_TOP_FAMILIES]:
         others = [m for m in fam.members if m != fam.original]
         more = f", +{len(others) - 3} more" if len(others) > 3 else ""
-        lines.append(f"    {fam.size:>4}  {fam.id}  original {fam.original}  <- {', '.join(others[:3])}{more}")
+        if fam.original is None:
+            lines.append(f"    {fam.size:>4}  {fam.id}  original undecided: {', '.join(others[:3])}{more}")
+        else:
+            lines.append(f"    {fam.size:>4}  {fam.id}  original {fam.original}  <- {', '.join(others[:3])}{more}")
     if (result.out_dir / "report.html").exists():
         lines.append(f"  report       {result.out_dir / 'report.html'}")
     resumed = [name for name, s in stats.items() if s.get("resumed")]

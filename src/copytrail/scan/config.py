@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 from copytrail.embed import EMBEDDERS
 from copytrail.ingest import DEFAULT_MAX_BYTES
+from copytrail.normalize.common import CommonTextConfig
 from copytrail.records import Relation
 
 REUSE_RELATIONS = (Relation.DUPLICATE, Relation.NEAR_DUPLICATE, Relation.REWRITE, Relation.PARTIAL_REUSE)
@@ -147,6 +148,7 @@ class ScanConfig:
     reader: ReaderConfig = field(default_factory=ReaderConfig)
     fingerprint: FingerprintConfig = field(default_factory=FingerprintConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
+    common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
     workers: int = 1
     parquet: bool | None = None
     progress: bool | None = None

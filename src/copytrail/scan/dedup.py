@@ -60,15 +60,20 @@ def choose_kept(family: ReuseFamily, facts: Mapping[str, MemberFacts], keep: Kee
     Args:
         family: the family.
         facts: position, date and length of (at least) the family's members.
-        keep: ``original`` (the family's likely original), ``earliest`` (earliest date;
-            undated members last), ``longest`` (most characters) or ``first`` (first in
-            input order). Ties fall back to input order.
+        keep: ``original`` (the likely original where evidence names one, else a
+            tie-break: earliest date, then longest), ``earliest`` (earliest date;
+            undated last), ``longest`` (most characters) or ``first`` (first in input
+            order). Ties fall back to input order.
     """
     if keep not in KEEP_RULES:
         raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
     members = [m for m in family.members if m in facts]
     if keep == "original" and family.original in facts:
         return family.original
+    if keep == "original":
+        # No original named: a tie-break that says nothing about who came first keeps the
+        # copy with the most to read: the earliest dated, then the longest, then the first.
+        return min(members, key=lambda m: (facts[m].date or "\uffff", -facts[m].length, facts[m].position))
     if keep == "earliest":
         # "\uffff" sorts after every real date, so undated members lose to dated ones.
         return min(members, key=lambda m: (facts[m].date or "\uffff", facts[m].position))

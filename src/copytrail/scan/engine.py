@@ -12,6 +12,7 @@ workers are terminated instead of finishing their chunks.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import threading
@@ -22,7 +23,7 @@ from typing import Any, TypeVar
 
 from copytrail.errors import CopytrailError
 
-__all__ = ["chunked", "map_chunks"]
+__all__ = ["chunked", "chunked_stream", "map_chunks"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,6 +35,13 @@ def chunked(items: Sequence[T], *, workers: int, max_size: int = 64) -> list[Seq
         return []
     size = max(1, min(max_size, -(-len(items) // (workers * 8))))
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def chunked_stream(items: Iterable[T], *, size: int) -> Iterator[list[T]]:
+    """Cut a lazy stream into lists of ``size`` items (the last may be shorter), never holding more than one."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
 
 
 def _context() -> multiprocessing.context.BaseContext:
