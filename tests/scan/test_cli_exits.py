@@ -198,7 +198,12 @@ def test_options_take_their_defaults_and_choices_from_the_configs() -> None:
         verify.second_look,
     )
     assert tuple(scan_options["embedder"].type.choices) == EMBEDDER_CHOICES
-    assert scan_options["workers"].default == ScanConfig().workers
+    defaults = ScanConfig()
+    assert scan_options["workers"].default == defaults.workers
+    assert (scan_options["report"].default, scan_options["compare_pages"].default) == (
+        defaults.report,
+        defaults.compare_pages,
+    )
     dedup_options = {p.name: p for p in dedup_command.params}
     assert tuple(dedup_options["keep"].type.choices) == KEEP_RULES
     compare_options = {p.name: p for p in main.commands["compare"].params}

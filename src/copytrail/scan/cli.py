@@ -169,14 +169,14 @@ def summary_lines(result: Any) -> list[str]:
 )
 @click.option(
     "--report/--no-report",
-    default=True,
+    default=_SCAN.report,
     show_default=True,
     help="Write report.html: families ranked by size, each pair linked to its compare page.",
 )
 @click.option(
     "--compare-pages",
     type=click.IntRange(min=0),
-    default=200,
+    default=_SCAN.compare_pages,
     show_default=True,
     help="Pairs (largest families first) that get a full compare page in compare/.",
 )
