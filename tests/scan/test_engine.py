@@ -64,26 +64,33 @@ def wait_for(condition, seconds: float) -> bool:  # noqa: ANN001
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
-def test_pool_workers_end_with_the_main_process(tmp_path: Path, how: signal.Signals) -> None:
+@pytest.mark.parametrize("how", ["kill", "term", "ctrl-c"])
+def test_pool_workers_end_with_the_main_process(tmp_path: Path, how: str) -> None:
     script = tmp_path / "pool.py"
     script.write_text(SCRIPT, encoding="utf-8")
     mark = f"COPYTRAIL_TEST_{uuid.uuid4().hex}"
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), **{mark: "1"})
-    main = subprocess.Popen([sys.executable, str(script)], env=env, cwd=tmp_path)
+    main = subprocess.Popen(
+        [sys.executable, str(script)], env=env, cwd=tmp_path, stderr=subprocess.PIPE, start_new_session=True
+    )
     try:
         # The main process, the forkserver, its resource tracker and two workers.
         assert wait_for(lambda: len(marked(mark) - {main.pid}) >= 3, 60), marked(mark)
         time.sleep(0.5)  # let the workers take their chunks
-        main.send_signal(how)
+        if how == "ctrl-c":
+            os.killpg(main.pid, signal.SIGINT)  # a terminal sends it to the whole group
+        else:
+            main.send_signal(signal.SIGKILL if how == "kill" else signal.SIGTERM)
         code = main.wait(timeout=20)
-        assert code == (-signal.SIGKILL if how == signal.SIGKILL else 3)
+        assert code == (-signal.SIGKILL if how == "kill" else 3)
         assert wait_for(lambda: not marked(mark), 15), f"left running: {marked(mark)}"
+        assert b"Traceback" not in main.stderr.read()
     finally:
         for pid in marked(mark):
             os.kill(pid, signal.SIGKILL)
         if main.poll() is None:
             main.kill()
+        main.stderr.close()
 
 
 def _fails_to_start() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -71,6 +72,9 @@ _INIT_ERROR: CopytrailError | None = None
 
 def _init_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
     global _INIT_ERROR
+    # Ctrl-C reaches every process of the terminal's group: the main process handles it
+    # (and stops the pool), so workers do not each print a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent()
     try:
         initializer(*initargs)
