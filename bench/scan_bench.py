@@ -54,6 +54,7 @@ the markdown also printed at the end.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.metadata
 import json
 import os
@@ -826,6 +827,11 @@ def run_system(system: str, folder: Path, truth: Truth, texts: dict[str, str], a
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="small corpus: a smoke run of a few minutes")
+    p.add_argument(
+        "--no-page-urls",
+        action="store_true",
+        help="pages in site templates carry no URL (a folder of saved pages): chrome is learned collection-wide only",
+    )
     p.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated, from {', '.join(SYSTEMS)}")
     p.add_argument("--workers", type=int, default=2, help="copytrail scan --workers")
     p.add_argument("--embedder", default="none", help="copytrail scan --embedder (none is the scan default)")
@@ -848,13 +854,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return child_main(args)
     # Only the full run's results are kept in the repository; a smoke run's stay in the cache.
-    stem = args.out or (args.cache / "scan_bench_quick" if args.quick else RESULTS / "scan_bench")
+    suffix = "_no_urls" if args.no_page_urls else ""
+    stem = args.out or (args.cache / f"scan_bench_quick{suffix}" if args.quick else RESULTS / f"scan_bench{suffix}")
     if args.render:
         text = markdown(json.loads(Path(f"{stem}.json").read_text()))
         Path(f"{stem}.md").write_text(text)
         print(text)
         return 0
     params = corpus_builder.QUICK if args.quick else corpus_builder.CorpusParams()
+    if args.no_page_urls:
+        params = dataclasses.replace(params, page_urls=False)
     folder = corpus_builder.ensure_corpus(params, args.cache)
     texts = {d["id"]: d["text"] for d in _read_jsonl(folder / "corpus.jsonl")}
     truth = Truth(json.loads((folder / "truth.json").read_text()), texts)
@@ -868,7 +877,11 @@ def main(argv: list[str] | None = None) -> int:
             skipped.append(system)
             continue
         runs.update(run_system(system, folder, truth, texts, args))
-    command = "python bench/scan_bench.py" + (" --quick" if args.quick else "")
+    command = (
+        "python bench/scan_bench.py"
+        + (" --quick" if args.quick else "")
+        + (" --no-page-urls" if args.no_page_urls else "")
+    )
     if args.scan_args:
         command += f" --scan-args={shlex.quote(args.scan_args)}"
     report = {

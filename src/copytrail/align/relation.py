@@ -34,10 +34,10 @@ class RelationConfig:
     # passage: scattered one-sentence passages (chrome prompts in the header, between
     # paragraphs and in the footer) never add up to it. Set by bench/evidence_calibration.py
     # on its development split (see the README's table).
-    min_passage_evidence: float = 4.4
+    min_passage_evidence: float = 4.5
     # Aligned sentences shorter than this (words) carry no evidence: menus, share bars,
     # labels and one-line prompts. Set with min_passage_evidence by the same script.
-    min_evidence_words: int = 0
+    min_evidence_words: int = 10
     # One aligned sentence alone is reuse only when it is this long (words).
     single_pair_min_words: int = 40
 
