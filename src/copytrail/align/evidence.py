@@ -22,7 +22,7 @@ from functools import lru_cache
 from copytrail.normalize import normalise_for_match
 from copytrail.records import Document, Passage, SentencePair
 
-__all__ = ["pair_evidence", "passage_evidence", "reuse_evidence", "word_weight"]
+__all__ = ["pair_evidence", "passage_evidence", "reuse_evidence", "word_count", "word_weight"]
 
 # Zipf 6 is one word in a thousand ("about", "people"); 3 is one in a million.
 _COMMON_ZIPF = 6.0
@@ -69,10 +69,11 @@ def passage_evidence(
     """
     best = 0.0
     for passage in passages:
-        kept = [p for p in passage.pairs if min(_word_count(a, p.a), _word_count(b, p.b)) >= min_words]
+        kept = [p for p in passage.pairs if min(word_count(a, p.a), word_count(b, p.b)) >= min_words]
         best = max(best, reuse_evidence(a, b, kept, language))
     return best
 
 
-def _word_count(doc: Document, index: int) -> int:
+def word_count(doc: Document, index: int) -> int:
+    """Words of one segment, as matching sees them."""
     return len(normalise_for_match(doc.segments[index].text).split())
