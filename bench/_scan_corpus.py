@@ -53,7 +53,7 @@ KHERSON = SHARED / "examples" / "kherson"
 
 SEED = 20261123
 # Bump whenever the builder's output changes for the same parameters: the cache key includes it.
-BUILDER_VERSION = 5
+BUILDER_VERSION = 6
 
 SYNTHETIC_KINDS = ("exact", "light", "heavy", "partial")
 PAN_KINDS = {
@@ -83,6 +83,9 @@ class CorpusParams:
         min_reuters_words: Reuters stories with a shorter body are left out.
         min_partial_words: the paragraphs lifted into a host hold at least this many words.
         site_pages: same-site pages per template (unrelated articles in one site's chrome).
+        page_urls: every page in a site template gets a URL on that site's host, as every
+            crawled page has one (copytrail learns a site's chrome per host). Off, the pages
+            come without URL or source, like a folder of saved pages.
         templates: the fingerprint of the site templates (``_chrome.fingerprint``), so that a change
             to a template rebuilds the corpus.
     """
@@ -94,6 +97,7 @@ class CorpusParams:
     min_reuters_words: int = 50
     min_partial_words: int = 60
     site_pages: int = 4
+    page_urls: bool = True
     templates: str = _chrome.fingerprint()
     version: int = BUILDER_VERSION
 
@@ -125,7 +129,8 @@ class Article:
 class Corpus:
     """Documents (in output order) and the truth about them, filled in by the builders below."""
 
-    docs: dict[str, dict] = field(default_factory=dict)  # id -> {"id", "text", "source"?}
+    docs: dict[str, dict] = field(default_factory=dict)  # id -> {"id", "text", "source"?, "url"?}
+    page_urls: bool = True
     truth: dict[str, dict] = field(default_factory=dict)  # id -> {"family", "bases", "group", "template", "split"}
     held_out: dict[str, str] = field(default_factory=dict)  # host id -> text (not in the corpus)
     positives: list[tuple[str, str, str]] = field(default_factory=list)  # (derived, original, kind)
@@ -145,7 +150,13 @@ class Corpus:
     ):
         if doc_id in self.docs:
             raise ValueError(f"duplicate document id {doc_id}")
-        self.docs[doc_id] = {"id": doc_id, "text": text, **({"source": source} if source else {})}
+        url = f"https://www.{template}.example/{doc_id}" if template and self.page_urls else ""
+        self.docs[doc_id] = {
+            "id": doc_id,
+            "text": text,
+            **({"source": source} if source else {}),
+            **({"url": url} if url else {}),
+        }
         split = _chrome.split_of(template) if template else None
         self.truth[doc_id] = {
             "family": family,
@@ -548,7 +559,7 @@ def add_pan13(corpus: Corpus, params: CorpusParams, rng: random.Random) -> None:
 
 def build(params: CorpusParams) -> Corpus:
     """The whole corpus for ``params``; each part draws from its own seeded generator."""
-    corpus = Corpus()
+    corpus = Corpus(page_urls=params.page_urls)
     add_news(corpus, params, random.Random(f"{params.seed}-news"), random.Random(f"{params.seed}-chrome"))
     add_clough(corpus)
     add_kherson(corpus)

@@ -54,11 +54,13 @@ the markdown also printed at the end.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.metadata
 import json
 import os
 import platform
 import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -139,7 +141,7 @@ def run_child(system: str, corpus: Path, out_dir: Path, args: argparse.Namespace
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
     cmd = [sys.executable, __file__, "--child", system, "--corpus", str(corpus), "--child-out", str(out_dir)]
-    cmd += ["--workers", str(args.workers), "--embedder", args.embedder]
+    cmd += ["--workers", str(args.workers), "--embedder", args.embedder, f"--scan-args={args.scan_args}"]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd)
     peak = 0.0
@@ -155,7 +157,8 @@ def child_main(args: argparse.Namespace) -> int:
     """Child mode: run one system on the corpus, write its pairs, then its own and its children's peak RSS."""
     out = Path(args.child_out)
     if args.child.startswith("copytrail"):
-        result = run_copytrail(Path(args.corpus), out, args.workers, copytrail_embedder(args.child, args.embedder))
+        embedder = copytrail_embedder(args.child, args.embedder)
+        result = run_copytrail(Path(args.corpus), out, args.workers, embedder, shlex.split(args.scan_args))
     else:
         library, threshold = args.child.rsplit("-", 1)
         result = run_minhash(library, float(threshold), Path(args.corpus))
@@ -170,12 +173,12 @@ def copytrail_embedder(system: str, default: str) -> str:
     return system.split("-", 1)[1] if "-" in system else default
 
 
-def run_copytrail(corpus: Path, out: Path, workers: int, embedder: str) -> dict:
+def run_copytrail(corpus: Path, out: Path, workers: int, embedder: str, extra: list[str]) -> dict:
     """``copytrail scan`` through its command line, exactly as a user runs it."""
     exe = Path(sys.executable).with_name("copytrail")
     scan_dir = out / "scan"
     cmd = [str(exe), "scan", str(corpus), "--out", str(scan_dir), "--workers", str(workers)]
-    cmd += ["--no-progress", "--force", "--embedder", embedder]
+    cmd += ["--no-progress", "--force", "--embedder", embedder, *extra]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"copytrail scan failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -824,9 +827,19 @@ def run_system(system: str, folder: Path, truth: Truth, texts: dict[str, str], a
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="small corpus: a smoke run of a few minutes")
+    p.add_argument(
+        "--no-page-urls",
+        action="store_true",
+        help="pages in site templates carry no URL (a folder of saved pages): chrome is learned collection-wide only",
+    )
     p.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated, from {', '.join(SYSTEMS)}")
     p.add_argument("--workers", type=int, default=2, help="copytrail scan --workers")
     p.add_argument("--embedder", default="none", help="copytrail scan --embedder (none is the scan default)")
+    p.add_argument(
+        "--scan-args",
+        default="",
+        help="more copytrail scan options, one string (e.g. '--chrome-min-docs 3'); they go into the report header",
+    )
     p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="corpus and run artifacts")
     p.add_argument("--out", type=Path, default=None, help="results stem (default bench/results/scan_bench)")
     p.add_argument("--render", action="store_true", help="only rewrite the markdown from the results JSON")
@@ -841,13 +854,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return child_main(args)
     # Only the full run's results are kept in the repository; a smoke run's stay in the cache.
-    stem = args.out or (args.cache / "scan_bench_quick" if args.quick else RESULTS / "scan_bench")
+    suffix = "_no_urls" if args.no_page_urls else ""
+    stem = args.out or (args.cache / f"scan_bench_quick{suffix}" if args.quick else RESULTS / f"scan_bench{suffix}")
     if args.render:
         text = markdown(json.loads(Path(f"{stem}.json").read_text()))
         Path(f"{stem}.md").write_text(text)
         print(text)
         return 0
     params = corpus_builder.QUICK if args.quick else corpus_builder.CorpusParams()
+    if args.no_page_urls:
+        params = dataclasses.replace(params, page_urls=False)
     folder = corpus_builder.ensure_corpus(params, args.cache)
     texts = {d["id"]: d["text"] for d in _read_jsonl(folder / "corpus.jsonl")}
     truth = Truth(json.loads((folder / "truth.json").read_text()), texts)
@@ -861,7 +877,13 @@ def main(argv: list[str] | None = None) -> int:
             skipped.append(system)
             continue
         runs.update(run_system(system, folder, truth, texts, args))
-    command = "python bench/scan_bench.py" + (" --quick" if args.quick else "")
+    command = (
+        "python bench/scan_bench.py"
+        + (" --quick" if args.quick else "")
+        + (" --no-page-urls" if args.no_page_urls else "")
+    )
+    if args.scan_args:
+        command += f" --scan-args={shlex.quote(args.scan_args)}"
     report = {
         "command": command,
         "seed": params.seed,

@@ -14,7 +14,7 @@ from copytrail.align.gaps import confirm_with_embeddings, unmatched_clauses
 from copytrail.align.passages import build_passages, coverage, unaligned_spans, with_fragments
 from copytrail.align.relation import RelationConfig, classify_relation
 from copytrail.align.sentences import AlignConfig, align_sentences, alignable_indices
-from copytrail.embed import Embedder, load_embedder
+from copytrail.embed import EMBEDDERS, Embedder, load_embedder
 from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
 from copytrail.normalize import prepare_document
@@ -38,6 +38,12 @@ class CompareConfig:
     relation: RelationConfig = field(default_factory=RelationConfig)
     common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
     explain: bool = True
+
+    def __post_init__(self) -> None:
+        if self.embedder not in ("none", *EMBEDDERS):
+            raise ValueError(f"embedder must be one of none, {', '.join(EMBEDDERS)}, not {self.embedder!r}")
+        if self.max_bytes <= 0:
+            raise ValueError(f"max_bytes must be positive, not {self.max_bytes}")
 
 
 def _topic_cosine(a_vectors: dict[int, np.ndarray], b_vectors: dict[int, np.ndarray]) -> float | None:

@@ -23,7 +23,7 @@ from copytrail.normalize import match_words, normalise_for_match
 from copytrail.normalize.scripts import count_words, has_unspaced
 from copytrail.records import Document, Passage, SentencePair
 
-__all__ = ["pair_evidence", "passage_evidence", "reuse_evidence", "word_weight"]
+__all__ = ["pair_evidence", "passage_evidence", "reuse_evidence", "word_count", "word_weight"]
 
 # Zipf 6 is one word in a thousand ("about", "people"); 3 is one in a million.
 _COMMON_ZIPF = 6.0
@@ -65,11 +65,24 @@ def reuse_evidence(a: Document, b: Document, pairs: Iterable[SentencePair], lang
     return sum(pair_evidence(a.segments[p.a].text, b.segments[p.b].text, p.similarity, language) for p in pairs)
 
 
-def passage_evidence(a: Document, b: Document, passages: Iterable[Passage], language: str = "en") -> float:
+def passage_evidence(
+    a: Document, b: Document, passages: Iterable[Passage], *, min_words: int = 0, language: str = "en"
+) -> float:
     """The evidence of the strongest single passage (a run of aligned sentences).
 
     Chrome that two pages share is scattered: a prompt in the header, one between
     paragraphs, a legal line at the foot, each its own one-sentence passage. A lifted
     paragraph is one passage of several sentences, so its evidence stands together.
+    Pairs whose shorter sentence has fewer than ``min_words`` words count for nothing:
+    menus, share bars, labels and one-line prompts are short; copied prose is not.
     """
-    return max((reuse_evidence(a, b, passage.pairs, language) for passage in passages), default=0.0)
+    best = 0.0
+    for passage in passages:
+        kept = [p for p in passage.pairs if min(word_count(a, p.a), word_count(b, p.b)) >= min_words]
+        best = max(best, reuse_evidence(a, b, kept, language))
+    return best
+
+
+def word_count(doc: Document, index: int) -> int:
+    """Words of one segment, as matching sees them (Chinese, Japanese, Thai in English-word equivalents)."""
+    return count_words(normalise_for_match(doc.segments[index].text))

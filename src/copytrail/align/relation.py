@@ -8,10 +8,10 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from copytrail.align.evidence import passage_evidence
+from copytrail.align.evidence import passage_evidence, reuse_evidence, word_count
 from copytrail.normalize import match_words, normalise_for_match
 from copytrail.normalize.scripts import count_words
-from copytrail.records import Coverage, Document, Passage, PassageLabel, Relation
+from copytrail.records import Coverage, Document, Passage, PassageLabel, Relation, SentencePair
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +35,18 @@ class RelationConfig:
     # passage: scattered one-sentence passages (chrome prompts in the header, between
     # paragraphs and in the footer) never add up to it. Set by bench/evidence_calibration.py
     # on its development split (see the README's table).
-    min_passage_evidence: float = 4.4
-    # One aligned sentence alone is reuse only when it is this long (words).
-    single_pair_min_words: int = 40
+    min_passage_evidence: float = 4.5
+    # Aligned sentences shorter than this (words) carry no evidence: menus, share bars,
+    # labels and one-line prompts. Set with min_passage_evidence by the same script.
+    min_evidence_words: int = 10
 
 
 def _words(doc: Document, index: int) -> int:
     return count_words(doc.segments[index].text)
+
+
+def _long_enough(a: Document, b: Document, pair: SentencePair, min_words: int) -> bool:
+    return min(word_count(a, pair.a), word_count(b, pair.b)) >= min_words
 
 
 def _longest_shared_run(text_a: str, text_b: str) -> int:
@@ -81,15 +86,20 @@ def classify_relation(
     verbatim_share = chars[PassageLabel.VERBATIM] / aligned_chars
     lexical_share = (chars[PassageLabel.VERBATIM] + chars[PassageLabel.EDITED]) / aligned_chars
     similarity = float(np.mean([p.similarity for p in pairs])) if pairs else 0.0
-    enough_evidence = passage_evidence(a, b, passages) >= config.min_passage_evidence and (
-        len(pairs) >= 2 or any(_words(a, p.a) >= config.single_pair_min_words for p in pairs)
-    )
+    # A rewrite may reorder every paragraph, so its evidence adds up over the whole
+    # alignment; a partial reuse needs it in one passage (see RelationConfig).
+    strongest = passage_evidence(a, b, passages, min_words=config.min_evidence_words)
+    overall = reuse_evidence(a, b, [p for p in pairs if _long_enough(a, b, p, config.min_evidence_words)])
 
     if pairs and low >= config.duplicate_coverage and verbatim_share >= 0.95:
         return Relation.DUPLICATE, round(min(low, verbatim_share), 4)
     if pairs and low >= config.near_duplicate_coverage and lexical_share >= config.near_duplicate_lexical_share:
         return Relation.NEAR_DUPLICATE, round(low * lexical_share, 4)
-    if enough_evidence and low >= config.rewrite_min_coverage and high >= config.rewrite_max_coverage:
+    if (
+        overall >= config.min_passage_evidence
+        and low >= config.rewrite_min_coverage
+        and high >= config.rewrite_max_coverage
+    ):
         return Relation.REWRITE, round(min(1.0, (low + high) / 2 * (0.5 + similarity / 2)), 4)
     # Reuse needs more than one sentence that happens to say what the other says: a run
     # of aligned sentences, a long lexical copy, or several pairs (PAN13's negatives
@@ -100,7 +110,7 @@ def classify_relation(
         or _longest_shared_run(a.segments[p.a].text, b.segments[p.b].text) >= config.partial_min_words
         for p in pairs
     )
-    if enough_evidence and (run or long_copy or len(pairs) >= config.partial_min_pairs):
+    if strongest >= config.min_passage_evidence and (run or long_copy or len(pairs) >= config.partial_min_pairs):
         return Relation.PARTIAL_REUSE, round(max(high, similarity * high), 4)
     if topic_cosine is not None and topic_cosine >= config.same_story_cosine:
         return Relation.SAME_STORY, round(topic_cosine, 4)

@@ -19,6 +19,8 @@ memory; n-gram entries go to the sharded :class:`~copytrail.scan.ngram_index.Rar
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -182,7 +184,26 @@ def find_candidates(
         Candidate pairs sorted by ``(id_a, id_b)`` with ``id_a < id_b``, and counters.
     """
     config = config or FingerprintConfig()
-    collector = _Collector(Path(spill_dir) if spill_dir is not None else Path(tempfile.gettempdir()))
+    # The spill folder is named after this process, so a rerun can tell a killed run's leftovers.
+    if spill_dir is None:
+        spill = Path(tempfile.mkdtemp(prefix=f"copytrail-spill-{os.getpid()}-"))
+    else:
+        spill = Path(spill_dir) / f"pid-{os.getpid()}"
+        spill.mkdir(parents=True, exist_ok=True)
+    try:
+        return _find_candidates(documents, config, workers, spill, advance)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _find_candidates(
+    documents: Iterable[ScanDocument],
+    config: FingerprintConfig,
+    workers: int,
+    spill: Path,
+    advance: Callable[[int], None] | None,
+) -> tuple[list[CandidatePair], dict[str, int]]:
+    collector = _Collector(spill)
     ids_in_flight: deque[list[str]] = deque()
 
     def texts() -> Iterator[list[str]]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from copytrail.embed import check_embedder
 from copytrail.normalize.common import CommonText, CommonTextCounter
 from copytrail.scan import common as common_kernel
 from copytrail.scan.artifacts import ArtifactStore
@@ -46,6 +47,7 @@ from copytrail.scan.records import (
     SkippedDocument,
     to_json_dict,
 )
+from copytrail.scan.tally import ReadTally, nothing_read
 from copytrail.scan.verify import PairVerifier, init_worker, verify_chunk
 
 __all__ = ["STAGES", "ScanResult", "scan"]
@@ -118,12 +120,13 @@ class _Run:
     def read(self) -> dict[str, Any]:
         documents = characters = skipped = 0
         ignored: Counter[str] = Counter()
+        tally = ReadTally()
         with (
             self.store.atomic(DOCUMENTS) as docs_fh,
             self.store.atomic(SKIPPED) as skip_fh,
             progress_bar("read", None, enabled=self.config.progress) as advance,
         ):
-            for item in iter_documents(self.paths, self.config.reader, ignored=ignored):
+            for item in iter_documents(self.paths, self.config.reader, ignored=ignored, tally=tally):
                 record = to_json_dict(item)
                 if isinstance(item, ScanDocument):
                     documents += 1
@@ -134,7 +137,11 @@ class _Run:
                     skip_fh.write(_json_line(record))
                 advance(1)
         self.document_count = documents
+        if documents == 0:
+            # Nothing to scan is bad input (exit 2), not an empty success; the skip list stays in --out.
+            raise nothing_read(tally, self.config.reader.suffixes)
         counters: dict[str, Any] = {"documents": documents, "skipped": skipped, "characters": characters}
+        counters.update(tally.counters())  # documents_in, skipped_by_reason (and unaccounted, ignored_files)
         if ignored:
             # Web archive records that are no article (requests, images, redirects), by kind.
             counters["ignored_records"] = dict(sorted(ignored.items()))
@@ -307,8 +314,10 @@ def scan(
     config = config or ScanConfig()
     started = time.perf_counter()
     paths = check_inputs(inputs, config.reader)
-    # Fail before the read stage, not after it: the candidates stage needs datasketch.
+    # Fail before the read stage, not after it: the candidates stage needs datasketch, verify the embedders.
     require("datasketch")
+    for embedder in (config.verify.embedder, config.verify.second_look):
+        check_embedder(embedder)
     store = ArtifactStore(out_dir)
     run = _Run(paths, config, store)
     stages: dict[str, Any] = {}
