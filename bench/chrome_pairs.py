@@ -26,8 +26,8 @@ which the engine may learn what is chrome), every pair is also compared with a b
 five other pages of each template the pair is in (articles used nowhere else), passed as loaded
 texts. Both variants are reported.
 
-Writes bench/results/chrome_pairs.json (every pair) and .md (the tables), unless ``--out`` says
-otherwise; ``--quick`` runs write to /tmp by default.
+Writes bench/results/chrome_pairs.json (every pair) and .md (the tables), or ``chrome_pairs_minilm.*``
+with ``--embedder minilm``, unless ``--out`` says otherwise; ``--quick`` runs write to /tmp by default.
 """
 
 from __future__ import annotations
@@ -54,7 +54,6 @@ from copytrail.embed import load_embedder  # noqa: E402
 SEED = 20261202
 CASES = {"same-site": "unrelated", "cross-site": "duplicate", "light-edit": "near_duplicate"}
 REUSE = {"duplicate", "near_duplicate", "rewrite", "partial_reuse"}
-RELATIONS = [r.value for r in copytrail.Relation]
 BACKGROUND_PAGES = 5
 MIN_WORDS = 80
 RESULTS = ROOT / "bench" / "results"

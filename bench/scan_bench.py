@@ -33,12 +33,15 @@ Scoring, and why it is shaped this way:
   stories", are wrong. So are pairs of two PAN13 documents that PAN does not list together: PAN labels only
   the pairs it built, and some unlisted pairs share real text. Listed no-plagiarism pairs are wrong.
 - Recall per kind: a derived document is found when the pair (derived, its original) is found.
-  Family recall: when the two end up in one predicted family (connected components of the found
-  pairs), which is what a dedup user gets even if the direct pair was missed.
+  Family recall: when the two end up in one predicted family, which is what a dedup user gets
+  even if the direct pair was missed. Predicted families are the system's own where it makes
+  them (copytrail's families.jsonl: joined by strong pairs only, weak pairs shown as related
+  families), else the connected components of the found pairs (the MinHash tools).
 - Family purity: per predicted family, the share of its labelled members in its majority truth
   family, weighted by the family's size. Members that are originals with no known copy (BBC and
   Reuters distractors) are left out: a family of two real Reuters updates is not impure, we just
-  do not know.
+  do not know. The purity of the pairs' connected components is reported beside it for every
+  system.
 - Page chrome (issue 8): exact, light and heavy copies, and the same-site pages, are pages of a
   site template of ``bench/_chrome.py``, which are split once into DEV templates (to look at
   while developing) and SCORE templates (only for scoring). Precision is also given over the
@@ -183,8 +186,15 @@ def run_copytrail(corpus: Path, out: Path, workers: int, embedder: str, extra: l
     if done.returncode != 0:
         raise SystemExit(f"copytrail scan failed ({done.returncode}):\n{done.stderr[-3000:]}")
     pairs = [(r["id_a"], r["id_b"]) for r in _read_jsonl(scan_dir / "pairs.jsonl")]
+    families = [r["members"] for r in _read_jsonl(scan_dir / "families.jsonl")]
     stats = json.loads((scan_dir / "stats.json").read_text())
-    return {"variants": {"": pairs}, "stdout": done.stdout, "stats": stats, "scan_dir": str(scan_dir)}
+    return {
+        "variants": {"": pairs},
+        "families": families,
+        "stdout": done.stdout,
+        "stats": stats,
+        "scan_dir": str(scan_dir),
+    }
 
 
 def shingles(text: str) -> set[str]:
@@ -424,15 +434,22 @@ def precision_by_split(classes: dict[str, list[tuple[str, str]]], truth: Truth) 
     return counts
 
 
-def score(pairs: list[tuple[str, str]], truth: Truth) -> dict:
-    """Every quality figure of one system's pairs."""
+def score(pairs: list[tuple[str, str]], truth: Truth, families: list[list[str]] | None = None) -> dict:
+    """Every quality figure of one system's pairs.
+
+    ``families``: the system's own families when it makes them (copytrail joins a family by
+    strong pairs only and shows weak ones as related families); family recall and purity
+    are taken from them. Without them, families are the connected components of the pairs,
+    as a MinHash dedup user gets them. ``component_purity`` is always the latter.
+    """
     found = {frozenset(p) for p in pairs if p[0] != p[1]}
     classes: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for pair in sorted(tuple(sorted(p)) for p in found):
         classes[truth.classify(*pair)].append(pair)
     correct = len(classes["correct"]) + len(classes["reuters-identical"])
     wrong = len(classes["wrong"])
-    comp = components(tuple(p) for p in found)
+    pair_components = components(tuple(p) for p in found)
+    comp = {m: f"family-{i}" for i, members in enumerate(families) for m in members} if families else pair_components
     negatives = Counter(k for a, b, k in truth.negatives if frozenset((a, b)) in found)
     wrong_by_groups = Counter(
         " / ".join(sorted((truth.docs[a]["group"], truth.docs[b]["group"]))) for a, b in classes["wrong"]
@@ -461,6 +478,7 @@ def score(pairs: list[tuple[str, str]], truth: Truth) -> dict:
         "wrong_examples": classes["wrong"][:20],
         "families": len(set(comp.values())),
         "purity": purity(comp, truth),
+        "component_purity": purity(pair_components, truth),
         "kinds": recall_by_kind(found, comp, truth),
     }
 
@@ -662,7 +680,8 @@ def markdown(report: dict) -> str:
         ("precision, pairs touching SCORE templates (correct / wrong)", lambda s: _split_precision_cell(s, "score")),
         ("precision, pairs touching no template (correct / wrong)", lambda s: _split_precision_cell(s, "none")),
         ("wrong pairs of two unrelated pages in one template", lambda s: f"{s.get('same_template_wrong', 0):,}"),
-        ("family purity", lambda s: fmt(s["purity"])),
+        ("family purity (the tool's own families)", lambda s: fmt(s["purity"])),
+        ("purity of the pairs' connected components", lambda s: fmt(s.get("component_purity"))),
         ("negatives found (PAN13 01 / Clough non)", _negatives_cell),
         ("pairs found", lambda s: f"{s['pairs']:,}"),
         (
@@ -810,7 +829,7 @@ def run_system(system: str, folder: Path, truth: Truth, texts: dict[str, str], a
             "docs_per_s": n_docs / m.wall_seconds,
             "rusage_rss_mb": m.rusage_rss_mb,
             "tree_rss_mb": m.tree_rss_mb,
-            "score": score([tuple(p) for p in pairs], truth),
+            "score": score([tuple(p) for p in pairs], truth, result.get("families") if not suffix else None),
         }
         if result.get("bands"):
             runs[system + suffix]["rensa_bands"] = result["bands"]
