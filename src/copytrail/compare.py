@@ -8,16 +8,28 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from copytrail.align.crosslingual import CrossLingualClassifier, default_crosslingual_classifier
 from copytrail.align.features import PairClassifier, default_classifier
 from copytrail.align.gaps import confirm_with_embeddings, unmatched_clauses
 from copytrail.align.passages import build_passages, coverage, unaligned_spans, with_fragments
 from copytrail.align.relation import RelationConfig, classify_relation
 from copytrail.align.sentences import AlignConfig, align_sentences, alignable_indices
-from copytrail.embed import Embedder, load_embedder
+from copytrail.embed import Embedder, covers, embedder_for, load_embedder
 from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
+from copytrail.lang import identify_languages, language_name
 from copytrail.normalize import prepare_document
-from copytrail.records import CompareReport, Coverage, Document, LoadedText, SentencePair, Span, Timings
+from copytrail.records import (
+    CompareReport,
+    Coverage,
+    Document,
+    LanguagePair,
+    LoadedText,
+    Relation,
+    SentencePair,
+    Span,
+    Timings,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +40,9 @@ class CompareConfig:
         embedder: an :data:`copytrail.embed.EMBEDDERS` name, or ``"none"`` for words alone.
         max_bytes: inputs larger than this are refused with :class:`InputTooLarge`.
         explain: also find what changed and which text is the likely original.
+        languages: identify each document's language and, for languages the embedder
+            does not cover (two of them, for the English-only MiniLM), switch to an
+            installed one that does (multilingual USE); without any, say so.
     """
 
     embedder: str = "minilm"
@@ -35,6 +50,69 @@ class CompareConfig:
     align: AlignConfig = field(default_factory=AlignConfig)
     relation: RelationConfig = field(default_factory=RelationConfig)
     explain: bool = True
+    languages: bool = True
+
+
+_PLUG_IN = (
+    "install a model that covers {langs} (LaBSE or multilingual-e5 for sentence-transformers, saved to a "
+    "local folder) and pass the folder with --embedder PATH, or plug in your own copytrail.embed.Embedder"
+)
+
+
+def _codes(doc: Document) -> list[str]:
+    return [share.code for share in doc.languages] or ([doc.language] if doc.language else [])
+
+
+def plan_languages(
+    a: Document, b: Document, embedder: Embedder | None, *, words_only: bool
+) -> tuple[LanguagePair, Embedder | None]:
+    """The pair's languages, and the embedder to compare them with.
+
+    Args:
+        embedder: the embedder asked for (None for words alone).
+        words_only: the user chose words alone: no embedder is switched in.
+
+    Returns:
+        The :class:`LanguagePair` for the report and the embedder to use: ``embedder``
+        when it covers every language of both documents, else an installed one that does,
+        else ``embedder`` itself (``covered`` is then False and ``note`` says what to install).
+    """
+    la, lb = a.language, b.language
+    translated = la is not None and lb is not None and la != lb
+    codes_a, codes_b = _codes(a) or [None], _codes(b) or [None]
+
+    def covers_all(candidate: Embedder | None) -> bool:
+        return all(covers(candidate, x, y) for x in codes_a for y in codes_b) and all(
+            covers(candidate, x, x) for x in {*codes_a, *codes_b} if x is not None
+        )
+
+    if covers_all(embedder):
+        return LanguagePair(la, lb, translated), embedder
+    if not words_only:
+        for x in codes_a:
+            for y in codes_b:
+                candidate = embedder_for(x, y, None)
+                if candidate is not None and covers_all(candidate):
+                    return LanguagePair(la, lb, translated), candidate
+    if embedder is None and words_only and not translated:
+        # Words alone were asked for: within one language that is a choice, not a gap.
+        return LanguagePair(la, lb, translated), embedder
+    missing = sorted({x for x in [*codes_a, *codes_b] if x is not None and not _language_known(x)})
+    names = " and ".join(language_name(x) for x in (missing or sorted({*codes_a, *codes_b} - {None})))
+    used = "comparing on words alone" if embedder is None else f"{embedder.name} does not cover {names}"
+    pair = f"{language_name(la)} and {language_name(lb)}" if translated else language_name(la)
+    note = (
+        f"not covered: {used}, and no installed model covers {pair}, so reuse across them cannot be told; "
+        + _PLUG_IN.format(langs=pair)
+    )
+    return LanguagePair(la, lb, translated, covered=False, note=note), embedder
+
+
+def _language_known(code: str) -> bool:
+    """Whether any embedder copytrail can load by name covers ``code``."""
+    from copytrail.embed.others import USE_LANGUAGES
+
+    return code in USE_LANGUAGES
 
 
 def _topic_cosine(a_vectors: dict[int, np.ndarray], b_vectors: dict[int, np.ndarray]) -> float | None:
@@ -69,12 +147,31 @@ def compare_documents(
     *,
     embedder: Embedder | None,
     classifier: PairClassifier | None = None,
+    crosslingual: CrossLingualClassifier | None = None,
     config: CompareConfig = CompareConfig(),
 ) -> CompareReport:
-    """Align two prepared documents and name their relation (the pure core of :func:`compare`)."""
+    """Align two prepared documents and name their relation (the pure core of :func:`compare`).
+
+    With ``config.languages``, documents not yet identified are, and a pair in two
+    languages is aligned with a multilingual embedder and ``crosslingual`` (default: the
+    shipped cross-lingual classifier). A pair no installed embedder covers is never called
+    unrelated or same story: its relation is ``not_covered``.
+    """
     started = time.perf_counter()
+    languages = None
+    if config.languages:
+        a = a if a.languages else identify_languages(a)
+        b = b if b.languages else identify_languages(b)
+        languages, embedder = plan_languages(a, b, embedder, words_only=config.embedder == "none")
+    if languages is not None and languages.translated and crosslingual is None:
+        crosslingual = default_crosslingual_classifier()
     alignment = align_sentences(
-        a, b, embedder=embedder, classifier=classifier or default_classifier(), config=config.align
+        a,
+        b,
+        embedder=embedder,
+        classifier=classifier or default_classifier(),
+        config=config.align,
+        crosslingual=crosslingual if languages is not None and languages.translated else None,
     )
     alignable_a, alignable_b = alignable_indices(a), alignable_indices(b)
     passages = build_passages(a, b, alignment.pairs, alignable_a, alignable_b)
@@ -85,6 +182,8 @@ def compare_documents(
     relation, score = classify_relation(
         a, b, passages, cover, _topic_cosine(alignment.a_vectors, alignment.b_vectors), config.relation
     )
+    if languages is not None and not languages.covered and relation in (Relation.UNRELATED, Relation.SAME_STORY):
+        relation, score = Relation.NOT_COVERED, 0.0
     elapsed = time.perf_counter() - started
     report = CompareReport(
         a=a,
@@ -102,6 +201,7 @@ def compare_documents(
             align=round(elapsed - alignment.lexical_seconds - alignment.embed_seconds, 4),
             sentences_embedded=alignment.sentences_embedded,
         ),
+        languages=languages,
     )
     return replace(report, explanation=explain(report)) if config.explain else report
 
@@ -139,6 +239,8 @@ def compare(
     loaded_b = _as_loaded(b, config.max_bytes)
     loaded = time.perf_counter()
     doc_a, doc_b = prepare_document(loaded_a), prepare_document(loaded_b)
+    if config.languages:
+        doc_a, doc_b = identify_languages(doc_a), identify_languages(doc_b)
     segmented = time.perf_counter()
     if embedder is None and config.embedder != "none":
         embedder = load_embedder(config.embedder)

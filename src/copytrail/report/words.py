@@ -11,6 +11,7 @@ RELATION_WORDS = {
     Relation.PARTIAL_REUSE: "partial reuse: some passages are taken from the other",
     Relation.SAME_STORY: "same story, written independently",
     Relation.UNRELATED: "unrelated",
+    Relation.NOT_COVERED: "not covered: no installed model reads both languages, so reuse cannot be told",
 }
 CHANGE_TITLES = {
     ChangeKind.ALTERED_QUOTE: "altered quote",
