@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from copytrail.compare import CompareConfig, compare_documents
+from copytrail.lang import identify_languages
 from copytrail.normalize import prepare_document
 from copytrail.records import Document, DocumentMeta, LoadedText, Original, Relation, SourceFormat
 from copytrail.scan.candidates import EXACT, RARE_PAIRS
@@ -70,7 +71,7 @@ class PairVerifier:
         """The segmented document, from the cache when it was prepared recently."""
         doc = self._prepared.get(doc_id)
         if doc is None:
-            doc = prepare_document(as_loaded(self.documents[doc_id]))
+            doc = identify_languages(prepare_document(as_loaded(self.documents[doc_id])))
             self._prepared[doc_id] = doc
             if len(self._prepared) > _CACHE_SIZE:
                 self._prepared.popitem(last=False)
