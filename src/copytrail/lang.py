@@ -73,6 +73,11 @@ LANGUAGE_NAMES = {
 }
 
 
+# py3langid's model also tells some varieties apart; copytrail reports their macrolanguage,
+# which is what embedders cover (a short Mandarin sentence can come out as Wu).
+_MACROLANGUAGE = {"wuu": "zh", "yue": "zh", "ary": "ar", "arz": "ar", "uzs": "uz", "gug": "gn"}
+
+
 class LanguageIdError(CopytrailError):
     """The language identifier is not installed."""
 
@@ -98,8 +103,15 @@ def detect_language(text: str) -> tuple[str | None, float]:
     """The language of ``text`` as (ISO 639-1 code, probability); (None, 0.0) without letters."""
     if not any(ch.isalpha() for ch in text):
         return None, 0.0
-    code, probability = _identifier().classify(text)
-    return code, round(float(probability), 4)
+    ranked = _identifier().rank(text)
+    scores: dict[str, float] = {}
+    for code, probability in ranked[:5]:
+        key = _MACROLANGUAGE.get(code, code)
+        scores[key] = scores.get(key, 0.0) + float(probability)
+    code, probability = max(scores.items(), key=lambda item: item[1])
+    if code == "zxx":  # "no linguistic content"
+        return None, 0.0
+    return code, round(probability, 4)
 
 
 def identify_languages(doc: Document) -> Document:
