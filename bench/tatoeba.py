@@ -24,7 +24,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _wmt import DATA, RESULTS  # noqa: E402
-
 from copytrail.embed import covers, load_embedder  # noqa: E402
 
 LANGUAGES = {
@@ -83,7 +82,8 @@ def main() -> None:
         }
         results[embedder.name] = {"languages": rows, "average over covered languages": summary}
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / ("tatoeba_quick.json" if args.quick else "tatoeba.json")).write_text(json.dumps(results, indent=2) + "\n")
+    name = "tatoeba_quick.json" if args.quick else "tatoeba.json"
+    (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 
 

@@ -25,7 +25,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _wmt import RESULTS, wmt_documents  # noqa: E402
-
 from copytrail.compare import CompareConfig, compare_documents  # noqa: E402
 from copytrail.embed import load_embedder  # noqa: E402
 from copytrail.lang import identify_languages  # noqa: E402
@@ -77,7 +76,9 @@ def run_language(xx: str, limit: int | None, config: CompareConfig) -> dict:
             "decoy_pairs": decoy_pairs,
             "decoys_flagged": flagged,
             "seconds_per_cross_language_pair_median": round(statistics.median(cross_seconds), 3) if docs else None,
-            "seconds_per_english_pair_median": round(statistics.median(english_seconds), 3) if english_seconds else None,
+            "seconds_per_english_pair_median": (
+                round(statistics.median(english_seconds), 3) if english_seconds else None
+            ),
         }
         print(xx, split, json.dumps({k: v for k, v in out[split].items() if k not in ("missed",)}), file=sys.stderr)
     return out
