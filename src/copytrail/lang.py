@@ -31,6 +31,9 @@ __all__ = ["LANGUAGE_NAMES", "detect_language", "identify_languages", "language_
 MIN_PARAGRAPH_CHARS = 40
 # A language must hold this share of the story text to be listed among a document's.
 MIN_SHARE = 0.1
+# A paragraph counts for another language than its document's only when the document's
+# language has less than this probability for it.
+OTHER_LANGUAGE_DOUBT = 0.05
 # A document with less alignable text than this is not identified at all: a few words
 # are too easily taken for another language, and a wrong guess would call a copy translated.
 MIN_DOCUMENT_CHARS = 100
@@ -103,46 +106,55 @@ def detect_language(text: str) -> tuple[str | None, float]:
     """The language of ``text`` as (ISO 639-1 code, probability); (None, 0.0) without letters."""
     if not any(ch.isalpha() for ch in text):
         return None, 0.0
-    ranked = _identifier().rank(text)
-    scores: dict[str, float] = {}
-    for code, probability in ranked[:5]:
-        key = _MACROLANGUAGE.get(code, code)
-        scores[key] = scores.get(key, 0.0) + float(probability)
+    scores = _ranked(text)
     code, probability = max(scores.items(), key=lambda item: item[1])
     if code == "zxx":  # "no linguistic content"
         return None, 0.0
     return code, round(probability, 4)
 
 
+def _ranked(text: str) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for code, probability in _identifier().rank(text)[:8]:
+        key = _MACROLANGUAGE.get(code, code)
+        scores[key] = scores.get(key, 0.0) + float(probability)
+    return scores
+
+
 def identify_languages(doc: Document) -> Document:
     """The document with :attr:`~Document.language` and :attr:`~Document.languages` filled in.
 
-    Paragraphs (blocks) of alignable text are identified one by one; those shorter than
-    ``MIN_PARAGRAPH_CHARS`` join the document-wide guess instead of voting alone. A
-    document with less than ``MIN_DOCUMENT_CHARS`` of such text is left unidentified.
+    The document's language is identified on all its alignable text (all its text when
+    that is under ``MIN_DOCUMENT_CHARS``, as on a page the chrome classifier took for
+    navigation); a document with less is left unidentified. Then each paragraph (block)
+    of at least ``MIN_PARAGRAPH_CHARS`` is identified on its own, and counts for another
+    language only when the document's language is unlikely for it (probability under
+    ``OTHER_LANGUAGE_DOUBT``): a short Russian paragraph that py3langid ranks Bulgarian
+    first stays Russian, a German paragraph quoted in an English article does not.
     """
     blocks: dict[int, list[str]] = {}
     for segment in doc.segments:
         if segment.role.alignable:
             blocks.setdefault(segment.block, []).append(segment.text)
-    if not blocks:
-        blocks = {0: [s.text for s in doc.segments]}
-    chars: Counter[str] = Counter()
-    short: list[str] = []
-    for texts in blocks.values():
-        paragraph = " ".join(texts)
-        if len(paragraph) < MIN_PARAGRAPH_CHARS:
-            short.append(paragraph)
-            continue
-        code, _ = detect_language(paragraph)
-        if code is not None:
-            chars[code] += len(paragraph)
-    if short:
-        code, _ = detect_language(" ".join(short))
-        if code is not None:
-            chars[code] += sum(len(t) for t in short)
-    total = sum(chars.values())
-    if total < MIN_DOCUMENT_CHARS:
+    paragraphs = [" ".join(texts) for texts in blocks.values()]
+    if sum(len(p) for p in paragraphs) < MIN_DOCUMENT_CHARS:
+        paragraphs = [s.text for s in doc.segments]
+    if sum(len(p) for p in paragraphs) < MIN_DOCUMENT_CHARS:
         return replace(doc, language=None, languages=())
+    language, _ = detect_language(" ".join(paragraphs))
+    if language is None:
+        return replace(doc, language=None, languages=())
+    chars: Counter[str] = Counter()
+    for paragraph in paragraphs:
+        code = language
+        if len(paragraph) >= MIN_PARAGRAPH_CHARS:
+            scores = _ranked(paragraph)
+            best = max(scores, key=scores.__getitem__)
+            if best != language and best != "zxx" and scores.get(language, 0.0) < OTHER_LANGUAGE_DOUBT:
+                code = best
+        chars[code] += len(paragraph)
+    total = sum(chars.values())
     shares = [LanguageShare(code, round(n / total, 4)) for code, n in chars.most_common() if n / total >= MIN_SHARE]
-    return replace(doc, language=shares[0].code, languages=tuple(shares))
+    if language not in [share.code for share in shares]:
+        shares.insert(0, LanguageShare(language, round(chars[language] / total, 4)))
+    return replace(doc, language=language, languages=tuple(shares))
