@@ -5,10 +5,17 @@ Everything is real text except the edits and the page chrome that make the deriv
 - distractors and originals: every BBC article of ``shared/data/bbc_news`` (its listed exact-duplicate
   groups are truth, kind ``exact-real``) and every Reuters-21578 story with a body of 50+ words;
 - derived copies of seeded random originals, half BBC half Reuters, each original used by one kind
-  only so that truth families stay clean: ``exact`` (page chrome added), ``light`` (5-10 % of words
+  only so that truth families stay clean: ``exact`` (the text as it is), ``light`` (5-10 % of words
   edited, one number changed), ``heavy`` (20-30 % of words edited, 20-30 % of sentences dropped, some
-  sentences and paragraphs moved), ``partial`` (2-4 paragraphs, 60+ words, lifted into a host
-  article that is itself held out of the corpus);
+  sentences and paragraphs moved), each of these three in the page chrome of a site template of
+  ``bench/_chrome.py`` (dealt in turn over all templates, DEV and SCORE alike; the document's
+  ``template`` and ``split`` are in the truth), and ``partial`` (2-4 paragraphs, 60+ words, lifted
+  into a host article that is itself held out of the corpus; no chrome);
+- same-site pages (``site-page``): for each template, ``site_pages`` real articles that nothing else
+  copies (held out of the corpus as bare text), each rendered in that template: the pages of one site
+  share its chrome and nothing else. Every pair of two documents in one template from different
+  families is an explicit negative (``same-template``); the Kherson NPR page counts as a page of the
+  ``npr-jpr`` template, whose chrome comes from it;
 - human rewrites: Clough & Stevenson short answers (``rewrite-human`` for light/heavy revisions,
   ``cut-human`` for copy-paste, ``non`` answers as negatives);
 - machine-translated rewrites (``rewrite-mt``): the Kherson pair and PAN13 translation obfuscation;
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 import re
 import xml.etree.ElementTree as ET
@@ -33,19 +41,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import _chrome
+from _common import DATA, SHARED
 from copytrail.scan.families import UnionFind
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
 BBC = DATA / "bbc_news"
 REUTERS = DATA / "reuters21578"
 CLOUGH = DATA / "clough_stevenson_short_answers"
 PAN13 = DATA / "pan13_text_alignment_subset"
-KHERSON = ROOT.parent / "shared" / "examples" / "kherson"
+KHERSON = SHARED / "examples" / "kherson"
 
 SEED = 20261123
 # Bump whenever the builder's output changes for the same parameters: the cache key includes it.
-BUILDER_VERSION = 4
+BUILDER_VERSION = 5
 
 SYNTHETIC_KINDS = ("exact", "light", "heavy", "partial")
 PAN_KINDS = {
@@ -74,6 +82,9 @@ class CorpusParams:
         reuters_limit: keep only the first N Reuters stories (``--quick``); None keeps all.
         min_reuters_words: Reuters stories with a shorter body are left out.
         min_partial_words: the paragraphs lifted into a host hold at least this many words.
+        site_pages: same-site pages per template (unrelated articles in one site's chrome).
+        templates: the fingerprint of the site templates (``_chrome.fingerprint``), so that a change
+            to a template rebuilds the corpus.
     """
 
     seed: int = SEED
@@ -82,13 +93,15 @@ class CorpusParams:
     reuters_limit: int | None = None
     min_reuters_words: int = 50
     min_partial_words: int = 60
+    site_pages: int = 4
+    templates: str = _chrome.fingerprint()
     version: int = BUILDER_VERSION
 
     def key(self) -> str:
         return hashlib.blake2b(json.dumps(asdict(self), sort_keys=True).encode(), digest_size=6).hexdigest()
 
 
-QUICK = CorpusParams(per_kind=20, pan_per_category=10, reuters_limit=1500)
+QUICK = CorpusParams(per_kind=20, pan_per_category=10, reuters_limit=1500, site_pages=2)
 
 
 @dataclass
@@ -113,17 +126,34 @@ class Corpus:
     """Documents (in output order) and the truth about them, filled in by the builders below."""
 
     docs: dict[str, dict] = field(default_factory=dict)  # id -> {"id", "text", "source"?}
-    truth: dict[str, dict] = field(default_factory=dict)  # id -> {"family", "bases", "group"}
+    truth: dict[str, dict] = field(default_factory=dict)  # id -> {"family", "bases", "group", "template", "split"}
     held_out: dict[str, str] = field(default_factory=dict)  # host id -> text (not in the corpus)
     positives: list[tuple[str, str, str]] = field(default_factory=list)  # (derived, original, kind)
     negatives: list[tuple[str, str, str]] = field(default_factory=list)
     notes: dict[str, object] = field(default_factory=dict)
 
-    def add(self, doc_id: str, text: str, *, family: str, group: str, bases: tuple[str, ...] = (), source: str = ""):
+    def add(
+        self,
+        doc_id: str,
+        text: str,
+        *,
+        family: str,
+        group: str,
+        bases: tuple[str, ...] = (),
+        source: str = "",
+        template: str | None = None,
+    ):
         if doc_id in self.docs:
             raise ValueError(f"duplicate document id {doc_id}")
         self.docs[doc_id] = {"id": doc_id, "text": text, **({"source": source} if source else {})}
-        self.truth[doc_id] = {"family": family, "bases": list(bases), "group": group}
+        split = _chrome.split_of(template) if template else None
+        self.truth[doc_id] = {
+            "family": family,
+            "bases": list(bases),
+            "group": group,
+            "template": template,
+            "split": split,
+        }
 
 
 # --------------------------------------------------------------------------- reading the real text
@@ -266,53 +296,6 @@ def drop_and_reorder(paragraphs: list[str], rng: random.Random) -> list[str]:
     return [" ".join(sents) for sents in kept] or paragraphs[:1]
 
 
-NAV = [
-    ["Home", "News", "Sport", "Business", "Technology", "Entertainment", "Health"],
-    ["World", "UK", "Politics", "Markets", "Science", "Opinion", "Video"],
-    ["Front page", "Africa", "Americas", "Asia-Pacific", "Europe", "Middle East"],
-]
-SHARE = ["Share this article", "Share this page", "Share on Facebook | Share on Twitter | Email", "Print this story"]
-STAMP = [
-    "Last updated: {d} {m} {y}, {h}:{mi} GMT",
-    "Published: {h}:{mi} GMT, {d} {m} {y}",
-    "Page last updated {d}/{n}/{y}",
-]
-FOOTER = [
-    "© {y} {site}. All rights reserved.",
-    "Copyright {y} {site}. This material may not be published, broadcast, rewritten or redistributed.",
-    "{site} is not responsible for the content of external internet sites.",
-    "About us | Contact us | Terms of use | Privacy policy | Cookies",
-]
-SITES = ["Daily Courier", "NewsWire Online", "The Morning Ledger", "Globe Digest", "Metro Herald"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
-
-
-def add_chrome(article: Article, headlines: list[str], rng: random.Random) -> str:
-    """The article's text between page chrome: navigation, time stamp, share links, related stories, footer.
-
-    Headlines in the related-stories list are real headlines of other corpus articles, as on a real
-    page; which pieces appear and in what order varies with the seed.
-    """
-    when = {
-        "d": rng.randint(1, 28),
-        "m": rng.choice(MONTHS),
-        "n": rng.randint(1, 12),
-        "y": rng.choice([2004, 2005, 2006]),
-        "h": f"{rng.randint(0, 23):02d}",
-        "mi": f"{rng.randint(0, 59):02d}",
-    }
-    site = rng.choice(SITES)
-    top = [" | ".join(rng.sample(nav, rng.randint(4, len(nav)))) for nav in rng.sample(NAV, rng.randint(1, 2))]
-    top.append(rng.choice(STAMP).format(**when))
-    if rng.random() < 0.5:
-        top.append(rng.choice(SHARE))
-    related = ["Related stories", *(f"- {h}" for h in rng.sample(headlines, rng.randint(3, 5)))]
-    bottom = [rng.choice(SHARE), "\n".join(related)]
-    rng.shuffle(bottom)
-    footer = [f.format(y=when["y"], site=site) for f in rng.sample(FOOTER, rng.randint(1, 3))]
-    return "\n\n".join([*top, article.text, *bottom, *footer])
-
-
 def lift_paragraphs(article: Article, min_words: int, rng: random.Random) -> list[str] | None:
     """2-4 consecutive body paragraphs holding ``min_words`` or more, or None if the article has none."""
     paras = article.paragraphs
@@ -335,8 +318,9 @@ def insert_passage(host: Article, passage: list[str], rng: random.Random) -> str
 # --------------------------------------------------------------------------- the corpus
 
 
-def add_news(corpus: Corpus, params: CorpusParams, rng: random.Random) -> None:
-    """BBC and Reuters originals (minus held-out hosts), the BBC duplicate groups, and the derived copies."""
+def add_news(corpus: Corpus, params: CorpusParams, rng: random.Random, chrome_rng: random.Random) -> None:
+    """BBC and Reuters originals (minus held-out articles), the BBC duplicate groups, the derived copies and
+    the same-site pages; ``chrome_rng`` deals the templates and draws each page's chrome."""
     bbc = bbc_articles()
     reuters = reuters_articles(params.reuters_limit, params.min_reuters_words)
     groups = bbc_duplicate_groups()
@@ -352,22 +336,32 @@ def add_news(corpus: Corpus, params: CorpusParams, rng: random.Random) -> None:
     }
     for pool in pools.values():
         rng.shuffle(pool)
-    derived: list[tuple[str, str, str, str, tuple[str, ...]]] = []  # (id, text, original id, kind, bases)
+    # (id, text, original id, kind, bases, template)
+    derived: list[tuple[str, str, str, str, tuple[str, ...], str | None]] = []
     articles = {a.id: a for a in [*bbc, *reuters]}
     per_origin = params.per_kind // 2
+    deck = TemplateDeck(chrome_rng)
+    site_articles: dict[str, list[Article]] = {}
+    per_origin_site = math.ceil(len(_chrome.TEMPLATES) * params.site_pages / 2)
     for origin, pool in pools.items():
         headlines = [a.headline for a in (bbc if origin == "bbc" else reuters)]
         for k, kind in enumerate(("exact", "light", "heavy")):
             for n, original in enumerate(pool[k * per_origin : (k + 1) * per_origin]):
-                text = derive(kind, original, vocab, headlines, rng)
-                derived.append((f"{kind}/{origin}-{n:03d}", text, original.id, kind, (original.id,)))
+                template = deck.draw()
+                text = derive(kind, original, vocab, headlines, rng, template, chrome_rng)
+                derived.append((f"{kind}/{origin}-{n:03d}", text, original.id, kind, (original.id,), template.id))
+        # Then the articles of the same-site pages, held out of the corpus (nothing else holds their text).
+        site_articles[origin] = pool[3 * per_origin : 3 * per_origin + per_origin_site]
         # The rest of the pool alternates between possible sources and possible hosts: disjoint by construction.
-        rest = pool[3 * per_origin :]
+        rest = pool[3 * per_origin + per_origin_site :]
         hosts = [a for a in rest[1::2] if len(a.paragraphs) >= 3 and a.words() >= 120]
         partials = derive_partials(rest[0::2], hosts, per_origin, params.min_partial_words, rng)
         for n, (text, source_id, host_id) in enumerate(partials):
             corpus.held_out[host_id] = articles[host_id].text
-            derived.append((f"partial/{origin}-{n:03d}", text, source_id, "partial", (source_id, host_id)))
+            derived.append((f"partial/{origin}-{n:03d}", text, source_id, "partial", (source_id, host_id), None))
+    site_pages = same_site_pages(site_articles, params.site_pages, {"bbc": bbc, "reuters": reuters}, chrome_rng)
+    for _, _, article, _ in site_pages:
+        corpus.held_out[article.id] = article.text
     for article in [*bbc, *reuters]:
         if article.id in corpus.held_out:
             continue
@@ -376,10 +370,14 @@ def add_news(corpus: Corpus, params: CorpusParams, rng: random.Random) -> None:
         corpus.add(article.id, article.text, family=family, group=article.origin, bases=(article.id,), source=source)
     for group in groups:
         corpus.positives.extend((m, group[0], "exact-real") for m in group[1:])
-    for doc_id, text, original, kind, bases in derived:
-        corpus.add(doc_id, text, family=corpus.truth[original]["family"], group=kind, bases=bases)
+    for doc_id, text, original, kind, bases, template in derived:
+        family = corpus.truth[original]["family"]
+        corpus.add(doc_id, text, family=family, group=kind, bases=bases, template=template)
         corpus.positives.append((doc_id, original, kind))
-    corpus.notes["held_out_hosts"] = len(corpus.held_out)
+    for doc_id, text, article, template in site_pages:
+        corpus.add(doc_id, text, family=f"site:{doc_id}", group="site-page", bases=(article.id,), template=template)
+    corpus.notes["held_out_hosts"] = len(corpus.held_out) - len(site_pages)
+    corpus.notes["held_out_site_page_articles"] = len(site_pages)
     corpus.notes["reuters_stories_kept"] = len(reuters)
 
 
@@ -399,19 +397,88 @@ def derive_partials(
     return out
 
 
-def derive(kind: str, original: Article, vocab: list[str], headlines: list[str], rng: random.Random) -> str:
-    """The text of an ``exact``, ``light`` or ``heavy`` copy of ``original``."""
+class TemplateDeck:
+    """Templates dealt in turn from a shuffled deck of all of them, reshuffled when it runs out."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._deck: list[str] = []
+
+    def draw(self) -> _chrome.Template:
+        if not self._deck:
+            self._deck = sorted(_chrome.TEMPLATES)
+            self._rng.shuffle(self._deck)
+        return _chrome.TEMPLATES[self._deck.pop()]
+
+
+def derive(
+    kind: str,
+    original: Article,
+    vocab: list[str],
+    headlines: list[str],
+    rng: random.Random,
+    template: _chrome.Template,
+    chrome_rng: random.Random,
+) -> str:
+    """The text of an ``exact``, ``light`` or ``heavy`` copy of ``original``, as a page of ``template``.
+
+    ``rng`` draws the edits, ``chrome_rng`` the page's chrome (date, author, related headlines).
+    """
+    others = [h for h in headlines if h != original.headline]
     if kind == "exact":
-        others = [h for h in headlines if h != original.headline]
-        return add_chrome(original, others, rng)
-    if kind == "light":
-        body = edit_words(original.paragraphs, rng.uniform(0.05, 0.10), vocab, rng)
-        return "\n\n".join([original.headline, *change_one_number(body, rng)])
-    if kind == "heavy":
-        body = drop_and_reorder(original.paragraphs, rng)
-        paragraphs = edit_words([original.headline, *body], rng.uniform(0.20, 0.30), vocab, rng)
-        return "\n\n".join(paragraphs)
-    raise ValueError(kind)
+        headline, body = original.headline, original.paragraphs
+    elif kind == "light":
+        edited = edit_words(original.paragraphs, rng.uniform(0.05, 0.10), vocab, rng)
+        headline, body = original.headline, change_one_number(edited, rng)
+    elif kind == "heavy":
+        kept = drop_and_reorder(original.paragraphs, rng)
+        headline, *body = edit_words([original.headline, *kept], rng.uniform(0.20, 0.30), vocab, rng)
+    else:
+        raise ValueError(kind)
+    return template.render(body, headline, chrome_rng, others)
+
+
+def same_site_pages(
+    site_articles: dict[str, list[Article]],
+    per_template: int,
+    all_articles: dict[str, list[Article]],
+    rng: random.Random,
+) -> list[tuple[str, str, Article, str]]:
+    """``(id, text, article, template id)``: ``per_template`` pages per template, BBC and Reuters in turn.
+
+    Each article is used once; related headlines are those of other articles of the same origin.
+    """
+    queues = {origin: list(articles) for origin, articles in site_articles.items()}
+    out = []
+    turn = 0
+    for template_id in sorted(_chrome.TEMPLATES):
+        template = _chrome.TEMPLATES[template_id]
+        for n in range(per_template):
+            origin = ("bbc", "reuters")[turn % 2]
+            turn += 1
+            if not queues[origin]:
+                origin = "reuters" if origin == "bbc" else "bbc"
+            if not queues[origin]:
+                raise ValueError("not enough articles left for the same-site pages")
+            article = queues[origin].pop(0)
+            others = [a.headline for a in all_articles[origin] if a.headline != article.headline]
+            text = template.render(article.paragraphs, article.headline, rng, others)
+            out.append((f"site/{template_id}/{n:02d}", text, article, template_id))
+    return out
+
+
+def add_same_template_negatives(corpus: Corpus) -> None:
+    """Every pair of two documents in one template whose truth families differ is an explicit negative."""
+    by_template: dict[str, list[str]] = defaultdict(list)
+    for doc_id, t in corpus.truth.items():
+        if t["template"]:
+            by_template[t["template"]].append(doc_id)
+    for template_id in sorted(by_template):
+        members = sorted(by_template[template_id])
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if corpus.truth[a]["family"] != corpus.truth[b]["family"]:
+                    corpus.negatives.append((a, b, "same-template"))
 
 
 def add_clough(corpus: Corpus) -> None:
@@ -431,10 +498,14 @@ def add_clough(corpus: Corpus) -> None:
 
 
 def add_kherson(corpus: Corpus) -> None:
-    """The two Kherson texts: an NPR story and a machine-translated rewrite of an earlier version."""
+    """The two Kherson texts: an NPR story and a machine-translated rewrite of an earlier version.
+
+    The NPR page (the second file) is a page of the ``npr-jpr`` template: its chrome is where that
+    template's comes from.
+    """
     first, second = sorted(KHERSON.glob("*.txt"))
-    for path in (first, second):
-        corpus.add(f"kherson/{path.stem}", read_text(path), family="kherson", group="kherson")
+    for path, template in ((first, None), (second, _chrome.NPR_ID)):
+        corpus.add(f"kherson/{path.stem}", read_text(path), family="kherson", group="kherson", template=template)
     corpus.positives.append((f"kherson/{second.stem}", f"kherson/{first.stem}", "rewrite-mt"))
 
 
@@ -478,10 +549,11 @@ def add_pan13(corpus: Corpus, params: CorpusParams, rng: random.Random) -> None:
 def build(params: CorpusParams) -> Corpus:
     """The whole corpus for ``params``; each part draws from its own seeded generator."""
     corpus = Corpus()
-    add_news(corpus, params, random.Random(f"{params.seed}-news"))
+    add_news(corpus, params, random.Random(f"{params.seed}-news"), random.Random(f"{params.seed}-chrome"))
     add_clough(corpus)
     add_kherson(corpus)
     add_pan13(corpus, params, random.Random(f"{params.seed}-pan13"))
+    add_same_template_negatives(corpus)
     return corpus
 
 

@@ -37,7 +37,6 @@ import os
 import platform
 import random
 import re
-import shlex
 import statistics
 import subprocess
 import sys
@@ -46,13 +45,12 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "src"), str(Path(__file__).resolve().parent)]
 
 import copytrail  # noqa: E402
+from _common import ROOT, SHARED, git_revision, reproduce_command  # noqa: E402
 from copytrail.embed.minilm import MiniLMEmbedder, cache_dir  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
 KHERSON = SHARED / "examples" / "kherson"
 BBC = SHARED / "data" / "bbc_news"
 OUT = ROOT / "bench" / "results" / "compare_speed.json"
@@ -315,29 +313,6 @@ def measure_throughput(repeat: int, with_torch: bool) -> dict:
 # --------------------------------------------------------------------------- report
 
 
-def reproduce_command() -> str:
-    python = Path(sys.executable)
-    try:
-        shown = str(python.relative_to(ROOT))
-    except ValueError:
-        shown = str(python)
-    return f"cd {shlex.quote(str(ROOT))} && " + shlex.join([shown, "bench/bench_compare.py", *sys.argv[1:]])
-
-
-def git_revision() -> str | None:
-    """HEAD, marked dirty when src/ has changes or new files (others edit the engine meanwhile)."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "src"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return head + ("+dirty-src" if dirty else "")
-
-
 def print_tables(result: dict) -> None:
     print(f"\nrevision {result['revision']}, {result['machine']['cpu_count']} CPUs")
     load = result["load"]
@@ -409,7 +384,7 @@ def main() -> None:
     parser.add_argument("--skip-torch", action="store_true", help="leave out the torch reference")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    print(f"$ {reproduce_command()}", flush=True)
+    print(f"$ {reproduce_command('bench/bench_compare.py')}", flush=True)
     started = time.perf_counter()
 
     onnx_cached = any(cache_dir().glob("all-MiniLM-L6-v2-*.onnx"))

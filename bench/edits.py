@@ -45,25 +45,22 @@ same edited copies.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
-import shlex
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "src"), str(Path(__file__).resolve().parent)]
 
 import copytrail  # noqa: E402
+from _common import DATA, ROOT, git_revision, reproduce_command, timed, write_json  # noqa: E402
 from copytrail.records import Role  # noqa: E402
 
-BBC = ROOT.parent / "shared" / "data" / "bbc_news"
+BBC = DATA / "bbc_news"
 OUT = ROOT / "bench" / "results" / "edits.json"
 SEED = 20261123
 KINDS = ("altered_quote", "number", "name", "date", "negation", "wording")
@@ -626,9 +623,8 @@ def evaluate(cases: list[Case], config: copytrail.CompareConfig) -> tuple[list[d
     for n, case in enumerate(cases, 1):
         a = copytrail.load_bytes(case.original.encode(), name="original.txt")
         b = copytrail.load_bytes(case.copy.encode(), name="copy.txt")
-        t0 = time.perf_counter()
-        report = copytrail.compare(a, b, config=config)
-        seconds = time.perf_counter() - t0
+        with timed() as seconds:
+            report = copytrail.compare(a, b, config=config)
         if report.a.text != case.original or report.b.text != case.copy:
             raise SystemExit(f"{case.name}: the loader changed the text; offsets would not match")
         aligned_a = {p.a for passage in report.passages for p in passage.pairs}
@@ -637,7 +633,7 @@ def evaluate(cases: list[Case], config: copytrail.CompareConfig) -> tuple[list[d
         records.append(
             {
                 "article": case.name,
-                "seconds": round(seconds, 3),
+                "seconds": round(seconds[0], 3),
                 "relation": report.relation.value,
                 "edits": [asdict(e) for e in case.edits],
                 "changes": changes,
@@ -863,19 +859,6 @@ def print_table(result: dict, show: int) -> None:
                 print(f"      detected: {ex['detected']}")
 
 
-def revision() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "src"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        return head + ("+dirty-src" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=150)
@@ -884,7 +867,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=3, help="examples per failure pattern")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    command = f"cd {shlex.quote(str(ROOT))} && .venv/bin/python bench/edits.py " + shlex.join(sys.argv[1:])
+    command = reproduce_command()
     print(command.rstrip())
     started = time.perf_counter()
     cases = build_cases(args.articles, args.seed)
@@ -898,7 +881,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ncompare time {seconds:.1f} s for {len(records)} pairs; wall {wall:.1f} s")
     out = {
         "command": command.rstrip(),
-        "revision": revision(),
+        "revision": git_revision() or "unknown",
         "seed": args.seed,
         "embedder": args.embedder,
         "cpu_count": os.cpu_count(),
@@ -909,9 +892,7 @@ def main(argv: list[str] | None = None) -> int:
         **result,
         "pairs": records,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    print(f"wrote {write_json(args.out, out)}")
     return 0
 
 

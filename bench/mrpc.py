@@ -55,13 +55,14 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "src"), str(Path(__file__).resolve().parent)]
 
+from _common import DATA as SHARED_DATA  # noqa: E402
+from _common import ROOT  # noqa: E402
 from copytrail.align.features import FEATURE_NAMES, PairClassifier, _analyse, pair_features  # noqa: E402
 from copytrail.embed import load_embedder  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "mrpc" / "msr_paraphrase_train.txt"
+DATA = SHARED_DATA / "mrpc" / "msr_paraphrase_train.txt"
 CACHE = ROOT / "bench" / ".cache"
 MODEL_OUT = ROOT / "src" / "copytrail" / "models" / "pair_classifier.json"
 FOLDS = 10

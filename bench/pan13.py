@@ -38,9 +38,7 @@ import csv
 import json
 import math
 import os
-import shlex
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -48,13 +46,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "src"), str(Path(__file__).resolve().parent)]
 
 import copytrail  # noqa: E402
+from _common import DATA as SHARED_DATA  # noqa: E402
+from _common import ROOT, git_revision, reproduce_command, timed  # noqa: E402
 from copytrail.embed import EMBEDDERS, load_embedder  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "pan13_text_alignment_subset"
+DATA = SHARED_DATA / "pan13_text_alignment_subset"
 OUT = ROOT / "bench" / "results" / "pan13.json"
 CATEGORIES = {
     "01": "01-no-plagiarism",
@@ -273,16 +272,15 @@ def file_text(path: Path) -> str:
 def run_pair(row: dict, data: Path, config: copytrail.CompareConfig) -> dict:
     susp_path, src_path = data / "susp" / row["susp"], data / "src" / row["src"]
     record: dict = {"susp": row["susp"], "src": row["src"], "category": row["category"]}
-    started = time.perf_counter()
     try:
-        report = copytrail.compare(susp_path, src_path, config=config)
+        with timed() as seconds:
+            report = copytrail.compare(susp_path, src_path, config=config)
     except copytrail.CopytrailError as exc:
-        record.update(seconds=round(time.perf_counter() - started, 4), error=f"{type(exc).__name__}: {exc}")
+        record.update(seconds=round(seconds[0], 4), error=f"{type(exc).__name__}: {exc}")
         record.update(relation="error", detected=False, passages=[])
         return record
-    seconds = time.perf_counter() - started
     record.update(
-        seconds=round(seconds, 4),
+        seconds=round(seconds[0], 4),
         relation=report.relation.value,
         relation_score=round(report.relation_score, 4),
         detected=report.relation in REUSE,
@@ -395,34 +393,6 @@ def char_level(records: Sequence[dict], data: Path) -> dict | None:
     }
 
 
-def reproduce_command() -> str:
-    python = Path(sys.executable)
-    try:
-        shown = str(python.relative_to(ROOT))
-    except ValueError:
-        shown = str(python)
-    return f"cd {shlex.quote(str(ROOT))} && " + shlex.join([shown, "bench/pan13.py", *sys.argv[1:]])
-
-
-def git_revision() -> str | None:
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "src"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return head + ("+dirty-src" if dirty else "")
-
-
 def print_tables(result: dict) -> None:
     print(
         f"\nPAN13 text alignment subset, embedder={result['embedder']}, {result['pairs']} pairs, "
@@ -507,7 +477,7 @@ def main() -> None:
     unknown = [c for c in codes if c not in CATEGORIES]
     if unknown:
         parser.error(f"unknown categories {unknown}; choose from {', '.join(CATEGORIES)}")
-    print(f"$ {reproduce_command()}", flush=True)
+    print(f"$ {reproduce_command('bench/pan13.py')}", flush=True)
     revision = git_revision()  # before the run: the engine is the code imported now
 
     config = copytrail.CompareConfig(embedder=args.embedder)

@@ -38,11 +38,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import random
 import re
-import shlex
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -51,15 +49,13 @@ from datetime import datetime
 from itertools import combinations
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "src"), str(Path(__file__).resolve().parent)]
 
 import copytrail  # noqa: E402
+from _common import DATA, ROOT, git_revision, reproduce_command, write_json  # noqa: E402
 from copytrail.explain.provenance import MIN_MARGIN  # noqa: E402
-from edits import SEED, build_cases, revision  # noqa: E402
+from edits import SEED, build_cases  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
 REUTERS = DATA / "reuters21578"
 PAN13 = DATA / "pan13_text_alignment_subset"
 OUT = ROOT / "bench" / "results" / "provenance.json"
@@ -433,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedder", default="minilm")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    command = f"cd {shlex.quote(str(ROOT))} && .venv/bin/python bench/provenance.py " + shlex.join(sys.argv[1:])
+    command = reproduce_command()
     print(command.rstrip())
     started = time.perf_counter()
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
@@ -469,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nwall {wall:.1f} s ({', '.join(f'{k} {v} s' for k, v in seconds.items())})")
     out = {
         "command": command.rstrip(),
-        "revision": revision(),
+        "revision": git_revision() or "unknown",
         "seed": args.seed,
         "embedder": args.embedder,
         "cpu_count": os.cpu_count(),
@@ -479,9 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         "summaries": summaries,
         "pairs": records,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    print(f"wrote {write_json(args.out, out)}")
     return 0
 
 

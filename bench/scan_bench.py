@@ -1,4 +1,4 @@
-"""Graded reuse benchmark for ``copytrail scan`` (issue 4): copytrail against MinHash LSH dedup tools.
+"""Graded reuse benchmark for ``copytrail scan`` (issues 4 and 8): copytrail against MinHash LSH dedup tools.
 
 Usage::
 
@@ -39,6 +39,13 @@ Scoring, and why it is shaped this way:
   family, weighted by the family's size. Members that are originals with no known copy (BBC and
   Reuters distractors) are left out: a family of two real Reuters updates is not impure, we just
   do not know.
+- Page chrome (issue 8): exact, light and heavy copies, and the same-site pages, are pages of a
+  site template of ``bench/_chrome.py``, which are split once into DEV templates (to look at
+  while developing) and SCORE templates (only for scoring). Precision is also given over the
+  labelled pairs touching a document of a DEV template, over those touching a SCORE template
+  (a pair touching both counts in both), and over those touching neither; recall per kind is
+  also given per split of the derived copy. ``same-template wrong`` counts the wrong pairs of two
+  documents in one template: unrelated pages of one site, linked through their chrome.
 
 Results: bench/results/scan_bench.json (everything) and bench/results/scan_bench.md (tables),
 the markdown also printed at the end.
@@ -52,6 +59,7 @@ import json
 import os
 import platform
 import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -63,10 +71,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _chrome  # noqa: E402
 import _scan_corpus as corpus_builder  # noqa: E402
+from _common import ROOT, fmt, markdown_table, source_state, tree_rss_mb, write_results  # noqa: E402
 from copytrail.scan.families import UnionFind  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_CACHE = Path("/tmp/copytrail-scan-bench")
 SYSTEMS = ("copytrail", "datasketch-0.5", "datasketch-0.8", "rensa-0.5", "rensa-0.8")
@@ -106,6 +115,10 @@ RECALL_TARGETS = {
     "rewrite-mt": 0.85,
 }
 PRECISION_TARGET = 0.97
+# Issue 8's targets, on text copytrail was never tuned on: precision over pairs touching SCORE templates,
+# recall per kind, and family purity.
+CHROME_TARGETS = {"precision_score": 0.98, "exact": 0.98, "light": 0.98, "heavy": 0.95, "partial": 0.95, "purity": 0.97}
+SPLITS = ("dev", "score", "none")
 
 
 # --------------------------------------------------------------------------- running systems
@@ -121,60 +134,30 @@ class Measurement:
     returncode: int
 
 
-def _descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it, found through the parent ids in ``/proc/*/stat``."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # The command name (field 2) may hold spaces; the parent id is the second field after it.
-        children[int(stat.rsplit(")", 1)[1].split()[1])].append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(children.get(p, []))
-    return out
-
-
-def _tree_rss_bytes(pid: int) -> int:
-    total = 0
-    for p in _descendants(pid):
-        try:
-            fields = Path(f"/proc/{p}/statm").read_text().split()
-        except OSError:
-            continue
-        total += int(fields[1]) * os.sysconf("SC_PAGE_SIZE")
-    return total
-
-
 def run_child(system: str, corpus: Path, out_dir: Path, args: argparse.Namespace) -> Measurement:
     """Run one system in a fresh interpreter (this script in ``--child`` mode) and measure it."""
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
     cmd = [sys.executable, __file__, "--child", system, "--corpus", str(corpus), "--child-out", str(out_dir)]
-    cmd += ["--workers", str(args.workers), "--embedder", args.embedder]
+    cmd += ["--workers", str(args.workers), "--embedder", args.embedder, f"--scan-args={args.scan_args}"]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd)
-    peak = 0
+    peak = 0.0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_bytes(proc.pid))
+        peak = max(peak, tree_rss_mb(proc.pid))
         time.sleep(RSS_SAMPLE_SECONDS)
     wall = time.perf_counter() - started
     rusage = json.loads((out_dir / "rusage.json").read_text()) if (out_dir / "rusage.json").exists() else {}
-    return Measurement(round(wall, 2), rusage.get("peak_rss_mb", 0.0), round(peak / 2**20, 1), proc.returncode)
+    return Measurement(round(wall, 2), rusage.get("peak_rss_mb", 0.0), round(peak, 1), proc.returncode)
 
 
 def child_main(args: argparse.Namespace) -> int:
     """Child mode: run one system on the corpus, write its pairs, then its own and its children's peak RSS."""
     out = Path(args.child_out)
     if args.child.startswith("copytrail"):
-        result = run_copytrail(Path(args.corpus), out, args.workers, copytrail_embedder(args.child, args.embedder))
+        embedder = copytrail_embedder(args.child, args.embedder)
+        result = run_copytrail(Path(args.corpus), out, args.workers, embedder, shlex.split(args.scan_args))
     else:
         library, threshold = args.child.rsplit("-", 1)
         result = run_minhash(library, float(threshold), Path(args.corpus))
@@ -189,12 +172,12 @@ def copytrail_embedder(system: str, default: str) -> str:
     return system.split("-", 1)[1] if "-" in system else default
 
 
-def run_copytrail(corpus: Path, out: Path, workers: int, embedder: str) -> dict:
+def run_copytrail(corpus: Path, out: Path, workers: int, embedder: str, extra: list[str]) -> dict:
     """``copytrail scan`` through its command line, exactly as a user runs it."""
     exe = Path(sys.executable).with_name("copytrail")
     scan_dir = out / "scan"
     cmd = [str(exe), "scan", str(corpus), "--out", str(scan_dir), "--workers", str(workers)]
-    cmd += ["--no-progress", "--force", "--embedder", embedder]
+    cmd += ["--no-progress", "--force", "--embedder", embedder, *extra]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"copytrail scan failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -326,6 +309,14 @@ class Truth:
     def family(self, doc_id: str) -> str:
         return self.docs[doc_id]["family"]
 
+    def template(self, doc_id: str) -> str | None:
+        return self.docs[doc_id].get("template")
+
+    def splits(self, a: str, b: str) -> set[str]:
+        """The template splits a pair touches (``dev``, ``score``), or ``{"none"}`` when neither has a template."""
+        found = {self.docs[x].get("split") for x in (a, b)} - {None}
+        return found or {"none"}
+
     def classify(self, a: str, b: str) -> str:
         """correct, wrong, reuters-identical (correct), or reuters-, bbc- or pan13-unlabelled.
 
@@ -400,14 +391,36 @@ def recall_by_kind(found: set[frozenset], comp: dict[str, str], truth: Truth) ->
             continue
         hit = [frozenset(p) in found for p in positives]
         same = [a in comp and comp.get(a) == comp.get(b) for a, b in positives]
+        by_split: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # split -> [found, positives]
+        for (a, _), h in zip(positives, hit):
+            split = truth.docs[a].get("split")
+            if split:
+                by_split[split][0] += h
+                by_split[split][1] += 1
         out[kind] = {
             "positives": len(positives),
             "found": sum(hit),
             "recall": sum(hit) / len(positives),
             "family_recall": sum(same) / len(positives),
             "missed": [list(p) for p, h in zip(positives, hit) if not h],
+            "by_split": {
+                split: {"found": f, "positives": n, "recall": f / n} for split, (f, n) in sorted(by_split.items())
+            },
         }
     return out
+
+
+def precision_by_split(classes: dict[str, list[tuple[str, str]]], truth: Truth) -> dict[str, dict]:
+    """Correct and wrong labelled pairs, and precision, over the pairs touching each template split."""
+    counts = {split: {"correct": 0, "wrong": 0} for split in SPLITS}
+    for cls, outcome in (("correct", "correct"), ("reuters-identical", "correct"), ("wrong", "wrong")):
+        for a, b in classes[cls]:
+            for split in truth.splits(a, b):
+                counts[split][outcome] += 1
+    for c in counts.values():
+        labelled = c["correct"] + c["wrong"]
+        c["precision"] = c["correct"] / labelled if labelled else None
+    return counts
 
 
 def score(pairs: list[tuple[str, str]], truth: Truth) -> dict:
@@ -423,6 +436,9 @@ def score(pairs: list[tuple[str, str]], truth: Truth) -> dict:
     wrong_by_groups = Counter(
         " / ".join(sorted((truth.docs[a]["group"], truth.docs[b]["group"]))) for a, b in classes["wrong"]
     )
+    same_template = [
+        (a, b) for a, b in classes["wrong"] if truth.template(a) and truth.template(a) == truth.template(b)
+    ]
     return {
         "pairs": len(found),
         "correct": correct,
@@ -438,6 +454,9 @@ def score(pairs: list[tuple[str, str]], truth: Truth) -> dict:
         "pan13_unlabelled_examples": classes["pan13-unlabelled"][:SHOWN_UNLABELLED],
         "negatives_found": dict(negatives),
         "wrong_by_groups": dict(wrong_by_groups.most_common()),
+        "precision_by_split": precision_by_split(classes, truth),
+        "same_template_wrong": len(same_template),
+        "same_template_wrong_examples": same_template[:SHOWN_UNLABELLED],
         "wrong_examples": classes["wrong"][:20],
         "families": len(set(comp.values())),
         "purity": purity(comp, truth),
@@ -514,10 +533,6 @@ def _verifier(texts: dict[str, str], embedder: str):  # noqa: ANN202 - a closure
 # --------------------------------------------------------------------------- report
 
 
-def _fmt(x: float | None, digits: int = 3) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
-
-
 def _mark(ok: bool | None) -> str:
     return "–" if ok is None else ("met" if ok else "**not met**")
 
@@ -528,11 +543,11 @@ def targets(runs: dict[str, dict], reference: str = "copytrail") -> list[tuple[s
     if run is None:
         return []
     s = run["score"]
-    out = [(f"precision >= {PRECISION_TARGET}", _fmt(s["precision"]), (s["precision"] or 0) >= PRECISION_TARGET)]
+    out = [(f"precision >= {PRECISION_TARGET}", fmt(s["precision"]), (s["precision"] or 0) >= PRECISION_TARGET)]
     for kind, goal in RECALL_TARGETS.items():
         k = s["kinds"].get(kind)
         if k is not None:
-            out.append((f"recall {kind} >= {goal}", _fmt(k["recall"]), k["recall"] >= goal))
+            out.append((f"recall {kind} >= {goal}", fmt(k["recall"]), k["recall"] >= goal))
     rensa = [r["docs_per_s"] for name, r in runs.items() if name.startswith("rensa")]
     if rensa:
         goal = max(rensa)
@@ -542,17 +557,83 @@ def targets(runs: dict[str, dict], reference: str = "copytrail") -> list[tuple[s
     return out
 
 
+def chrome_targets(runs: dict[str, dict], reference: str = "copytrail") -> list[tuple[str, str, bool | None]]:
+    """Issue 8's targets for ``reference``: (target, measured, met)."""
+    run = runs.get(reference)
+    if run is None:
+        return []
+    s = run["score"]
+    out = []
+    p = s.get("precision_by_split", {}).get("score", {})
+    if p.get("precision") is not None:
+        goal = CHROME_TARGETS["precision_score"]
+        shown = f"{fmt(p['precision'])} ({p['correct']:,} / {p['wrong']:,})"
+        out.append((f"precision, pairs touching SCORE templates >= {goal}", shown, p["precision"] >= goal))
+    for kind in ("exact", "light", "heavy", "partial"):
+        k = s["kinds"].get(kind)
+        if k is not None:
+            goal = CHROME_TARGETS[kind]
+            out.append((f"recall {kind} >= {goal}", fmt(k["recall"]), k["recall"] >= goal))
+    if s.get("purity") is not None:
+        goal = CHROME_TARGETS["purity"]
+        out.append((f"family purity >= {goal}", fmt(s["purity"]), s["purity"] >= goal))
+    return out
+
+
+def _chrome_target_lines(runs: dict[str, dict]) -> list[str]:
+    rows = [(t, m, _mark(ok)) for t, m, ok in chrome_targets(runs)]
+    if not rows:
+        return []
+    title = "Targets (issue 8: page chrome copytrail was never tuned on), for copytrail:"
+    return [title, "", *markdown_table(["target", "copytrail", ""], rows), ""]
+
+
+def _split_precision_cell(s: dict, split: str) -> str:
+    p = s.get("precision_by_split", {}).get(split)
+    if not p:
+        return "–"
+    return f"{fmt(p['precision'])} ({p['correct']:,} / {p['wrong']:,})"
+
+
+def _chrome_lines(report: dict) -> list[str]:
+    """Recall of the copies in page chrome per template split, one row per kind and split."""
+    runs = report["runs"]
+    names = list(runs)
+    rows = []
+    for kind in ("exact", "light", "heavy"):
+        for split in ("dev", "score"):
+            cells = []
+            n = None
+            for name in names:
+                k = runs[name]["score"]["kinds"].get(kind, {}).get("by_split", {}).get(split)
+                n = k["positives"] if k else n
+                cells.append(fmt(k["recall"], 2) if k else "–")
+            if n is not None:
+                rows.append([f"{kind}, {split.upper()} templates", n, *cells])
+    if not rows:
+        return []
+    return [
+        "",
+        "## Page chrome: copies per template split",
+        "",
+        "Recall of the exact, light and heavy copies by the split of the template their page is in.",
+        "",
+        *markdown_table(["kind", "n", *names], rows),
+    ]
+
+
 def markdown(report: dict) -> str:
     """The tables of bench/results/scan_bench.md."""
     runs = report["runs"]
     names = list(runs)
     lines = [
-        "# copytrail scan: graded reuse benchmark (issue 4)",
+        "# copytrail scan: graded reuse benchmark (issues 4 and 8)",
         "",
         f"`{report['command']}` — seed {report['seed']}, {report['corpus']['documents']:,} documents, "
         f"{report['machine']['cores']} cores (shared), Python {report['machine']['python']}, "
         f"copytrail {_source_line(report.get('copytrail_source'))}.",
         "",
+        *_chrome_target_lines(runs),
         "Targets (issue 4), for copytrail:",
         "",
         "| target | copytrail | |",
@@ -571,12 +652,16 @@ def markdown(report: dict) -> str:
         cells = []
         for name in names:
             k = runs[name]["score"]["kinds"][kind]
-            cells.append(f"{_fmt(k['recall'], 2)} ({_fmt(k['family_recall'], 2)})")
+            cells.append(f"{fmt(k['recall'], 2)} ({fmt(k['family_recall'], 2)})")
         lines.append(f"| {kind} | {report['corpus']['positive_pairs_by_kind'][kind]} | " + " | ".join(cells) + " |")
     rows = [
-        ("**precision**", lambda s: f"**{_fmt(s['precision'])}**"),
+        ("**precision**", lambda s: f"**{fmt(s['precision'])}**"),
         ("correct / wrong pairs", lambda s: f"{s['correct']:,} / {s['wrong']:,}"),
-        ("family purity", lambda s: _fmt(s["purity"])),
+        ("precision, pairs touching DEV templates (correct / wrong)", lambda s: _split_precision_cell(s, "dev")),
+        ("precision, pairs touching SCORE templates (correct / wrong)", lambda s: _split_precision_cell(s, "score")),
+        ("precision, pairs touching no template (correct / wrong)", lambda s: _split_precision_cell(s, "none")),
+        ("wrong pairs of two unrelated pages in one template", lambda s: f"{s.get('same_template_wrong', 0):,}"),
+        ("family purity", lambda s: fmt(s["purity"])),
         ("negatives found (PAN13 01 / Clough non)", _negatives_cell),
         ("pairs found", lambda s: f"{s['pairs']:,}"),
         (
@@ -597,18 +682,20 @@ def markdown(report: dict) -> str:
         "",
         "## Speed and memory",
         "",
-        "| system | wall s | docs/s | peak RSS MB (getrusage) | peak RSS MB (process tree) |",
-        "|---|---|---|---|---|",
     ]
-    for name in names:
-        r = runs[name]
-        cells = [
-            f"{r['wall_seconds']:.1f}",
-            f"{r['docs_per_s']:.1f}",
-            f"{r['rusage_rss_mb']:.0f}",
-            f"{r['tree_rss_mb']:.0f}",
-        ]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += markdown_table(
+        ["system", "wall s", "docs/s", "peak RSS MB (getrusage)", "peak RSS MB (process tree)"],
+        [
+            [
+                name,
+                f"{r['wall_seconds']:.1f}",
+                f"{r['docs_per_s']:.1f}",
+                f"{r['rusage_rss_mb']:.0f}",
+                f"{r['tree_rss_mb']:.0f}",
+            ]
+            for name, r in runs.items()
+        ],
+    )
     lines.append("")
     lines.append(
         "`+jaccard` rows are the same run as their LSH row (pairs filtered afterwards), so they share its time."
@@ -621,7 +708,12 @@ def markdown(report: dict) -> str:
     if stages:
         shown = ", ".join(f"{k} {v:.1f} s" for k, v in stages.items())
         lines += ["", f"copytrail stages: {shown}."]
+    lines += _chrome_lines(report)
     lines += _corpus_lines(report["corpus"])
+    same_template = runs.get("copytrail", {}).get("score", {}).get("same_template_wrong_examples", [])
+    if same_template:
+        lines += ["", "## Unrelated pages of one template copytrail linked (first 10)", ""]
+        lines += [f"- {a} — {b}" for a, b in same_template]
     examples = runs.get("copytrail", {}).get("score", {}).get("bbc_unlabelled_examples", [])
     if examples:
         lines += ["", "## BBC–BBC pairs copytrail found outside the duplicate groups (first 10)", ""]
@@ -662,8 +754,18 @@ def _corpus_lines(c: dict) -> list[str]:
         "## Corpus",
         "",
         f"{c['documents']:,} documents, {c['words']:,} words: {groups}. "
-        f"{c['held_out_hosts']} host articles of partial copies are held out of the corpus. "
-        f"Explicit negative pairs: {negatives}.",
+        f"{c['held_out_hosts']} host articles of partial copies are held out of the corpus"
+        + (
+            f", and the {c['held_out_site_page_articles']} articles of the same-site pages"
+            if c.get("held_out_site_page_articles")
+            else ""
+        )
+        + f". Explicit negative pairs: {negatives}."
+        + (
+            f" Templates: DEV {', '.join(_chrome.DEV_TEMPLATES)}; SCORE {', '.join(_chrome.SCORE_TEMPLATES)}."
+            if c.get("held_out_site_page_articles")
+            else ""
+        ),
     ]
 
 
@@ -678,17 +780,6 @@ def package_versions() -> dict[str, str | None]:
         except importlib.metadata.PackageNotFoundError:
             out[name] = None
     return out
-
-
-def copytrail_source() -> dict[str, object]:
-    """The commit the scanned copytrail came from, and its uncommitted files (others edit src/ while this runs)."""
-
-    def git(*cmd: str) -> str:
-        done = subprocess.run(["git", *cmd], cwd=ROOT, capture_output=True, text=True)
-        return done.stdout.strip()
-
-    changed = [line[3:] for line in git("status", "--porcelain", "src").splitlines()]
-    return {"commit": git("rev-parse", "HEAD"), "uncommitted_src_files": changed}
 
 
 def available(system: str) -> bool:
@@ -738,6 +829,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated, from {', '.join(SYSTEMS)}")
     p.add_argument("--workers", type=int, default=2, help="copytrail scan --workers")
     p.add_argument("--embedder", default="none", help="copytrail scan --embedder (none is the scan default)")
+    p.add_argument(
+        "--scan-args",
+        default="",
+        help="more copytrail scan options, one string (e.g. '--chrome-min-docs 3'); they go into the report header",
+    )
     p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="corpus and run artifacts")
     p.add_argument("--out", type=Path, default=None, help="results stem (default bench/results/scan_bench)")
     p.add_argument("--render", action="store_true", help="only rewrite the markdown from the results JSON")
@@ -763,7 +859,7 @@ def main(argv: list[str] | None = None) -> int:
     texts = {d["id"]: d["text"] for d in _read_jsonl(folder / "corpus.jsonl")}
     truth = Truth(json.loads((folder / "truth.json").read_text()), texts)
     print(f"[scan_bench] corpus {folder}: {len(texts):,} documents", file=sys.stderr, flush=True)
-    source = copytrail_source()
+    source = source_state()  # others edit src/ while this runs
     runs: dict[str, dict] = {}
     skipped = []
     for system in args.systems.split(","):
@@ -773,6 +869,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         runs.update(run_system(system, folder, truth, texts, args))
     command = "python bench/scan_bench.py" + (" --quick" if args.quick else "")
+    if args.scan_args:
+        command += f" --scan-args={shlex.quote(args.scan_args)}"
     report = {
         "command": command,
         "seed": params.seed,
@@ -787,12 +885,11 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {"num_perm": NUM_PERM, "shingle_words": SHINGLE_WORDS, "workers": args.workers},
         "skipped_systems": skipped,
         "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(runs)],
+        "chrome_targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in chrome_targets(runs)],
         "runs": runs,
     }
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    Path(f"{stem}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
     text = markdown(report)
-    Path(f"{stem}.md").write_text(text)
+    write_results(stem, report, text)
     print(text)
     return 0
 

@@ -60,18 +60,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from _common import ROOT, git_revision, markdown_table, tree_rss_mb, write_json  # noqa: E402
 
 CACHE = Path("/tmp/copytrail-scale")
 RESULTS = ROOT / "bench" / "results"
-COPYTRAIL = ROOT / ".venv" / "bin" / "copytrail"
-PYTHON = ROOT / ".venv" / "bin" / "python"
+# The checkout's own virtual environment, or (in a worktree without one) the interpreter running this.
+PYTHON = ROOT / ".venv" / "bin" / "python" if (ROOT / ".venv").is_dir() else Path(sys.executable)
+COPYTRAIL = PYTHON.with_name("copytrail")
 SEED = 20261123
 STAGES = ("read", "candidates", "verify", "families")
 GUARD_SECONDS = 360  # 1M documents only if 100k took less than this
 SAMPLE_SECONDS = 0.25
-_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 TARGET_SECONDS_1M, TARGET_MB_1M = 3600, 8192
 
 # rensa baseline
@@ -116,48 +118,6 @@ def generator_speed(seed: int) -> dict[str, Any]:
 
 
 # --- measuring a process tree -------------------------------------------------------
-
-
-def _children(pid: int) -> list[int]:
-    """Child pids of ``pid``, from /proc/PID/task/*/children (cheap: only the tree is read)."""
-    out: list[int] = []
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return out
-    for task in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
-                out.extend(int(c) for c in fh.read().split())
-        except OSError:
-            continue
-    return out
-
-
-def _memory_kb(pid: int) -> int:
-    """Resident set size of one process.
-
-    Not PSS: /proc/PID/smaps_rollup walks the page tables, ~50 ms for a 1 GB process,
-    which sampled four times a second would take a fifth of a core from the run.
-    """
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[1]) * _PAGE_KB
-    except OSError:
-        return 0
-
-
-def tree_memory_mb(root: int) -> float:
-    """Summed RSS of all descendants of ``root`` (the wrapper itself left out), in MB.
-
-    Pages shared between processes count once per process, so this is an upper bound.
-    """
-    todo, total = _children(root), 0
-    while todo:
-        pid = todo.pop()
-        total += _memory_kb(pid)
-        todo.extend(_children(pid))
-    return total / 1024
 
 
 def current_stage(out_dir: Path | None) -> str:
@@ -225,7 +185,7 @@ def measure(cmd: list[str], *, log: Path, out_dir: Path | None, time_limit: floa
         )
         while proc.poll() is None:
             stage = current_stage(out_dir)
-            mb = tree_memory_mb(proc.pid)
+            mb = tree_rss_mb(proc.pid, include_root=False)  # the wrapper itself left out
             m.peak_mb = max(m.peak_mb, mb)
             m.stage_peak_mb[stage] = round(max(m.stage_peak_mb.get(stage, 0.0), mb), 1)
             loads.append(os.getloadavg()[0])
@@ -514,12 +474,12 @@ def markdown(result: dict[str, Any]) -> str:
             for g in grow
         ),
     ]
-    lines += ["", "| collection | generated in s (CPU s) | docs/s | MB |", "|---:|---:|---:|---:|"]
-    for size, gen in result["generator"].items():
-        lines.append(
-            f"| {int(size):,} | {gen['seconds']} ({gen.get('cpu_seconds')}) | {gen['docs_per_second']:,} | "
-            f"{gen['bytes'] / 1e6:,.0f} |"
-        )
+    generated = [
+        [f"{int(size):,}", f"{gen['seconds']} ({gen.get('cpu_seconds')})", f"{gen['docs_per_second']:,}"]
+        + [f"{gen['bytes'] / 1e6:,.0f}"]
+        for size, gen in result["generator"].items()
+    ]
+    lines += ["", *markdown_table(["collection", "generated in s (CPU s)", "docs/s", "MB"], generated, align="rrrr")]
     lines += ["", "Targets:", ""]
     for name, t in result["targets"].items():
         detail = ""
@@ -548,10 +508,12 @@ def copytrail_version() -> dict[str, Any]:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    git = ["git", "-C", str(ROOT)]
-    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run([*git, "status", "--porcelain", "--", "src"], capture_output=True, text=True).stdout
-    return {"version": version, "commit": commit, "src_modified": bool(dirty.strip())}
+    revision = git_revision() or ""
+    return {
+        "version": version,
+        "commit": revision.removesuffix("+dirty-src"),
+        "src_modified": revision.endswith("+dirty-src"),
+    }
 
 
 # --- main ---------------------------------------------------------------------------------------
@@ -658,8 +620,7 @@ def main(argv: list[str]) -> None:
         result["date"], result["copytrail"] = previous["date"], previous["copytrail"]
     else:
         result = summarise(measure_all(args), "python bench/scan_scale.py " + " ".join(argv), args.seed)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out_json.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(out_json, result)
     table = markdown(result)
     (RESULTS / "scan_scale.md").write_text(table, encoding="utf-8")
     print(table)

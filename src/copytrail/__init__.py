@@ -16,6 +16,12 @@ from copytrail.errors import (
     InputError,
     InputNotFound,
     InputTooLarge,
+    MissingEmbedder,
+    MissingExtra,
+    NotAFile,
+    NothingRead,
+    OutputError,
+    UnusableInput,
 )
 from copytrail.ingest import load_bytes, load_text
 from copytrail.normalize import prepare_document
@@ -63,6 +69,12 @@ __all__ = [
     "InputError",
     "InputNotFound",
     "InputTooLarge",
+    "MissingEmbedder",
+    "MissingExtra",
+    "NotAFile",
+    "NothingRead",
+    "OutputError",
+    "UnusableInput",
     "LoadedText",
     "Original",
     "Passage",

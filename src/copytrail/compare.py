@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -14,11 +15,12 @@ from copytrail.align.gaps import confirm_with_embeddings, unmatched_clauses
 from copytrail.align.passages import build_passages, coverage, unaligned_spans, with_fragments
 from copytrail.align.relation import RelationConfig, classify_relation
 from copytrail.align.sentences import AlignConfig, align_sentences, alignable_indices
-from copytrail.embed import Embedder, covers, embedder_for, load_embedder
+from copytrail.embed import EMBEDDERS, Embedder, covers, embedder_for, load_embedder
 from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
 from copytrail.lang import identify_languages, language_name
 from copytrail.normalize import prepare_document
+from copytrail.normalize.common import CommonText, CommonTextConfig, CommonTextCounter, document_source, segment_key
 from copytrail.records import (
     CompareReport,
     Coverage,
@@ -26,6 +28,7 @@ from copytrail.records import (
     LanguagePair,
     LoadedText,
     Relation,
+    Role,
     SentencePair,
     Span,
     Timings,
@@ -49,8 +52,21 @@ class CompareConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     align: AlignConfig = field(default_factory=AlignConfig)
     relation: RelationConfig = field(default_factory=RelationConfig)
+    common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
     explain: bool = True
     languages: bool = True
+
+    def __post_init__(self) -> None:
+        if self.embedder not in ("none", *EMBEDDERS) and not _is_model_folder(self.embedder):
+            raise ValueError(
+                f"embedder must be one of none, {', '.join(EMBEDDERS)} or a model folder, not {self.embedder!r}"
+            )
+        if self.max_bytes <= 0:
+            raise ValueError(f"max_bytes must be positive, not {self.max_bytes}")
+
+
+def _is_model_folder(name: str) -> bool:
+    return name.startswith("local:") or os.path.isdir(os.path.expanduser(name))
 
 
 _PLUG_IN = (
@@ -159,6 +175,24 @@ def _unmatched_clauses(
     )
 
 
+def shared_boilerplate(a: Document, b: Document) -> tuple[tuple[int, int], ...]:
+    """Page chrome and stock text both documents carry: ``(segment in A, segment in B)`` by identical wording.
+
+    Listed so a reader sees what the two share that is *not* evidence of reuse.
+    """
+    in_b: dict[int, int] = {}
+    for seg in b.segments:
+        if seg.role is Role.BOILERPLATE:
+            in_b.setdefault(segment_key(seg.text), seg.index)
+    found = []
+    for seg in a.segments:
+        if seg.role is Role.BOILERPLATE:
+            key = segment_key(seg.text)
+            if key and key in in_b:
+                found.append((seg.index, in_b.pop(key)))
+    return tuple(found)
+
+
 def compare_documents(
     a: Document,
     b: Document,
@@ -215,6 +249,7 @@ def compare_documents(
         unaligned_a=tuple(sorted(unaligned_spans(a, aligned_a) + tuple(clauses_a), key=lambda s: s.start)),
         unaligned_b=tuple(sorted(unaligned_spans(b, aligned_b) + tuple(clauses_b), key=lambda s: s.start)),
         embedder=embedder.name if embedder is not None else "none",
+        shared_boilerplate=shared_boilerplate(a, b),
         timings=Timings(
             lexical=round(alignment.lexical_seconds, 4),
             embed=round(alignment.embed_seconds, 4),
@@ -230,12 +265,34 @@ def _as_loaded(source: str | os.PathLike | LoadedText, max_bytes: int) -> Loaded
     return source if isinstance(source, LoadedText) else load_text(source, max_bytes=max_bytes)
 
 
+def _source_of(document: Document) -> str | None:
+    return document_source(document.meta.sitename, document.meta.url)
+
+
+def learn_from_background(
+    documents: Iterable[Document], background: Iterable[str | os.PathLike | LoadedText], config: CompareConfig
+) -> CommonText:
+    """Chrome and stock text of the compared documents' sites, learned from other pages of them.
+
+    Two documents alone cannot show what their sites repeat on every page; a sample of
+    other pages (a dozen is plenty) can. The compared documents are counted too.
+    """
+    counter = CommonTextCounter()
+    for doc in documents:
+        counter.add(doc, _source_of(doc))
+    for item in background:
+        doc = prepare_document(_as_loaded(item, config.max_bytes))
+        counter.add(doc, _source_of(doc))
+    return counter.build(config.common_text)
+
+
 def compare(
     a: str | os.PathLike | LoadedText,
     b: str | os.PathLike | LoadedText,
     *,
     config: CompareConfig = CompareConfig(),
     embedder: Embedder | None = None,
+    background: Iterable[str | os.PathLike | LoadedText] | CommonText | None = None,
 ) -> CompareReport:
     """Find what two documents reuse from each other.
 
@@ -244,6 +301,10 @@ def compare(
             already loaded :class:`LoadedText` (see :func:`copytrail.load_bytes` for strings).
         config: thresholds and the embedder's name.
         embedder: an embedder instance to use instead of loading ``config.embedder``.
+        background: other pages of the same sites (paths or loaded texts), or a
+            :class:`~copytrail.normalize.common.CommonText` learned before: sentences
+            many of them repeat are page chrome or stock text, and are no evidence of
+            reuse (see :mod:`copytrail.normalize.common`).
 
     Returns:
         A :class:`CompareReport` with the relation, coverage, aligned passages and the
@@ -261,6 +322,13 @@ def compare(
     doc_a, doc_b = prepare_document(loaded_a), prepare_document(loaded_b)
     if config.languages:
         doc_a, doc_b = identify_languages(doc_a), identify_languages(doc_b)
+    if background is not None:
+        common = (
+            background
+            if isinstance(background, CommonText)
+            else learn_from_background((doc_a, doc_b), background, config)
+        )
+        doc_a, doc_b = common.mark(doc_a, _source_of(doc_a)), common.mark(doc_b, _source_of(doc_b))
     segmented = time.perf_counter()
     if embedder is None and config.embedder != "none":
         embedder = load_embedder(config.embedder)

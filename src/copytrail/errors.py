@@ -1,21 +1,54 @@
-"""Errors copytrail raises on purpose.
+"""Errors copytrail raises on purpose: one hierarchy for the library, ``compare`` and ``scan``.
 
 Every error a user can cause derives from :class:`CopytrailError`; the CLI catches that
-class alone, prints ``Type: message`` on one line and exits with status 2. Anything else
-is a bug and keeps its traceback.
+class alone (in :mod:`copytrail.cli.handling`), prints ``Error: Type: message`` on one
+line and exits with status 2. Every message names what is wrong and what to do. Anything
+else is a bug and keeps its traceback (exit status 1).
 
 ::
 
     CopytrailError
-    ├── InputError            a document cannot be read or used (names the file and the fix)
-    │   ├── InputNotFound     the path does not exist
+    ├── InputError            a document or input cannot be read or used (names it and the fix)
+    │   ├── InputNotFound     the path does not exist (or is a folder where a file is needed)
+    │   ├── NotAFile          a FIFO, device or socket: refused at once, never read
     │   ├── InputTooLarge     over the size limit for the operation
     │   ├── BinaryInput       the bytes are not text (image, archive, executable, …)
-    │   └── EmptyInput        nothing left to compare once decoded and extracted
-    └── EmbedderError         the sentence embedder cannot be loaded or run
+    │   ├── EmptyInput        nothing left to compare once decoded and extracted
+    │   ├── UnusableInput     an input as a whole cannot be scanned (format, missing column)
+    │   └── NothingRead       a scan read no document at all (names the files and why)
+    ├── OutputError           an output path (--html, --out) cannot be written
+    ├── EmbedderError         the sentence embedder cannot be loaded or run
+    │   └── MissingEmbedder   its optional dependency is missing (also a MissingExtra)
+    └── MissingExtra          an optional dependency is missing (also an ImportError);
+                              the message names the extra: pip install 'copytrail[EXTRA]'
+
+:func:`require` imports an optional dependency or raises :class:`MissingExtra` (or the
+subclass it is given) naming the extra to install; it is the one place that writes
+``pip install``.
 """
 
 from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+__all__ = [
+    "BinaryInput",
+    "CopytrailError",
+    "EmbedderError",
+    "EmptyInput",
+    "InputError",
+    "InputNotFound",
+    "InputTooLarge",
+    "MissingEmbedder",
+    "MissingExtra",
+    "NotAFile",
+    "NothingRead",
+    "OutputError",
+    "UnusableInput",
+    "install_hint",
+    "require",
+]
 
 
 class CopytrailError(Exception):
@@ -32,10 +65,18 @@ class InputError(CopytrailError):
     def __init__(self, source: str, message: str) -> None:
         super().__init__(f"{source}: {message}")
         self.source = source
+        self.detail = message
+
+    def __reduce__(self):  # noqa: ANN204 - errors cross process pools, so they must pickle
+        return (type(self), (self.source, self.detail))
 
 
 class InputNotFound(InputError):
     """The named file does not exist or is not a regular file."""
+
+
+class NotAFile(InputError):
+    """The path is a FIFO, a device or a socket: reading it could block forever or never end."""
 
 
 class InputTooLarge(InputError):
@@ -50,5 +91,81 @@ class EmptyInput(InputError):
     """The document holds no text once decoded (and, for HTML, extracted)."""
 
 
+class UnusableInput(InputError):
+    """An input as a whole cannot be scanned: unknown format, or a required column is missing."""
+
+
+class NothingRead(InputError):
+    """A scan read no document: every input was empty, ignored or unreadable (the message says which and why)."""
+
+
+class OutputError(CopytrailError):
+    """An output path cannot be written (missing folder, no permission, a folder where a file goes).
+
+    Attributes:
+        path: the output path.
+    """
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.detail = message
+
+    def __reduce__(self):  # noqa: ANN204
+        return (type(self), (self.path, self.detail))
+
+
 class EmbedderError(CopytrailError):
     """The sentence embedder cannot be loaded or run (missing extra, broken cache, …)."""
+
+
+def install_hint(extra: str) -> str:
+    """The command that installs ``extra``: ``pip install 'copytrail[extra]'``."""
+    return f"pip install 'copytrail[{extra}]'"
+
+
+class MissingExtra(CopytrailError, ImportError):
+    """An optional dependency is missing; the message names the extra to install.
+
+    Attributes:
+        module: the top-level module that could not be imported.
+        extra: the copytrail extra that installs it.
+    """
+
+    def __init__(self, module: str, extra: str = "scan", purpose: str = "copytrail scan", note: str = "") -> None:
+        message = f"{purpose} needs {module}: {install_hint(extra)}"
+        super().__init__(f"{message} ({note})" if note else message)
+        self.module, self.extra, self.purpose, self.note = module, extra, purpose, note
+
+    def __reduce__(self):  # noqa: ANN204
+        return (type(self), (self.module, self.extra, self.purpose, self.note))
+
+
+class MissingEmbedder(MissingExtra, EmbedderError):
+    """The chosen embedder's optional dependency is missing; the message names the extra."""
+
+
+def require(
+    module: str,
+    *,
+    extra: str = "scan",
+    purpose: str = "copytrail scan",
+    note: str = "",
+    error: type[MissingExtra] = MissingExtra,
+) -> ModuleType:
+    """Import an optional dependency, or raise ``error`` naming the extra that installs it.
+
+    Args:
+        module: the module to import (``"pyarrow.parquet"``).
+        extra: the copytrail extra that installs it (``"scan"``, ``"embed"``, ...).
+        purpose: what needs it, for the message (``"reading Parquet"``).
+        note: an alternative for the user, appended in parentheses.
+        error: the :class:`MissingExtra` subclass to raise.
+
+    Raises:
+        MissingExtra: the module (or one it imports) cannot be imported.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise error(module.split(".")[0], extra=extra, purpose=purpose, note=note) from None

@@ -324,6 +324,8 @@ class CompareReport:
     Attributes:
         unaligned_a, unaligned_b: story or caption text of each document with no
             counterpart in the other, merged into spans of consecutive segments.
+        shared_boilerplate: ``(segment in A, segment in B)`` for page chrome and stock
+            text both carry word for word: shared, but no evidence of reuse.
     """
 
     a: Document
@@ -337,4 +339,5 @@ class CompareReport:
     embedder: str
     timings: Timings = field(default_factory=Timings)
     explanation: Explanation | None = None
+    shared_boilerplate: tuple[tuple[int, int], ...] = ()
     languages: LanguagePair | None = None

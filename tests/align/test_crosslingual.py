@@ -75,7 +75,7 @@ def test_translated_copy_report_validates_and_names_languages(russian_report) ->
     jsonschema = pytest.importorskip("jsonschema")
     data = report_to_dict(russian_report)
     jsonschema.validate(data, schema())
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     assert data["languages"] == {"a": "ru", "b": "en", "translated": True, "covered": True, "note": ""}
     assert data["documents"]["a"]["language"] == "ru" and data["documents"]["b"]["language"] == "en"
 

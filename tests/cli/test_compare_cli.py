@@ -163,3 +163,23 @@ def test_installed_console_script_runs_without_traceback(tmp_path: Path) -> None
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "missing.txt" in proc.stderr
+
+
+def test_background_folder_takes_shared_chrome_out_of_the_evidence(tmp_path: Path) -> None:
+    from tests.test_chrome_and_stock_text import BUSINESS, SITE_A, article, page
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(page(article(BUSINESS[10]), SITE_A), encoding="utf-8")
+    b.write_text(page(article(BUSINESS[11]), SITE_A), encoding="utf-8")
+    pages = tmp_path / "site"
+    pages.mkdir()
+    for i, rel in enumerate(BUSINESS[20:26]):
+        (pages / f"{i}.txt").write_text(page(article(rel), SITE_A), encoding="utf-8")
+    result = run("compare", str(a), str(b), "--embedder", "none", "--json", "--no-text", "--background", str(pages))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["relation"] == "unrelated" and len(data["shared_boilerplate"]) >= 3
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = CliRunner().invoke(main, ["compare", str(a), str(b), "--background", str(empty)])
+    assert refused.exit_code == 2 and "holds no .txt or .html files" in refused.output

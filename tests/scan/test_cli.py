@@ -32,7 +32,7 @@ def test_scan_prints_a_summary_and_resumes(collection: Path, tmp_path: Path) -> 
     assert sorted(p.name for p in (out / "compare").iterdir()) == [f"{n}.html" for n in range(1, 6)]
 
     again = run("scan", str(collection), "--out", str(out), "--no-progress")
-    assert "resumed      read, candidates, verify, families, report" in again.output
+    assert "resumed      read, candidates, common, verify, families, report" in again.output
 
 
 def test_scan_report_options(collection: Path, tmp_path: Path) -> None:
@@ -95,9 +95,13 @@ def test_dedup_keeps_one_document_per_cluster_of_copies(collection: Path, scanne
     in_clusters = sum(c.size for c in clusters)
     assert len(kept) == scanned.documents - in_clusters + len(clusters)
     assert len({k["cluster_id"] for k in kept}) == len(kept)
+    order = [d.id for d in ArtifactStore(scanned.out_dir).read_jsonl("documents.jsonl", ScanDocument)]
     for cluster in clusters:
         (member,) = [k for k in kept if k["cluster_id"] == cluster.id]
-        assert member["id"] == cluster.original and member["cluster_size"] == cluster.size
+        # The named original; with none named, the tie-break (no dates here: the longest, then input order).
+        length = {d.id: len(d.text) for d in ArtifactStore(scanned.out_dir).read_jsonl("documents.jsonl", ScanDocument)}
+        expected = cluster.original or min(cluster.members, key=lambda m: (-length[m], order.index(m)))
+        assert member["id"] == expected and member["cluster_size"] == cluster.size
     ids = {k["id"] for k in kept}
     assert EDIT_SOURCE in ids and "copies/light-edit.txt" not in ids
     assert len(ids & {EXACT_SOURCE, "copies/exact.txt"}) == 1

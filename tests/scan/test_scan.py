@@ -52,8 +52,11 @@ def test_families_group_copies_with_their_sources(scanned: ScanResult) -> None:
         ("copies/inserted.txt", LIFTED, HOST),
         tuple(sorted(next(iter(REAL_REUSE)))),
     }
-    # Dropping words shortens the copy: the longer source is the likely original.
-    assert families[("copies/light-edit.txt", EDIT_SOURCE)].original == EDIT_SOURCE
+    # A family's original is the one the pair comparison names, or none: length is no evidence.
+    edited = families[("copies/light-edit.txt", EDIT_SOURCE)]
+    (pair,) = [p for p in scanned.pairs if {p.id_a, p.id_b} == set(edited.members)]
+    assert edited.original == pair.original
+    assert (edited.original is None) == (edited.original_reason == "undecided")
     assert families[("copies/inserted.txt", LIFTED, HOST)].pairs == 2
     assert len({f.id for f in scanned.families}) == len(scanned.families)
 
@@ -67,7 +70,7 @@ def test_artifacts_are_written(scanned: ScanResult) -> None:
     candidates = [json.loads(line) for line in (out / "candidates.jsonl").read_text().splitlines()]
     assert all(c["id_a"] < c["id_b"] and c["sources"] for c in candidates)
     stats = json.loads((out / "stats.json").read_text())
-    assert list(stats["stages"]) == ["read", "candidates", "verify", "families", "report"]
+    assert list(stats["stages"]) == ["read", "candidates", "common", "verify", "families", "report"]
     assert (out / "report.html").exists()
     assert stats["stages"]["verify"]["candidates"] == len(candidates) == scanned.candidates
     assert stats["stages"]["families"]["families"] == len(scanned.families)
@@ -96,7 +99,14 @@ def test_resume_recomputes_only_the_missing_stage(collection: Path, tmp_path: Pa
 
     second = scan([collection], tmp_path, config=config)
     resumed = {name: s["resumed"] for name, s in second.stats["stages"].items()}
-    assert resumed == {"read": True, "candidates": True, "verify": True, "families": False, "report": False}
+    assert resumed == {
+        "read": True,
+        "candidates": True,
+        "common": True,
+        "verify": True,
+        "families": False,
+        "report": False,
+    }
     assert {n: (tmp_path / n).stat().st_mtime_ns for n in mtimes} == mtimes
     assert _artifact_texts(tmp_path) == before
     assert second.pairs == first.pairs and second.families == first.families
@@ -139,5 +149,6 @@ def test_interrupted_run_leaves_no_partial_artifact_and_resumes(
 
     monkeypatch.setattr(run_module, "map_chunks", real_map_chunks)
     resumed = scan([collection], tmp_path, config=ScanConfig(progress=False))
-    assert [s["resumed"] for s in resumed.stats["stages"].values()] == [True, True, False, False, False]
+    # The common stage, the first to map chunks here, was the one interrupted.
+    assert [s["resumed"] for s in resumed.stats["stages"].values()] == [True, True, False, False, False, False]
     assert set(_pairs(resumed)) == PLANTED | REAL_REUSE

@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from copytrail.align.evidence import passage_evidence
 from copytrail.normalize import normalise_for_match
 from copytrail.records import Coverage, Document, Passage, PassageLabel, Relation
 
@@ -29,6 +30,16 @@ class RelationConfig:
     partial_min_words: int = 15
     partial_min_pairs: int = 3
     same_story_cosine: float = 0.55
+    # Reuse evidence (copytrail.align.evidence) a rewrite or partial reuse needs in one
+    # passage: scattered one-sentence passages (chrome prompts in the header, between
+    # paragraphs and in the footer) never add up to it. Set by bench/evidence_calibration.py
+    # on its development split (see the README's table).
+    min_passage_evidence: float = 4.4
+    # Aligned sentences shorter than this (words) carry no evidence: menus, share bars,
+    # labels and one-line prompts. Set with min_passage_evidence by the same script.
+    min_evidence_words: int = 0
+    # One aligned sentence alone is reuse only when it is this long (words).
+    single_pair_min_words: int = 40
 
 
 def _words(doc: Document, index: int) -> int:
@@ -71,12 +82,16 @@ def classify_relation(
     verbatim_share = chars[PassageLabel.VERBATIM] / aligned_chars
     lexical_share = (chars[PassageLabel.VERBATIM] + chars[PassageLabel.EDITED]) / aligned_chars
     similarity = float(np.mean([p.similarity for p in pairs])) if pairs else 0.0
+    strongest = passage_evidence(a, b, passages, min_words=config.min_evidence_words)
+    enough_evidence = strongest >= config.min_passage_evidence and (
+        len(pairs) >= 2 or any(_words(a, p.a) >= config.single_pair_min_words for p in pairs)
+    )
 
     if pairs and low >= config.duplicate_coverage and verbatim_share >= 0.95:
         return Relation.DUPLICATE, round(min(low, verbatim_share), 4)
     if pairs and low >= config.near_duplicate_coverage and lexical_share >= config.near_duplicate_lexical_share:
         return Relation.NEAR_DUPLICATE, round(low * lexical_share, 4)
-    if pairs and low >= config.rewrite_min_coverage and high >= config.rewrite_max_coverage:
+    if enough_evidence and low >= config.rewrite_min_coverage and high >= config.rewrite_max_coverage:
         return Relation.REWRITE, round(min(1.0, (low + high) / 2 * (0.5 + similarity / 2)), 4)
     # Reuse needs more than one sentence that happens to say what the other says: a run
     # of aligned sentences, a long lexical copy, or several pairs (PAN13's negatives
@@ -87,7 +102,7 @@ def classify_relation(
         or _longest_shared_run(a.segments[p.a].text, b.segments[p.b].text) >= config.partial_min_words
         for p in pairs
     )
-    if run or long_copy or len(pairs) >= config.partial_min_pairs:
+    if enough_evidence and (run or long_copy or len(pairs) >= config.partial_min_pairs):
         return Relation.PARTIAL_REUSE, round(max(high, similarity * high), 4)
     if topic_cosine is not None and topic_cosine >= config.same_story_cosine:
         return Relation.SAME_STORY, round(topic_cosine, 4)

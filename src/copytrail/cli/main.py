@@ -1,11 +1,14 @@
 """The ``copytrail`` command: a thin layer over the library.
 
-Exit status: 0 when the comparison ran (whatever it found), 2 for bad input or usage
-(a one-line ``Error: …`` on stderr, no traceback unless ``--debug``), 1 for a bug.
+Exit status: 0 when the command ran (whatever it found), 2 for bad input or usage
+(a one-line ``Error: …`` on stderr, no traceback unless ``--debug``), 130 when
+interrupted, 141 when standard output was closed early, 143 on SIGTERM, 1 for a bug
+(see :mod:`copytrail.cli.handling`, the one handler every command goes through).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -15,15 +18,18 @@ try:
 except ImportError:  # pragma: no cover - exercised only without the cli extra
 
     def entry_point() -> None:
-        sys.stderr.write("copytrail's command line needs its extra: pip install 'copytrail[cli]'\n")
+        from copytrail.errors import install_hint
+
+        sys.stderr.write(f"copytrail's command line needs its extra: {install_hint('cli')}\n")
         sys.exit(2)
 else:
     from copytrail import __version__
+    from copytrail.cli.handling import run_handled, set_command_state
     from copytrail.compare import CompareConfig, compare
     from copytrail.embed import EMBEDDERS
-    from copytrail.errors import CopytrailError
-    from copytrail.ingest import DEFAULT_MAX_BYTES
+    from copytrail.errors import OutputError
 
+    _COMPARE = CompareConfig()  # the command's defaults are the library's
     _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 
     class ByteSize(click.ParamType):
@@ -40,7 +46,45 @@ else:
             number, unit = float(match.group(1)), match.group(2).lower()
             return int(number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    def _background_files(folder: str) -> list[str]:
+        """The .txt/.html files of a background folder, sorted; a folder without any is a usage error."""
+        from pathlib import Path
+
+        files = sorted(
+            str(p) for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".htm", ".html")
+        )
+        if not files:
+            raise click.BadParameter(f"{folder} holds no .txt or .html files", param_hint="--background")
+        return files
+
+    class ReportConsole(Console):
+        """rich's Console, except that a closed pipe goes to the one handler (rich would exit 1, a bug's code)."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(32, "Broken pipe")
+
+    class CopytrailGroup(click.Group):
+        """Runs every subcommand through the one handler of :mod:`copytrail.cli.handling`."""
+
+        def invoke(self, ctx: click.Context):  # noqa: ANN201
+            return run_handled(ctx, lambda: super(CopytrailGroup, self).invoke(ctx))
+
+    def check_output_path(path: str) -> None:
+        """Fail before any work when ``path`` cannot be written (missing folder, a folder, no permission).
+
+        Raises:
+            OutputError: with what to do.
+        """
+        folder = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(path):
+            raise OutputError(path, "is a folder; give a file name such as report.html")
+        if not os.path.isdir(folder):
+            raise OutputError(path, f"the folder {folder} does not exist; create it or choose another path")
+        if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+            raise OutputError(path, "permission denied; choose a path you can write to")
+
+    @click.group(cls=CopytrailGroup, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, prog_name="copytrail")
     def main() -> None:
         """Find, align and explain text reuse between news documents.
@@ -64,7 +108,7 @@ else:
     @click.option(
         "--embedder",
         type=click.Choice([*EMBEDDERS, "none"]),
-        default="minilm",
+        default=_COMPARE.embedder,
         show_default=True,
         help="Sentence embedder for paraphrases: minilm (English), use-multilingual (translations, slower), "
         "hashing or none (words only, no model).",
@@ -72,8 +116,8 @@ else:
     @click.option(
         "--max-size",
         type=ByteSize(),
-        default=DEFAULT_MAX_BYTES,
-        show_default="20MB",
+        default=_COMPARE.max_bytes,
+        show_default=f"{_COMPARE.max_bytes // 1024**2}MB",
         help="Refuse inputs larger than this.",
     )
     @click.option("--all", "show_all", is_flag=True, help="Show every aligned passage (default: the first 30).")
@@ -83,6 +127,14 @@ else:
         metavar="FILE",
         type=click.Path(dir_okay=False),
         help="Write a self-contained HTML report (both texts side by side, changes listed) to FILE.",
+    )
+    @click.option(
+        "--background",
+        "background_dir",
+        metavar="DIR",
+        type=click.Path(exists=True, file_okay=False, dir_okay=True),
+        help="A folder of other pages from the same sites (.txt/.html; a dozen is plenty). Sentences many of "
+        "them repeat are page chrome or stock text, and never count as reuse.",
     )
     @click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
     def compare_command(
@@ -94,6 +146,7 @@ else:
         max_size: int,
         show_all: bool,
         html_path: str | None,
+        background_dir: str | None,
         debug: bool,
     ) -> None:
         """Compare two documents A and B and show what one reuses from the other.
@@ -111,38 +164,32 @@ else:
         Examples:
           copytrail compare original.txt copy.html
           copytrail compare a.txt b.txt --json > report.json
+          copytrail compare a.html b.html --background other-pages/
           curl -s https://example.org/story | copytrail compare mine.txt -
         """
+        set_command_state(debug=debug)
         if a == "-" and b == "-":
             raise click.UsageError("only one of A and B can be - (standard input)")
+        # Checked before comparing: a bad --html path must fail at once, not after the work.
+        if html_path is not None:
+            check_output_path(html_path)
         err = Console(stderr=True)
-        try:
-            config = CompareConfig(embedder=embedder, max_bytes=max_size)
-            if embedder != "none" and sys.stderr.isatty():
-                with err.status("Comparing (the first run prepares the model, which takes a few seconds)…"):
-                    report = compare(a, b, config=config)
-            else:
-                report = compare(a, b, config=config)
-        except CopytrailError as exc:
-            if debug:
-                raise
-            err.print(f"[bold red]Error:[/] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
-            sys.exit(2)
+        config = CompareConfig(embedder=embedder, max_bytes=max_size)
+        background = _background_files(background_dir) if background_dir else None
+        if embedder != "none" and sys.stderr.isatty():
+            with err.status("Comparing (the first run prepares the model, which takes a few seconds)…"):
+                report = compare(a, b, config=config, background=background)
+        else:
+            report = compare(a, b, config=config, background=background)
         if html_path is not None:
             # Written before the report is printed, so a bad path fails with one line and no report above it.
-            from rich.markup import escape
-
             from copytrail.report.html import render_html
 
             try:
                 with open(html_path, "w", encoding="utf-8") as handle:
                     handle.write(render_html(report))
             except OSError as exc:
-                if debug:
-                    raise
-                message = f"cannot write the HTML report to {html_path}: {exc.strerror or exc}"
-                err.print(f"[bold red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-                sys.exit(2)
+                raise OutputError(html_path, f"cannot write the HTML report ({exc.strerror or exc})") from None
         if as_json:
             from copytrail.report.json import report_to_json
 
@@ -150,7 +197,7 @@ else:
         else:
             from copytrail.report.terminal import render
 
-            render(report, Console(), max_passages=None if show_all else 30)
+            render(report, ReportConsole(), max_passages=None if show_all else 30)
 
     # --- scan: `copytrail scan` and `copytrail dedup` live in copytrail.scan.cli ---
     from copytrail.scan.cli import dedup_command, scan_command

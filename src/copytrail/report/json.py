@@ -14,7 +14,7 @@ from typing import Any
 
 from copytrail.records import CompareReport, Document, Span
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_ID = "https://copytrail.dev/schemas/compare-report.v1.schema.json"
 
 
@@ -120,6 +120,9 @@ def report_to_dict(report: CompareReport, *, include_text: bool = True) -> dict[
             "a": [_span(a, s) for s in report.unaligned_a],
             "b": [_span(b, s) for s in report.unaligned_b],
         },
+        "shared_boilerplate": [
+            {"a_segment": i, "b_segment": j, "text": a.segments[i].text} for i, j in report.shared_boilerplate
+        ],
         **({"explanation": _explanation(report)} if report.explanation is not None else {}),
         **({"languages": _languages(report)} if report.languages is not None else {}),
         "embedder": report.embedder,

@@ -80,6 +80,9 @@ def render(report: CompareReport, console: Console, *, max_passages: int | None 
         + ")",
     )
     summary.add_row("page chrome", f"A: {_boilerplate_summary(a)}\nB: {_boilerplate_summary(b)}")
+    if report.shared_boilerplate:
+        n = len(report.shared_boilerplate)
+        summary.add_row("shared chrome", f"{n} sentence{'s' if n != 1 else ''} both carry word for word; not evidence")
     if report.explanation is not None:
         summary.add_row("likely original", _provenance_line(report))
     summary.add_row("embedder", report.embedder)

@@ -4,12 +4,18 @@ A stage writes each artifact to a temporary name and renames it into place, then
 its marker ``.stages/<stage>.json`` (the stage's key, counters and seconds). A rerun
 skips a stage whose marker key matches and whose artifacts all exist, so a run killed in
 the middle resumes from the last finished stage and never reads a half-written file.
+
+Temporary names carry the writer's process id (``.pairs.jsonl.tmp-4242``, ``.spill/pid-4242``).
+A run that ends by an exception or SIGTERM removes its own; opening the folder again
+removes those of processes that no longer run (a run killed with SIGKILL, or a crash).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +28,51 @@ __all__ = ["ArtifactStore"]
 T = TypeVar("T")
 
 _MARKERS = ".stages"
+_SPILL = ".spill"
+_TMP_PID = re.compile(r"^\..*\.tmp-(\d+)$")
+_SPILL_PID = re.compile(r"^pid-(\d+)$")
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs (on this machine)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it runs, as another user
+        return True
+    return True
+
+
+def remove_stale_temporaries(root: Path) -> list[Path]:
+    """Remove the temporary files and spill folders in ``root`` left by processes that no longer run.
+
+    Returns:
+        What was removed.
+    """
+    removed: list[Path] = []
+    for folder in (root, root / _MARKERS):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            match = _TMP_PID.search(entry.name)
+            if match and entry.is_file() and not pid_alive(int(match.group(1))):
+                entry.unlink(missing_ok=True)
+                removed.append(entry)
+    try:
+        spills = list((root / _SPILL).iterdir())
+    except OSError:
+        spills = []
+    for entry in spills:
+        match = _SPILL_PID.match(entry.name)
+        if match and not pid_alive(int(match.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
 
 
 class ArtifactStore:
@@ -30,6 +81,7 @@ class ArtifactStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(self.root)
 
     def path(self, name: str) -> Path:
         return self.root / name
@@ -104,7 +156,7 @@ class ArtifactStore:
         """Record that ``stage`` finished (after its artifacts are in place)."""
         self._marker(stage).parent.mkdir(exist_ok=True)
         data = {"schema_version": SCHEMA_VERSION, "key": key, "counters": counters, "seconds": round(seconds, 3)}
-        tmp = self._marker(stage).with_suffix(".tmp")
+        tmp = self._marker(stage).with_name(f".{stage}.json.tmp-{os.getpid()}")
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self._marker(stage))
 
@@ -128,6 +180,7 @@ def _parquet_schema(pa, kind: str):  # noqa: ANN001, ANN202 - pyarrow is an opti
                 ("original", pa.string()),
                 ("confidence", pa.float64()),
                 ("sources", pa.list_(pa.string())),
+                ("shared_boilerplate", pa.int32()),
             ]
         )
     if kind == "families":
@@ -139,6 +192,7 @@ def _parquet_schema(pa, kind: str):  # noqa: ANN001, ANN202 - pyarrow is an opti
                 ("original_reason", pa.string()),
                 ("pairs", pa.int32()),
                 ("relations", pa.map_(pa.string(), pa.int32())),
+                ("related", pa.list_(pa.string())),
                 ("size", pa.int32()),
             ]
         )

@@ -19,7 +19,8 @@ memory; n-gram entries go to the sharded :class:`~copytrail.scan.ngram_index.Rar
 from __future__ import annotations
 
 import hashlib
-import itertools
+import os
+import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from copytrail.scan.config import FingerprintConfig
-from copytrail.scan.engine import map_chunks
+from copytrail.scan.engine import chunked_stream, map_chunks
 from copytrail.scan.fingerprint import (
     band_pairs,
     estimate_jaccard,
@@ -162,12 +163,6 @@ class _Collector:
             index.add(values[keep], docs[keep].astype(np.int64) + offset)
 
 
-def _chunks(documents: Iterable[ScanDocument]) -> Iterator[list[ScanDocument]]:
-    it = iter(documents)
-    while chunk := list(itertools.islice(it, _CHUNK_DOCUMENTS)):
-        yield chunk
-
-
 def find_candidates(
     documents: Iterable[ScanDocument],
     config: FingerprintConfig | None = None,
@@ -189,12 +184,31 @@ def find_candidates(
         Candidate pairs sorted by ``(id_a, id_b)`` with ``id_a < id_b``, and counters.
     """
     config = config or FingerprintConfig()
-    collector = _Collector(Path(spill_dir) if spill_dir is not None else Path(tempfile.gettempdir()))
+    # The spill folder is named after this process, so a rerun can tell a killed run's leftovers.
+    if spill_dir is None:
+        spill = Path(tempfile.mkdtemp(prefix=f"copytrail-spill-{os.getpid()}-"))
+    else:
+        spill = Path(spill_dir) / f"pid-{os.getpid()}"
+        spill.mkdir(parents=True, exist_ok=True)
+    try:
+        return _find_candidates(documents, config, workers, spill, advance)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _find_candidates(
+    documents: Iterable[ScanDocument],
+    config: FingerprintConfig,
+    workers: int,
+    spill: Path,
+    advance: Callable[[int], None] | None,
+) -> tuple[list[CandidatePair], dict[str, int]]:
+    collector = _Collector(spill)
     ids_in_flight: deque[list[str]] = deque()
 
     def texts() -> Iterator[list[str]]:
         # map_chunks returns results in submission order, so ids are matched first in, first out.
-        for chunk in _chunks(documents):
+        for chunk in chunked_stream(documents, size=_CHUNK_DOCUMENTS):
             ids_in_flight.append([d.id for d in chunk])
             yield [d.text for d in chunk]
 

@@ -1,25 +1,32 @@
 """The ``copytrail scan`` and ``copytrail dedup`` commands (registered by :mod:`copytrail.cli.main`).
 
-Thin: options fill a :class:`ScanConfig`, the library does the work, and a
-:class:`~copytrail.errors.CopytrailError` becomes a one-line ``Error:`` and exit status 2.
-The scan library is imported inside the commands, so ``copytrail compare`` works
-without the ``scan`` extra.
+Thin: options fill a :class:`ScanConfig` (their defaults and choices come from the config
+dataclasses), the library does the work, and :mod:`copytrail.cli.handling` turns a
+:class:`~copytrail.errors.CopytrailError` into a one-line ``Error:`` and exit status 2,
+Ctrl-C into 130 with the rerun hint. The scan library is imported inside the commands,
+so ``copytrail compare`` works without the ``scan`` extra.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
-from copytrail.embed import EMBEDDERS
-from copytrail.errors import CopytrailError
+from copytrail.cli.handling import set_command_state
+from copytrail.normalize.common import CommonTextConfig
+from copytrail.scan.config import EMBEDDER_CHOICES, KEEP_RULES, ReaderConfig, ScanConfig, VerifyConfig
 
 _TOP_FAMILIES = 5
 _SHOWN_SKIPS = 5
+_SHOWN_REASONS = 6
+_READER = ReaderConfig()
+_VERIFY = VerifyConfig()
+_SCAN = ScanConfig()
+_COMMON = CommonTextConfig()
 
 
 def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,30 +36,42 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             "--workers",
             "-j",
             type=click.IntRange(min=1),
-            default=1,
+            default=_SCAN.workers,
             show_default=True,
             help="Processes that fingerprint documents and compare candidate pairs (results do not depend on it).",
         ),
         click.option(
             "--embedder",
-            type=click.Choice(["none", *EMBEDDERS]),
-            default="none",
+            type=click.Choice(EMBEDDER_CHOICES),
+            default=_VERIFY.embedder,
             show_default=True,
             help="none compares words only (fast); minilm also finds paraphrased sentences.",
         ),
         click.option(
             "--second-look",
-            type=click.Choice(["none", *EMBEDDERS]),
-            default="none",
+            type=click.Choice(EMBEDDER_CHOICES),
+            default=_VERIFY.second_look,
             show_default=True,
             help="Compare again with this embedder the rewrite candidates that words alone rejected "
             "(finds more translated and reworded copies; slow on CPU).",
         ),
-        click.option("--id-field", default="id", show_default=True, help="JSONL/CSV/Parquet field with the id."),
-        click.option("--text-field", default="text", show_default=True, help="Field with the text."),
-        click.option("--date-field", default="date", show_default=True, help="Field with the date (ISO)."),
-        click.option("--source-field", default="source", show_default=True, help="Field with the publisher."),
-        click.option("--url-field", default="url", show_default=True, help="Field with the URL."),
+        click.option(
+            "--chrome-min-docs",
+            type=click.IntRange(min=2),
+            default=_COMMON.min_documents,
+            show_default=True,
+            help="A sentence this many documents carry, each around a story of its own, is page chrome or stock "
+            "text and never counts as reuse (three pages of one source are enough where source or url is known).",
+        ),
+        click.option(
+            "--id-field", default=_READER.id_field, show_default=True, help="JSONL/CSV/Parquet field with the id."
+        ),
+        click.option("--text-field", default=_READER.text_field, show_default=True, help="Field with the text."),
+        click.option("--date-field", default=_READER.date_field, show_default=True, help="Field with the date (ISO)."),
+        click.option(
+            "--source-field", default=_READER.source_field, show_default=True, help="Field with the publisher."
+        ),
+        click.option("--url-field", default=_READER.url_field, show_default=True, help="Field with the URL."),
         click.option("--force", is_flag=True, help="Recompute every stage, even finished ones."),
         click.option(
             "--progress/--no-progress",
@@ -66,9 +85,7 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def _config(opts: dict[str, Any]):  # noqa: ANN202 - ScanConfig, imported lazily
-    from copytrail.scan.config import ReaderConfig, ScanConfig, VerifyConfig
-
+def _config(opts: dict[str, Any]) -> ScanConfig:
     reader = ReaderConfig(
         id_field=opts["id_field"],
         text_field=opts["text_field"],
@@ -79,17 +96,39 @@ def _config(opts: dict[str, Any]):  # noqa: ANN202 - ScanConfig, imported lazily
     return ScanConfig(
         reader=reader,
         verify=VerifyConfig(embedder=opts["embedder"], second_look=opts["second_look"]),
+        common_text=CommonTextConfig(min_documents=opts["chrome_min_docs"]),
         workers=opts["workers"],
         progress=opts["progress"],
         force=opts["force"],
     )
 
 
-def _fail(exc: Exception, debug: bool) -> None:
-    if debug:
-        raise exc
-    click.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
-    sys.exit(2)
+def accounting_lines(result: Any, skipped_file: Path | None) -> list[str]:
+    """Documents in = read + skipped, the skips by reason, and where the skip list is."""
+    read = result.stats.get("stages", {}).get("read", {})
+    skipped = len(result.skipped)
+    taken_in = read.get("documents_in", result.documents + skipped)
+    lines = [f"  documents    {taken_in:,} in = {result.documents:,} read + {skipped:,} skipped"]
+    reasons = read.get("skipped_by_reason") or {}
+    if skipped and reasons:
+        shown = list(reasons.items())[:_SHOWN_REASONS]
+        more = f", {len(reasons) - len(shown)} more kinds" if len(reasons) > len(shown) else ""
+        lines.append("  skipped by   " + ", ".join(f"{kind} ({n:,})" for kind, n in shown) + more)
+    if skipped and skipped_file is not None:
+        lines.append(f"  skip list    {skipped_file}")
+    unaccounted = read.get("unaccounted")
+    if unaccounted:
+        lines.append(
+            f"  warning      {unaccounted:,} documents were taken in but neither read nor skipped: "
+            "a bug in copytrail; please report it"
+        )
+    for path in read.get("empty_inputs") or []:
+        lines.append(f"  warning      {path} gave no document: check it is the input you meant")
+    ignored = read.get("ignored_files") or {}
+    if ignored:
+        what = ", ".join(f"{n:,} {suffix}" for suffix, n in ignored.items())
+        lines.append(f"  not read     files with other endings in the folders: {what}")
+    return lines
 
 
 def summary_lines(result: Any) -> list[str]:
@@ -111,12 +150,16 @@ def summary_lines(result: Any) -> list[str]:
     for fam in result.families[:_TOP_FAMILIES]:
         others = [m for m in fam.members if m != fam.original]
         more = f", +{len(others) - 3} more" if len(others) > 3 else ""
-        lines.append(f"    {fam.size:>4}  {fam.id}  original {fam.original}  <- {', '.join(others[:3])}{more}")
+        if fam.original is None:
+            lines.append(f"    {fam.size:>4}  {fam.id}  original undecided: {', '.join(others[:3])}{more}")
+        else:
+            lines.append(f"    {fam.size:>4}  {fam.id}  original {fam.original}  <- {', '.join(others[:3])}{more}")
     if (result.out_dir / "report.html").exists():
         lines.append(f"  report       {result.out_dir / 'report.html'}")
     resumed = [name for name, s in stats.items() if s.get("resumed")]
     if resumed:
         lines.append(f"  resumed      {', '.join(resumed)} (finished in an earlier run)")
+    lines += accounting_lines(result, result.out_dir / "documents-skipped.jsonl")
     for skip in result.skipped[:_SHOWN_SKIPS]:
         where = f"{skip.file}:{skip.line}" if skip.line is not None else skip.file
         lines.append(f"  skipped      {where}: {skip.reason}")
@@ -137,14 +180,14 @@ def summary_lines(result: Any) -> list[str]:
 )
 @click.option(
     "--report/--no-report",
-    default=True,
+    default=_SCAN.report,
     show_default=True,
     help="Write report.html: families ranked by size, each pair linked to its compare page.",
 )
 @click.option(
     "--compare-pages",
     type=click.IntRange(min=0),
-    default=200,
+    default=_SCAN.compare_pages,
     show_default=True,
     help="Pairs (largest families first) that get a full compare page in compare/.",
 )
@@ -176,13 +219,11 @@ def scan_command(
       copytrail scan dump.csv --out scan-out --id-field guid --text-field body
       copytrail scan crawl.warc.gz --out scan-out
     """
+    set_command_state(debug=debug, rerun_hint=f"rerun the same command to resume from the stages finished in {out_dir}")
     from copytrail.scan.run import scan
 
-    try:
-        config = dataclasses.replace(_config(opts), report=report, compare_pages=compare_pages)
-        result = scan(inputs, out_dir, config=config)
-    except CopytrailError as exc:
-        _fail(exc, debug)
+    config = dataclasses.replace(_config(opts), report=report, compare_pages=compare_pages)
+    result = scan(inputs, out_dir, config=config)
     for line in summary_lines(result):
         click.echo(line)
 
@@ -199,8 +240,8 @@ def scan_command(
 )
 @click.option(
     "--keep",
-    type=click.Choice(["original", "earliest", "longest", "first"]),
-    default="original",
+    type=click.Choice(KEEP_RULES),
+    default=KEEP_RULES[0],
     show_default=True,
     help="Which member represents a cluster of copies.",
 )
@@ -228,13 +269,18 @@ def dedup_command(
       copytrail dedup articles/ --out unique.jsonl
       copytrail dedup feed.jsonl --out unique.jsonl --keep earliest --work scan-out
     """
+    hint = (
+        f"rerun the same command to resume from the stages finished in {work_dir}"
+        if work_dir is not None
+        else "rerun the same command to start again (with --work DIR, a rerun resumes)"
+    )
+    set_command_state(debug=debug, rerun_hint=hint)
     from copytrail.scan.dedup import dedup
 
-    try:
-        result = dedup(inputs, out_file, keep=keep, work_dir=work_dir, config=_config(opts))  # type: ignore[arg-type]
-    except CopytrailError as exc:
-        _fail(exc, debug)
+    result = dedup(inputs, out_file, keep=keep, work_dir=work_dir, config=_config(opts))  # type: ignore[arg-type]
     click.echo(
         f"Kept {result.kept:,} of {result.kept + result.dropped:,} documents "
         f"({result.dropped:,} copies dropped from {result.clusters:,} clusters of copies) -> {result.out_file}"
     )
+    for line in accounting_lines(result.scan, result.skipped_file):
+        click.echo(line)

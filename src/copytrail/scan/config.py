@@ -6,10 +6,16 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from copytrail.embed import EMBEDDERS
 from copytrail.ingest import DEFAULT_MAX_BYTES
+from copytrail.normalize.common import CommonTextConfig
 from copytrail.records import Relation
 
 REUSE_RELATIONS = (Relation.DUPLICATE, Relation.NEAR_DUPLICATE, Relation.REWRITE, Relation.PARTIAL_REUSE)
+#: What ``VerifyConfig.embedder`` and ``second_look`` accept (the CLI's choices come from here).
+EMBEDDER_CHOICES: tuple[str, ...] = ("none", *EMBEDDERS)
+#: Which member represents a cluster of copies in dedup (see :func:`copytrail.scan.dedup.choose_kept`).
+KEEP_RULES: tuple[str, ...] = ("original", "earliest", "longest", "first")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,8 @@ class ReaderConfig:
             raise ValueError("id_field and text_field must be non-empty")
         if self.max_bytes <= 0:
             raise ValueError("max_bytes must be positive")
+        if not self.suffixes or not all(s.startswith(".") and s == s.lower() for s in self.suffixes):
+            raise ValueError(f"suffixes must be lower-case file endings such as '.txt', not {self.suffixes!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +120,15 @@ class VerifyConfig:
     keep: tuple[Relation, ...] = REUSE_RELATIONS
     explain: bool = True
 
+    def __post_init__(self) -> None:
+        # Checked here, not when the verify stage loads the model after reading and fingerprinting.
+        for name in ("embedder", "second_look"):
+            value = getattr(self, name)
+            if value not in EMBEDDER_CHOICES:
+                raise ValueError(f"{name} must be one of {', '.join(EMBEDDER_CHOICES)}, not {value!r}")
+        if not self.keep or not all(isinstance(r, Relation) for r in self.keep):
+            raise ValueError(f"keep must be a non-empty tuple of Relation values, not {self.keep!r}")
+
 
 @dataclass(frozen=True, slots=True)
 class ScanConfig:
@@ -131,6 +148,7 @@ class ScanConfig:
     reader: ReaderConfig = field(default_factory=ReaderConfig)
     fingerprint: FingerprintConfig = field(default_factory=FingerprintConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
+    common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
     workers: int = 1
     parquet: bool | None = None
     progress: bool | None = None

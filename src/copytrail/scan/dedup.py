@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -11,11 +12,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from copytrail.records import Relation
-from copytrail.scan.artifacts import ArtifactStore
-from copytrail.scan.config import ScanConfig
+from copytrail.scan.artifacts import ArtifactStore, pid_alive
+from copytrail.scan.config import KEEP_RULES, ScanConfig
 from copytrail.scan.families import DocumentFacts, build_families, family_id
 from copytrail.scan.records import ReuseFamily, ReusePair, ScanDocument, to_json_dict
-from copytrail.scan.run import DOCUMENTS, ScanResult, scan
+from copytrail.scan.run import DOCUMENTS, SKIPPED, ScanResult, scan
 
 __all__ = [
     "DEDUP_RELATIONS",
@@ -29,7 +30,6 @@ __all__ = [
 ]
 
 Keep = Literal["original", "earliest", "longest", "first"]
-KEEP_RULES: tuple[str, ...] = ("original", "earliest", "longest", "first")
 DEDUP_RELATIONS = (Relation.DUPLICATE, Relation.NEAR_DUPLICATE)
 
 
@@ -42,6 +42,7 @@ class DedupResult:
     dropped: int
     scan: ScanResult
     clusters: int
+    skipped_file: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,15 +60,20 @@ def choose_kept(family: ReuseFamily, facts: Mapping[str, MemberFacts], keep: Kee
     Args:
         family: the family.
         facts: position, date and length of (at least) the family's members.
-        keep: ``original`` (the family's likely original), ``earliest`` (earliest date;
-            undated members last), ``longest`` (most characters) or ``first`` (first in
-            input order). Ties fall back to input order.
+        keep: ``original`` (the likely original where evidence names one, else a
+            tie-break: earliest date, then longest), ``earliest`` (earliest date;
+            undated last), ``longest`` (most characters) or ``first`` (first in input
+            order). Ties fall back to input order.
     """
     if keep not in KEEP_RULES:
         raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
     members = [m for m in family.members if m in facts]
     if keep == "original" and family.original in facts:
         return family.original
+    if keep == "original":
+        # No original named: a tie-break that says nothing about who came first keeps the
+        # copy with the most to read: the earliest dated, then the longest, then the first.
+        return min(members, key=lambda m: (facts[m].date or "\uffff", -facts[m].length, facts[m].position))
     if keep == "earliest":
         # "\uffff" sorts after every real date, so undated members lose to dated ones.
         return min(members, key=lambda m: (facts[m].date or "\uffff", facts[m].position))
@@ -129,26 +135,76 @@ def dedup(
         work_dir: where the scan's artifacts go (kept, and resumed on rerun); a
             temporary folder, removed afterwards, when None.
         config: the scan's configuration (defaults when None).
+
+    Returns:
+        The counts, the scan, and ``skipped_file``: the list of skipped documents, copied
+        beside ``out_file`` as ``<name>.skipped.jsonl`` when there are any (the scan's own
+        copy goes with its temporary folder).
+
+    Note:
+        The temporary folder's name carries the process id; a dedup killed before it could
+        remove it (SIGKILL) leaves it behind, and the next dedup removes it.
     """
     if keep not in KEEP_RULES:
         raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
-    with tempfile.TemporaryDirectory(prefix="copytrail-dedup-") as tmp:
-        where = Path(work_dir) if work_dir is not None else Path(tmp)
-        result = scan(inputs, where, config=config)
-        stored = ArtifactStore(where)
+    if work_dir is not None:
+        return _dedup(inputs, out_file, Path(work_dir), keep, config, relations)
+    remove_stale_work_dirs()
+    with tempfile.TemporaryDirectory(prefix=f"{_TMP_PREFIX}{os.getpid()}-") as tmp:
+        return _dedup(inputs, out_file, Path(tmp), keep, config, relations)
 
-        def documents() -> Iterator[ScanDocument]:
-            return stored.read_jsonl(DOCUMENTS, ScanDocument)
 
-        clusters = copy_clusters(result.pairs, documents, set(relations))
-        out = Path(out_file)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        kept = 0
-        with ArtifactStore(out.parent).atomic(out.name) as fh:
-            for record in dedup_records(documents, clusters, keep):
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-                kept += 1
-    return DedupResult(out_file=out, kept=kept, dropped=result.documents - kept, scan=result, clusters=len(clusters))
+_TMP_PREFIX = "copytrail-dedup-"
+
+
+def remove_stale_work_dirs(tmp_root: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Remove the temporary folders of dedup runs whose process no longer runs; returns them."""
+    root = Path(tmp_root) if tmp_root is not None else Path(tempfile.gettempdir())
+    removed: list[Path] = []
+    for entry in root.glob(f"{_TMP_PREFIX}*-*"):
+        pid = entry.name[len(_TMP_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and entry.is_dir() and not pid_alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _dedup(
+    inputs: Iterable[str | os.PathLike[str]],
+    out_file: str | os.PathLike[str],
+    where: Path,
+    keep: Keep,
+    config: ScanConfig | None,
+    relations: Iterable[Relation],
+) -> DedupResult:
+    result = scan(inputs, where, config=config)
+    stored = ArtifactStore(where)
+
+    def documents() -> Iterator[ScanDocument]:
+        return stored.read_jsonl(DOCUMENTS, ScanDocument)
+
+    clusters = copy_clusters(result.pairs, documents, set(relations))
+    out = Path(out_file)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    kept = 0
+    with ArtifactStore(out.parent).atomic(out.name) as fh:
+        for record in dedup_records(documents, clusters, keep):
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            kept += 1
+    skipped_file = out.with_name(f"{out.stem if out.suffix else out.name}.skipped.jsonl")
+    if result.skipped:
+        with ArtifactStore(out.parent).atomic(skipped_file.name, "wb") as fh:
+            fh.write(stored.path(SKIPPED).read_bytes())
+    else:
+        skipped_file.unlink(missing_ok=True)  # an earlier run's list would describe other inputs
+    return DedupResult(
+        out_file=out,
+        kept=kept,
+        dropped=result.documents - kept,
+        scan=result,
+        clusters=len(clusters),
+        skipped_file=skipped_file if result.skipped else None,
+    )
 
 
 def copy_clusters(

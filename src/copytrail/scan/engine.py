@@ -3,17 +3,28 @@
 Stages hand over a kernel (an initializer that builds per-process state, and a function
 over one chunk); the engine only decides where chunks run. Results come back in chunk
 order whatever the number of workers, so outputs never depend on it.
+
+Pool workers never outlive the run: each watches its parent's sentinel (a pipe that
+closes when the main process dies, even by SIGKILL) and exits when it closes; and when
+the main process leaves ``map_chunks`` by an exception (Ctrl-C, SIGTERM, an error), the
+workers are terminated instead of finishing their chunks.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["chunked", "map_chunks"]
+from copytrail.errors import CopytrailError
+
+__all__ = ["chunked", "chunked_stream", "map_chunks"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,11 +38,65 @@ def chunked(items: Sequence[T], *, workers: int, max_size: int = 64) -> list[Seq
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def chunked_stream(items: Iterable[T], *, size: int) -> Iterator[list[T]]:
+    """Cut a lazy stream into lists of ``size`` items (the last may be shorter), never holding more than one."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
 def _context() -> multiprocessing.context.BaseContext:
     # Not fork: the caller may run threads (rich's progress refresh), and a forked child
     # can inherit a lock held by one. forkserver children start clean and cheaply.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _exit_with_parent() -> None:
+    """In a pool worker: end this process as soon as the process that started the pool is gone."""
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not started by multiprocessing: nothing to watch
+        return
+
+    def watch() -> None:
+        parent.join()  # returns when the parent's sentinel pipe closes, i.e. when it dies
+        os._exit(1)
+
+    threading.Thread(target=watch, name="copytrail-parent-watch", daemon=True).start()
+
+
+# An error a user can act on (a missing extra, say) raised by the initializer: pools only
+# say that a worker broke, so it is kept and raised again by the worker's first task.
+_INIT_ERROR: CopytrailError | None = None
+
+
+def _init_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    global _INIT_ERROR
+    # Ctrl-C reaches every process of the terminal's group: the main process handles it
+    # (and stops the pool), so workers do not each print a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
+    try:
+        initializer(*initargs)
+    except CopytrailError as exc:
+        _INIT_ERROR = exc
+
+
+def _run(fn: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> R:
+    if _INIT_ERROR is not None:
+        raise _INIT_ERROR
+    return fn(chunk)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: cancel what has not started and terminate the workers (their chunks are lost)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to reach them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def map_chunks(
@@ -63,13 +128,18 @@ def map_chunks(
             local = fn
         yield from map(local, chunks)
         return
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=initializer, initargs=initargs
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(initializer, initargs)
+    )
+    try:
         pending: deque[Future[R]] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(fn, chunk))
+            pending.append(pool.submit(_run, fn, chunk))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BaseException:  # Ctrl-C, SIGTERM, an error, or the consumer closing this generator early
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)

@@ -1,4 +1,4 @@
-"""Reuse families: connected components of the reuse pairs, each with a likely original."""
+"""Reuse families: components of the strong reuse pairs, each with its likely original where evidence names one."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from copytrail.records import Relation
 from copytrail.scan.records import ReuseFamily, ReusePair
 
-__all__ = ["DocumentFacts", "UnionFind", "build_families", "family_id"]
+__all__ = ["DocumentFacts", "UnionFind", "build_families", "family_id", "is_strong"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,17 +62,31 @@ def family_id(smallest_member: str) -> str:
     return "fam-" + hashlib.blake2b(smallest_member.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
 
 
+# A partial reuse joins a family only when the shared passage is at least this share of one
+# side's story text: the BBC folder's rugby reports were chained into one family by team
+# line-ups at 5-12 % coverage, and a stock background sentence by less.
+STRONG_PARTIAL_COVERAGE = 0.2
+STRONG_RELATIONS = (Relation.DUPLICATE, Relation.NEAR_DUPLICATE, Relation.REWRITE)
+
+
+def is_strong(pair: ReusePair) -> bool:
+    """Does the pair join a family: a copy, a rewrite, or partial reuse of a substantial passage?"""
+    if pair.relation in STRONG_RELATIONS:
+        return True
+    return pair.relation is Relation.PARTIAL_REUSE and max(pair.coverage_a, pair.coverage_b) >= STRONG_PARTIAL_COVERAGE
+
+
 def choose_original(
     members: Sequence[str], pairs: Iterable[ReusePair], facts: Mapping[str, DocumentFacts]
-) -> tuple[str, str]:
-    """The likely original of a family, and how it was chosen.
+) -> tuple[str | None, str]:
+    """The likely original of a family and the evidence for it, or ``(None, "undecided")``.
 
-    The member the pair engine most often names as original wins; among tied members,
-    the earliest dated one (when any tied member has a date), then the one others lift
-    passages from, then the longest text, then the smallest id, so the choice never
-    depends on input order.
+    Only evidence counts: the member the pair comparisons most often name as original
+    (the same verdict ``copytrail compare`` gives), else the one member with the earliest
+    date. Length or input order would always pick someone, and say nothing about who
+    came first, so they are never given as an original (``dedup`` may still use them as
+    a labelled tie-break to choose the copy it keeps).
     """
-    pairs = list(pairs)
     votes = Counter(p.original for p in pairs if p.original is not None)
     best = max((votes[m] for m in members), default=0)
     tied = [m for m in members if votes[m] == best]
@@ -84,37 +98,15 @@ def choose_original(
         first = [m for m in dated if facts[m].date == earliest]
         if len(first) == 1:
             return first[0], "earliest"
-        tied = first
-    sources = Counter(_lifted_from(p) for p in pairs)
-    most = max((sources[m] for m in tied), default=0)
-    if most > 0 and sum(1 for m in tied if sources[m] == most) == 1:
-        return next(m for m in tied if sources[m] == most), "lifted_from"
-    longest = max(facts[m].length if m in facts else 0 for m in tied)
-    tied = [m for m in tied if (facts[m].length if m in facts else 0) == longest]
-    if len(tied) == 1:
-        return tied[0], "longest"
-    return min(tied), "smallest_id"
-
-
-def _lifted_from(pair: ReusePair) -> str | None:
-    """The side a partial reuse took its passages from, when the shape of the pair says so.
-
-    A passage lifted into another article is most of its source and little of the article
-    around it: the source's coverage is high, the other's low. Length alone would name
-    the wrong side, because the article that quotes is the longer text. Other relations
-    say nothing here: a copy that dropped sentences is as contained as a source.
-    """
-    if pair.relation is not Relation.PARTIAL_REUSE:
-        return None
-    if pair.coverage_a >= 0.5 > pair.coverage_b:
-        return pair.id_a
-    if pair.coverage_b >= 0.5 > pair.coverage_a:
-        return pair.id_b
-    return None
+    return None, "undecided"
 
 
 def build_families(pairs: Sequence[ReusePair], facts: Mapping[str, DocumentFacts]) -> list[ReuseFamily]:
-    """Group documents joined by reuse pairs into families.
+    """Group documents joined by strong reuse pairs into families.
+
+    Strong pairs (:func:`is_strong`) join documents; a weak pair (partial reuse of a small
+    passage) never merges two families: it links them as related. A weak pair between two
+    documents that are in no family makes a family of its own two, so no found pair is lost.
 
     Args:
         pairs: the kept reuse pairs.
@@ -124,24 +116,46 @@ def build_families(pairs: Sequence[ReusePair], facts: Mapping[str, DocumentFacts
         Families of two or more members, largest first, then by id.
     """
     uf = UnionFind()
-    for p in pairs:
+    strong = [p for p in pairs if is_strong(p)]
+    for p in strong:
         uf.union(p.id_a, p.id_b)
+    in_family = {x for p in strong for x in (p.id_a, p.id_b)}
+    weak = sorted((p for p in pairs if not is_strong(p)), key=lambda p: (p.id_a, p.id_b))
+    links: list[ReusePair] = []
+    for p in weak:
+        if p.id_a not in in_family and p.id_b not in in_family:
+            uf.union(p.id_a, p.id_b)
+            in_family.update((p.id_a, p.id_b))
+        else:
+            links.append(p)
+    linked = {(p.id_a, p.id_b) for p in links}
+    joined = [p for p in pairs if (p.id_a, p.id_b) not in linked]
     by_root: dict[str, list[ReusePair]] = defaultdict(list)
-    for p in pairs:
+    for p in joined:
         by_root[uf.find(p.id_a)].append(p)
+    groups = [g for g in uf.groups() if len(g) > 1]
+    ids = {uf.find(g[0]): family_id(g[0]) for g in groups}
+    related: dict[str, set[str]] = defaultdict(set)
+    for p in links:
+        ra, rb = uf.find(p.id_a), uf.find(p.id_b)
+        if ra != rb and ra in ids and rb in ids:
+            related[ra].add(ids[rb])
+            related[rb].add(ids[ra])
     families: list[ReuseFamily] = []
-    for members in uf.groups():
-        inside = by_root[uf.find(members[0])]
+    for members in groups:
+        root = uf.find(members[0])
+        inside = by_root[root]
         original, reason = choose_original(members, inside, facts)
         relations = Counter(p.relation.value for p in inside)
         families.append(
             ReuseFamily(
-                id=family_id(members[0]),
+                id=ids[root],
                 members=tuple(members),
                 original=original,
                 original_reason=reason,
                 pairs=len(inside),
                 relations=tuple(sorted(relations.items())),
+                related=tuple(sorted(related[root])),
             )
         )
     families.sort(key=lambda f: (-f.size, f.members[0]))

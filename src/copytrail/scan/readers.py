@@ -4,8 +4,23 @@ Each reader yields :class:`ScanDocument` records, and a :class:`SkippedDocument`
 document it cannot use (binary, bad encoding, empty, malformed line, no text field,
 damaged WARC record) instead of raising: one bad record must not end a scan of a million.
 Problems with an input as a whole (missing path, unknown format, no text column, a
-``.warc`` that is no WARC) raise at once, before any work, through :func:`check_inputs`
-or the reader.
+``.warc`` that is no WARC, a FIFO or device given as an input) raise at once, before any
+work, through :func:`check_inputs` or the reader.
+
+One bad item never stops a run. Inside folders, files that vanish after the listing,
+dangling symbolic links, link loops, FIFOs, devices and unreadable sub-folders are
+skipped with the reason (FIFOs are opened with ``O_NONBLOCK`` and checked with ``fstat``,
+so they never block). A compressed file that ends early or is corrupt keeps every record
+before the break and reports the break as a skip; a Parquet file keeps its readable row
+groups and skips the rows of the others; a CSV quote that does not close is reported
+(the ``csv`` module's strict mode) and reading goes on at the next line, instead of the
+record swallowing the records after it. Every unit a reader takes in is counted in a
+:class:`~copytrail.scan.tally.ReadTally`, so documents in = documents read + skipped is
+checked at the end.
+
+Records without an id get ``<file name>:<line>``; if that id is taken, ``#2``, ``#3``, ...
+is appended, and a later record whose own id equals a made-up one is skipped with a
+reason that says so.
 
 WARC files (``.warc``, ``.warc.gz``; read with FastWARC, record by record) give one
 document per ``response`` record with HTTP status 200 and an HTML or plain-text content
@@ -22,24 +37,28 @@ handling and HTML extraction are the same as for ``copytrail compare``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import io
 import itertools
 import json
 import os
+import stat
 import sys
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from copytrail.errors import InputError, InputNotFound
+from copytrail.errors import InputError, InputNotFound, NotAFile, UnusableInput, require
 from copytrail.ingest import load_bytes
+from copytrail.ingest.load import describe_file_type, open_regular, stat_error
 from copytrail.lang import MIN_DOCUMENT_CHARS, detect_language
 from copytrail.scan.config import ReaderConfig
-from copytrail.scan.errors import UnusableInput, require
 from copytrail.scan.records import ScanDocument, SkippedDocument
+from copytrail.scan.tally import ReadTally
 
 __all__ = ["check_inputs", "input_kind", "input_signature", "iter_documents"]
 
@@ -64,7 +83,7 @@ def input_kind(path: Path, config: ReaderConfig | None = None) -> str:
         UnusableInput: the file's ending matches no reader.
     """
     config = config or ReaderConfig()
-    if path.is_dir():
+    if os.path.isdir(path):
         return "folder"
     name = path.name.lower()
     name = name.removesuffix(".gz")
@@ -83,6 +102,8 @@ def check_inputs(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfig 
 
     Raises:
         InputNotFound: a path does not exist.
+        NotAFile: a path is a FIFO, device or socket (never read: it could block or never end).
+        InputError: a path cannot be looked up (link loop, name too long, permission).
         UnusableInput: a file's format is unknown, or a .warc file is not a WARC.
         MissingExtra: Parquet without pyarrow, WARC without fastwarc.
     """
@@ -90,8 +111,18 @@ def check_inputs(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfig 
     if not paths:
         raise UnusableInput("-", f"no input given; {_FORMATS_HINT}")
     for path in paths:
-        if not path.exists():
-            raise InputNotFound(str(path), "no such file or folder; check the path")
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            error = stat_error(str(path), exc)
+            if isinstance(error, InputNotFound):
+                raise InputNotFound(str(path), "no such file or folder; check the path") from None
+            raise error from None
+        if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+            raise NotAFile(
+                str(path),
+                f"is {describe_file_type(mode)}, not a file or folder, and is not read; save its contents to a file",
+            )
         kind = input_kind(path, config)
         if kind == "parquet":
             require("pyarrow", purpose="reading Parquet")
@@ -106,9 +137,14 @@ def input_signature(paths: Iterable[Path], config: ReaderConfig | None = None) -
     config = config or ReaderConfig()
     out: list[list[Any]] = []
     for path in paths:
-        for f in _folder_files(path, config) if path.is_dir() else [path]:
-            st = f.stat()
-            rel = f.relative_to(path).as_posix() if path.is_dir() else ""
+        is_dir = os.path.isdir(path)
+        for f in _list_folder(path, config).files if is_dir else [path]:
+            rel = f.relative_to(path).as_posix() if is_dir else ""
+            try:
+                st = f.stat()
+            except OSError:  # vanished, a dangling link or a loop: the read stage skips it and says why
+                out.append([str(path.resolve()), rel, None, None])
+                continue
             out.append([str(path.resolve()), rel, st.st_size, st.st_mtime_ns])
     return out
 
@@ -118,6 +154,7 @@ def iter_documents(
     config: ReaderConfig | None = None,
     *,
     ignored: Counter[str] | None = None,
+    tally: ReadTally | None = None,
 ) -> Iterator[ScanItem]:
     """Yield the documents of every input, in input order, and a skip record for each bad one.
 
@@ -130,32 +167,68 @@ def iter_documents(
         config: field names and the size limit.
         ignored: if given, counts the WARC records that are not documents by what they
             are (``"request"``, ``"http 404"``, ``"image/jpeg"``, ...).
+        tally: if given, counts what was taken in, read and skipped (by reason and input).
     """
     config = config or ReaderConfig()
+    tally = tally if tally is not None else ReadTally()
     paths = check_inputs(inputs, config)
     seen: dict[str, str] = {}
+    made_up: set[str] = set()  # ids given to records without one
     for path in paths:
         kind = input_kind(path, config)
         prefix = f"{path.name}/" if len(paths) > 1 else ""
+        key = str(path)
+        tally.start_input(key)
         if kind == "folder":
-            items = _read_folder(path, prefix, config)
+            items = _read_folder(path, prefix, config, tally)
         elif kind == "file":
+            tally.taken_in += 1
             items = iter([_read_folder_file(path, str(path), config)])
         elif kind == "jsonl":
-            items = _read_jsonl(path, config)
+            items = _read_jsonl(path, config, tally)
         elif kind in ("csv", "tsv"):
-            items = _read_csv(path, "\t" if kind == "tsv" else ",", config)
+            items = _read_csv(path, "\t" if kind == "tsv" else ",", config, tally)
         elif kind == "warc":
-            items = _read_warc(path, config, ignored if ignored is not None else Counter())
+            items = _counted(_read_warc(path, config, ignored if ignored is not None else Counter()), tally)
         else:
-            items = _read_parquet(path, config)
+            items = _read_parquet(path, config, tally)
         for item in items:
             if isinstance(item, ScanDocument):
-                if item.id in seen:
-                    yield SkippedDocument(seen[item.id], None, f"duplicate id {item.id!r}", item.id)
-                    continue
+                if isinstance(item.id, _MadeUpId):
+                    item = dataclasses.replace(item, id=_free_id(item.id, seen))
+                    made_up.add(item.id)
+                elif item.id in seen:
+                    reason = f"duplicate id {item.id!r}"
+                    if item.id in made_up:
+                        reason += " (the id made up for an earlier record without one; give this record another id)"
+                    item = SkippedDocument(seen[item.id], None, reason, item.id)
+            if isinstance(item, ScanDocument):
                 seen[item.id] = str(path)
+                tally.add_document(key)
+            else:
+                tally.add_skip(key, item.file, item.line, item.reason)
             yield item
+
+
+class _MadeUpId(str):
+    """An id made up for a record without one (``file:line``); it yields to real ids."""
+
+    __slots__ = ()
+
+
+def _free_id(made_up: str, seen: dict[str, str]) -> str:
+    """``made_up`` as a plain string, with ``#2``, ``#3``, ... appended while it is taken."""
+    base = str(made_up)
+    candidate, n = base, 2
+    while candidate in seen:
+        candidate, n = f"{base}#{n}", n + 1
+    return candidate
+
+
+def _counted(items: Iterator[ScanItem], tally: ReadTally) -> Iterator[ScanItem]:
+    for item in items:
+        tally.taken_in += 1
+        yield item
 
 
 def make_document(
@@ -210,41 +283,118 @@ def _opt_str(value: Any) -> str | None:
     return text or None
 
 
-def _folder_files(root: Path, config: ReaderConfig) -> list[Path]:
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+@dataclass
+class _Listing:
+    """A folder's files to read (sorted), its sub-folders that cannot be listed, and the endings passed over."""
+
+    files: list[Path] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    ignored: Counter[str] = field(default_factory=Counter)
+
+
+def _list_folder(root: Path, config: ReaderConfig) -> _Listing:
+    listing = _Listing()
+
+    def unreadable(exc: OSError) -> None:
+        listing.unreadable.append((str(exc.filename or root), exc.strerror or str(exc)))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found.extend(
-            Path(dirpath) / f for f in filenames if not f.startswith(".") and Path(f).suffix.lower() in config.suffixes
-        )
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            suffix = Path(name).suffix.lower()
+            if suffix in config.suffixes:
+                listing.files.append(Path(dirpath) / name)
+            else:
+                listing.ignored[suffix] += 1
     # Sorted by relative path, so document order (and "first" in dedup) is the same on every run and machine.
-    return sorted(found, key=lambda f: f.relative_to(root).as_posix())
+    listing.files.sort(key=lambda f: f.relative_to(root).as_posix())
+    listing.unreadable.sort()
+    return listing
 
 
-def _read_folder(root: Path, prefix: str, config: ReaderConfig) -> Iterator[ScanItem]:
-    for f in _folder_files(root, config):
+def _read_folder(root: Path, prefix: str, config: ReaderConfig, tally: ReadTally) -> Iterator[ScanItem]:
+    listing = _list_folder(root, config)
+    for suffix, count in listing.ignored.items():
+        for _ in range(count):
+            tally.ignore_file(str(root), suffix)
+    for f in listing.files:
+        tally.taken_in += 1
         yield _read_folder_file(f, prefix + f.relative_to(root).as_posix(), config)
+    for folder, why in listing.unreadable:
+        tally.taken_in += 1
+        yield SkippedDocument(
+            folder, None, f"folder cannot be read ({why}); its files were not scanned; check its permissions"
+        )
 
 
 def _read_folder_file(path: Path, doc_id: str, config: ReaderConfig) -> ScanItem:
     try:
-        if path.stat().st_size > config.max_bytes:
+        fh, size = open_regular(path)
+    except InputError as exc:
+        return SkippedDocument(str(path), None, _open_failure(path, exc), doc_id)
+    with fh:
+        if size > config.max_bytes:
             return SkippedDocument(str(path), None, f"over the {config.max_bytes} byte limit", doc_id)
-        data = path.read_bytes()
-    except OSError as exc:
-        return SkippedDocument(str(path), None, f"cannot be read ({exc.strerror or exc})", doc_id)
+        try:
+            data = fh.read(config.max_bytes + 1)
+        except OSError as exc:
+            return SkippedDocument(str(path), None, f"cannot be read ({exc.strerror or exc})", doc_id)
     # load_bytes decides HTML by the name's ending, which the id keeps.
     return make_document(doc_id, data, file=str(path), line=None, meta={}, config=config)
 
 
+def _open_failure(path: Path, exc: InputError) -> str:
+    """Why a listed file cannot be opened, as a skip reason."""
+    if isinstance(exc, InputNotFound) and "directory" not in exc.detail:
+        if os.path.islink(path):
+            return "a symbolic link to a file that does not exist; fix or remove the link"
+        return "vanished before it could be read (deleted or moved during the scan)"
+    return exc.detail
+
+
 def _open_binary(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+    """Open an input file (gunzipped when it ends in .gz), refusing FIFOs and devices.
+
+    Raises:
+        InputError: it cannot be opened (see :func:`copytrail.ingest.load.open_regular`).
+    """
+    fh, _ = open_regular(path)
+    return _OwningGzipFile(fileobj=fh, mode="rb") if path.name.lower().endswith(".gz") else fh
+
+
+class _OwningGzipFile(gzip.GzipFile):
+    """A GzipFile that also closes the file it reads from (``GzipFile(fileobj=...)`` leaves it open)."""
+
+    def close(self) -> None:
+        inner = self.fileobj
+        try:
+            super().close()
+        finally:
+            if inner is not None:
+                inner.close()
+
+
+# What reading a damaged or cut-short file raises: gzip's EOFError and BadGzipFile (an
+# OSError), zlib.error for corrupt deflate data, OSError for I/O errors.
+_STREAM_ERRORS = (EOFError, OSError, zlib.error)
+
+
+def _break_reason(path: Path, exc: BaseException, records: int, unit: str) -> str:
+    """The skip reason for a file that cannot be read past some point."""
+    what = "ends early (cut short?)" if isinstance(exc, EOFError) else f"is damaged here ({_short(exc)})"
+    kind = "compressed file" if path.name.lower().endswith(".gz") else "file"
+    return (
+        f"the {kind} {what}; the {records} {unit} before were read and the rest of the file is lost; "
+        "check the file or copy it again"
+    )
 
 
 def _record_to_item(record: dict[str, Any], file: str, line: int, config: ReaderConfig) -> ScanItem:
     """One JSON/CSV/Parquet record as a document, or a skip saying what is wrong with it."""
     raw_id = record.get(config.id_field)
-    doc_id = _opt_str(raw_id) or f"{Path(file).name}:{line}"
+    doc_id = _opt_str(raw_id) or _MadeUpId(f"{Path(file).name}:{line}")
     text = record.get(config.text_field)
     if text is None:
         return SkippedDocument(file, line, f"no {config.text_field!r} field", doc_id)
@@ -263,23 +413,39 @@ def _record_to_item(record: dict[str, Any], file: str, line: int, config: Reader
     return make_document(doc_id, data, file=file, line=line, meta=meta, config=config)
 
 
-def _read_jsonl(path: Path, config: ReaderConfig) -> Iterator[ScanItem]:
+def _read_jsonl(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterator[ScanItem]:
     file = str(path)
     try:
         fh = _open_binary(path)
-    except OSError as exc:
-        raise UnusableInput(file, f"cannot be read ({exc.strerror or exc})") from None
+    except InputError as exc:
+        tally.taken_in += 1
+        yield SkippedDocument(file, None, _open_failure(path, exc))
+        return
     with fh:
-        for number, raw in enumerate(fh, start=1):
+        lines = iter(fh)
+        number = 0
+        while True:
+            try:
+                raw = next(lines)
+            except StopIteration:
+                break
+            except _STREAM_ERRORS as exc:
+                tally.taken_in += 1
+                yield SkippedDocument(file, number + 1, _break_reason(path, exc, number, "lines"))
+                break
+            number += 1
             if not raw.strip():
                 continue
+            tally.taken_in += 1
             try:
                 record = json.loads(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 yield SkippedDocument(file, number, "line is not valid UTF-8")
                 continue
             except json.JSONDecodeError as exc:
-                yield SkippedDocument(file, number, f"malformed JSON ({exc.msg} at column {exc.colno})")
+                # json's messages end in "at" ("Unterminated string starting at"): the column completes them.
+                message = exc.msg[0].lower() + exc.msg[1:].removesuffix(" at")
+                yield SkippedDocument(file, number, f"malformed JSON ({message} at column {exc.colno})")
                 continue
             if not isinstance(record, dict):
                 yield SkippedDocument(file, number, f"not a JSON object but {type(record).__name__}")
@@ -287,33 +453,98 @@ def _read_jsonl(path: Path, config: ReaderConfig) -> Iterator[ScanItem]:
             yield _record_to_item(record, file, number, config)
 
 
-def _read_csv(path: Path, delimiter: str, config: ReaderConfig) -> Iterator[ScanItem]:
+class _Lines:
+    """The numbered lines fed to ``csv.reader``; the lines of the record being parsed are kept.
+
+    When a record turns out malformed, the lines after its first are fed again, so that an
+    unclosed quote costs one record instead of every record up to the next quote.
+    """
+
+    def __init__(self, fh: IO[str]) -> None:
+        self._fh = fh
+        self._replay: deque[tuple[int, str]] = deque()
+        self._taken: list[tuple[int, str]] = []
+        self._next = 1
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._replay:
+            item = self._replay.popleft()
+        else:
+            item = (self._next, next(self._fh))
+            self._next += 1
+        self._taken.append(item)
+        return item[1]
+
+    def begin(self) -> None:
+        self._taken = []
+
+    @property
+    def first(self) -> int:
+        return self._taken[0][0] if self._taken else self._next
+
+    @property
+    def last(self) -> int:
+        return self._taken[-1][0] if self._taken else self._next
+
+    def replay_after_first(self) -> None:
+        self._replay.extendleft(reversed(self._taken[1:]))
+
+
+def _read_csv(path: Path, delimiter: str, config: ReaderConfig, tally: ReadTally) -> Iterator[ScanItem]:
     file = str(path)
     # Articles are long; the csv module's default 128 KiB field limit would cut them.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        binary = _open_binary(path)
+    except InputError as exc:
+        tally.taken_in += 1
+        yield SkippedDocument(file, None, _open_failure(path, exc))
+        return
     # surrogateescape keeps undecodable bytes as lone surrogates, so one bad row is
     # skipped (its text fails to encode) instead of ending the read.
-    with io.TextIOWrapper(_open_binary(path), encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        try:
-            header = next(reader)
-        except StopIteration:
-            return
-        _require_columns(file, header, config)
+    with io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        lines = _Lines(fh)
+        # strict: a quote that does not close where it should is an error, not a record
+        # that silently swallows the records after it.
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        header: list[str] | None = None
+        records = 0
         while True:
+            lines.begin()
             try:
                 row = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
-                yield SkippedDocument(file, reader.line_num, f"malformed CSV ({exc})")
+                tally.taken_in += 1
+                span = f"line {lines.first}" if lines.first == lines.last else f"lines {lines.first}-{lines.last}"
+                yield SkippedDocument(
+                    file,
+                    lines.first,
+                    f"malformed CSV ({exc}, {span}): a quote does not close where it should; the record on "
+                    f"line {lines.first} was skipped and reading went on at the next line; check the quoting",
+                )
+                lines.replay_after_first()
+                continue
+            except _STREAM_ERRORS as exc:
+                tally.taken_in += 1
+                yield SkippedDocument(file, lines.first, _break_reason(path, exc, records, "records"))
+                break
+            if header is None:
+                header = row
+                _require_columns(file, header, config)
                 continue
             if not any(cell.strip() for cell in row):
                 continue
+            tally.taken_in += 1
+            records += 1
             if len(row) != len(header):
-                yield SkippedDocument(file, reader.line_num, f"{len(row)} fields where the header has {len(header)}")
+                yield SkippedDocument(file, lines.first, f"{len(row)} fields where the header has {len(header)}")
                 continue
-            yield _record_to_item(dict(zip(header, row)), file, reader.line_num, config)
+            yield _record_to_item(dict(zip(header, row)), file, lines.first, config)
 
 
 def _require_columns(file: str, columns: list[str], config: ReaderConfig) -> None:
@@ -322,13 +553,15 @@ def _require_columns(file: str, columns: list[str], config: ReaderConfig) -> Non
         raise UnusableInput(file, f"has no {config.text_field!r} column (columns: {shown}); name it with --text-field")
 
 
-def _read_parquet(path: Path, config: ReaderConfig) -> Iterator[ScanItem]:
+def _read_parquet(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterator[ScanItem]:
     pq = require("pyarrow.parquet", purpose="reading Parquet")
     file = str(path)
     try:
         pfile = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
-        raise UnusableInput(file, f"is not a readable Parquet file ({exc})") from None
+        raise UnusableInput(
+            file, f"is not a readable Parquet file ({_short(exc)}); check the file or write it again"
+        ) from None
     names = pfile.schema_arrow.names
     _require_columns(file, names, config)
     wanted = [
@@ -336,11 +569,26 @@ def _read_parquet(path: Path, config: ReaderConfig) -> Iterator[ScanItem]:
         for c in (config.id_field, config.text_field, config.date_field, config.source_field, config.url_field)
         if c in names
     ]
-    row = 0
-    for batch in pfile.iter_batches(batch_size=1024, columns=wanted):
-        for record in batch.to_pylist():
-            row += 1
-            yield _record_to_item(record, file, row, config)
+    groups = pfile.num_row_groups
+    start = 0
+    # Row group by row group, so one corrupt group costs its own rows only.
+    for group in range(groups):
+        size = pfile.metadata.row_group(group).num_rows
+        tally.taken_in += size
+        done = 0
+        try:
+            for batch in pfile.iter_batches(batch_size=1024, row_groups=[group], columns=wanted):
+                for record in batch.to_pylist():
+                    done += 1
+                    yield _record_to_item(record, file, start + done, config)
+        except Exception as exc:  # pyarrow raises several unrelated types for corrupt data
+            reason = (
+                f"row group {group + 1} of {groups} cannot be read ({_short(exc)}); its rows from here on were "
+                "skipped and the other row groups were read; check the file or write it again"
+            )
+            for row in range(start + done + 1, start + size + 1):
+                yield SkippedDocument(file, row, reason)
+        start += size
 
 
 # --- WARC ------------------------------------------------------------------------------

@@ -91,6 +91,8 @@ class ReusePair:
         original: id of the side the evidence names as the original, or None if undecided.
         confidence: the provenance confidence (0 when undecided).
         sources: the candidate indexes that proposed the pair.
+        shared_boilerplate: sentences of page chrome or stock text both carry word for
+            word; shared, but never counted as evidence of reuse.
     """
 
     id_a: str
@@ -103,18 +105,22 @@ class ReusePair:
     original: str | None
     confidence: float
     sources: tuple[str, ...]
+    shared_boilerplate: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class ReuseFamily:
-    """Documents joined by reuse pairs (a connected component), with a likely original.
+    """Documents joined by strong reuse pairs (a connected component), with a likely original.
 
     Attributes:
         id: stable id derived from the smallest member id (``fam-`` + 12 hex digits).
         members: member ids, sorted.
-        original: the member judged the likely original.
-        original_reason: how it was chosen: ``votes``, ``earliest``, ``lifted_from``
-            (others took passages from it), ``longest`` or ``smallest_id``.
+        original: the member the evidence names as the likely original, or None.
+        original_reason: the evidence: ``votes`` (the pair comparisons name it),
+            ``earliest`` (the one earliest date), or ``undecided`` (no evidence; no
+            member is called the original).
+        related: ids of families linked to this one only by weak pairs (partial reuse of
+            a small passage), which never merge families.
         pairs: number of reuse pairs inside the family.
         relations: ``(relation, count)`` for the family's pairs, sorted by relation (a JSON
             object in the artifact).
@@ -122,10 +128,11 @@ class ReuseFamily:
 
     id: str
     members: tuple[str, ...]
-    original: str
+    original: str | None
     original_reason: str
     pairs: int
     relations: tuple[tuple[str, int], ...]
+    related: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:

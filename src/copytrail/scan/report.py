@@ -38,9 +38,7 @@ MAX_PAIRS = 100  # pair rows per family; compare pages are made only for pairs t
 ORIGINAL_REASONS = {
     "votes": "most pair comparisons name it the original",
     "earliest": "the earliest date (the comparisons did not decide)",
-    "lifted_from": "other members took passages from it",
-    "longest": "the longest text (the comparisons and dates did not decide)",
-    "smallest_id": "no evidence either way: the first id",
+    "undecided": "no evidence names an original",
 }
 _COMPARE_NAME = re.compile(r"\d+\.html")
 
@@ -233,7 +231,7 @@ def _link(url: str | None) -> str:
 
 def _members(fam: ReuseFamily, documents: Mapping[str, ScanDocument], fields: Sequence[str]) -> str:
     """The member table; ``fields`` are the metadata columns any member on the page has."""
-    ordered = [fam.original, *(m for m in fam.members if m != fam.original)]
+    ordered = [*([fam.original] if fam.original else []), *(m for m in fam.members if m != fam.original)]
     rows = []
     for m in ordered[:MAX_MEMBERS]:
         doc = documents.get(m)
@@ -304,10 +302,22 @@ def _family(
     rels = sorted({p.relation.value for p in ps})
     counts = ", ".join(f"{c:,} {r.replace('_', '-')}" for r, c in fam.relations)
     hidden = " hidden" if rank > SHOWN_FAMILIES else ""
+    undecided = (
+        "<p class=undecided>Likely original: undecided. No comparison or date names one.</p>"
+        if fam.original is None
+        else ""
+    )
+    related = (
+        "<p class=related>Related families (a small shared passage, not merged): "
+        + ", ".join(f'<a href="#{escape(r)}">{escape(r)}</a>' for r in fam.related)
+        + "</p>"
+        if fam.related
+        else ""
+    )
     return (
         f'<section class=family id="{escape(fam.id)}" data-rels="{escape(" ".join(rels))}"{hidden}>'
         f"<header><h2>{rank:,}. {fam.size:,} documents, {fam.pairs:,} pair{'s' if fam.pairs != 1 else ''}</h2>"
-        f"<span>{escape(counts)}</span><span class=famid>{escape(fam.id)}</span></header>"
+        f"<span>{escape(counts)}</span><span class=famid>{escape(fam.id)}</span></header>{undecided}{related}"
         f"{_members(fam, documents, fields)}{_pair_rows(ps, links, embedder)}</section>"
     )
 

@@ -5,7 +5,8 @@ stage           artifacts                                      key (what makes i
 ==============  =============================================  ===============================
 ``read``        documents.jsonl, documents-skipped.jsonl       inputs (path, size, mtime), reader config
 ``candidates``  candidates.jsonl                               read key, fingerprint config
-``verify``      pairs.jsonl (+ pairs.parquet)                  candidates key, verify config
+``common``      common-text.npz                                read key, common-text config
+``verify``      pairs.jsonl (+ pairs.parquet)                  candidates and common keys, verify config
 ``families``    families.jsonl (+ families.parquet)            verify key
 ``report``      report.html, compare/*.html                    families key, report settings
 ==============  =============================================  ===============================
@@ -26,10 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from copytrail.embed import check_embedder
+from copytrail.normalize.common import CommonText, CommonTextCounter
+from copytrail.scan import common as common_kernel
 from copytrail.scan.artifacts import ArtifactStore
 from copytrail.scan.candidates import find_candidates
 from copytrail.scan.config import ScanConfig, config_hash
-from copytrail.scan.engine import chunked, map_chunks
+from copytrail.scan.engine import chunked, chunked_stream, map_chunks
 from copytrail.scan.errors import require
 from copytrail.scan.families import DocumentFacts, build_families
 from copytrail.scan.progress import progress_bar
@@ -43,6 +47,7 @@ from copytrail.scan.records import (
     SkippedDocument,
     to_json_dict,
 )
+from copytrail.scan.tally import ReadTally, nothing_read
 from copytrail.scan.verify import PairVerifier, init_worker, verify_chunk
 
 __all__ = ["STAGES", "ScanResult", "scan"]
@@ -50,11 +55,12 @@ __all__ = ["STAGES", "ScanResult", "scan"]
 DOCUMENTS = "documents.jsonl"
 SKIPPED = "documents-skipped.jsonl"
 CANDIDATES = "candidates.jsonl"
+COMMON = "common-text.npz"
 PAIRS = "pairs.jsonl"
 FAMILIES = "families.jsonl"
 STATS = "stats.json"
 REPORT = "report.html"
-STAGES = ("read", "candidates", "verify", "families", "report")
+STAGES = ("read", "candidates", "common", "verify", "families", "report")
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class _Run:
         self.document_count: int | None = None
         self._candidates: list[CandidatePair] | None = None
         self._pairs: list[ReusePair] | None = None
+        self._common: CommonText | None = None
         self.families: list[ReuseFamily] | None = None
 
     def documents(self) -> Iterator[ScanDocument]:
@@ -98,6 +105,11 @@ class _Run:
             self._candidates = list(self.store.read_jsonl(CANDIDATES, CandidatePair))
         return self._candidates
 
+    def common_text(self) -> CommonText:
+        if self._common is None:
+            self._common = CommonText.load(self.store.path(COMMON))
+        return self._common
+
     def pairs(self) -> list[ReusePair]:
         if self._pairs is None:
             self._pairs = list(self.store.read_jsonl(PAIRS, ReusePair))
@@ -108,12 +120,13 @@ class _Run:
     def read(self) -> dict[str, Any]:
         documents = characters = skipped = 0
         ignored: Counter[str] = Counter()
+        tally = ReadTally()
         with (
             self.store.atomic(DOCUMENTS) as docs_fh,
             self.store.atomic(SKIPPED) as skip_fh,
             progress_bar("read", None, enabled=self.config.progress) as advance,
         ):
-            for item in iter_documents(self.paths, self.config.reader, ignored=ignored):
+            for item in iter_documents(self.paths, self.config.reader, ignored=ignored, tally=tally):
                 record = to_json_dict(item)
                 if isinstance(item, ScanDocument):
                     documents += 1
@@ -124,7 +137,11 @@ class _Run:
                     skip_fh.write(_json_line(record))
                 advance(1)
         self.document_count = documents
+        if documents == 0:
+            # Nothing to scan is bad input (exit 2), not an empty success; the skip list stays in --out.
+            raise nothing_read(tally, self.config.reader.suffixes)
         counters: dict[str, Any] = {"documents": documents, "skipped": skipped, "characters": characters}
+        counters.update(tally.counters())  # documents_in, skipped_by_reason (and unaccounted, ignored_files)
         if ignored:
             # Web archive records that are no article (requests, images, redirects), by kind.
             counters["ignored_records"] = dict(sorted(ignored.items()))
@@ -142,6 +159,30 @@ class _Run:
         self.store.write_jsonl(CANDIDATES, self._candidates)
         return counters
 
+    def learn_common_text(self) -> dict[str, Any]:
+        """Count every document's sentences: what many documents carry is chrome or stock text."""
+        counter = CommonTextCounter()
+        chunks = chunked_stream(self.documents(), size=256)
+        with progress_bar("common text", self.document_count, enabled=self.config.progress) as advance:
+            for results in map_chunks(
+                common_kernel.keys_chunk,
+                chunks,
+                workers=self.config.workers,
+                initializer=common_kernel.init_worker,
+                initargs=(),
+            ):
+                for keys, words, source in results:
+                    counter.add_keys(keys, words, source)
+                advance(len(results))
+        self._common = counter.build(self.config.common_text)
+        with self.store.atomic(COMMON, "wb") as fh:
+            self._common.save(fh)
+        return {
+            "documents": len(counter),
+            "collection_sentences": len(self._common.collection_keys),
+            "site_sentences": len(self._common.source_keys),
+        }
+
     def verify(self) -> dict[str, Any]:
         candidates = self.candidates()
         needed = {c.id_a for c in candidates} | {c.id_b for c in candidates}
@@ -149,7 +190,8 @@ class _Run:
         chunks = chunked(candidates, workers=self.config.workers)
         # One chunk is not worth starting a pool for.
         workers = self.config.workers if len(chunks) > 1 else 1
-        local = PairVerifier(docs, self.config.verify) if workers == 1 else None
+        common = self.common_text()
+        local = PairVerifier(docs, self.config.verify, common) if workers == 1 else None
         relations: Counter[str] = Counter()
         pairs: list[ReusePair] = []
         engine_seconds = 0.0
@@ -159,7 +201,7 @@ class _Run:
                 chunks,
                 workers=workers,
                 initializer=init_worker,
-                initargs=(docs, self.config.verify),
+                initargs=(docs, self.config.verify, common),
                 local=local,
             )
             for verdicts in results:
@@ -227,12 +269,14 @@ class _Run:
         pq = self.parquet
         reader_key = config_hash(SCHEMA_VERSION, input_signature(self.paths, self.config.reader), self.config.reader)
         cand_key = config_hash(reader_key, self.config.fingerprint)
-        verify_key = config_hash(cand_key, self.config.verify, pq)
+        common_key = config_hash(reader_key, self.config.common_text, "common-v1")
+        verify_key = config_hash(cand_key, common_key, self.config.verify, pq)
         family_key = config_hash(verify_key, "families-v1")
         report_key = config_hash(family_key, "report-v1", self.config.compare_pages)
         return [
             ("read", [DOCUMENTS, SKIPPED], self.read, reader_key),
             ("candidates", [CANDIDATES], self.find_candidates, cand_key),
+            ("common", [COMMON], self.learn_common_text, common_key),
             ("verify", [PAIRS, *(["pairs.parquet"] if pq else [])], self.verify, verify_key),
             ("families", [FAMILIES, *(["families.parquet"] if pq else [])], self.build_families, family_key),
             ("report", [REPORT], lambda: self.write_report(stages), report_key),
@@ -270,8 +314,10 @@ def scan(
     config = config or ScanConfig()
     started = time.perf_counter()
     paths = check_inputs(inputs, config.reader)
-    # Fail before the read stage, not after it: the candidates stage needs datasketch.
+    # Fail before the read stage, not after it: the candidates stage needs datasketch, verify the embedders.
     require("datasketch")
+    for embedder in (config.verify.embedder, config.verify.second_look):
+        check_embedder(embedder)
     store = ArtifactStore(out_dir)
     run = _Run(paths, config, store)
     stages: dict[str, Any] = {}

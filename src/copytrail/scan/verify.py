@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from copytrail.compare import CompareConfig, compare_documents
 from copytrail.lang import identify_languages
 from copytrail.normalize import prepare_document
+from copytrail.normalize.common import CommonText, document_source
 from copytrail.records import Document, DocumentMeta, LoadedText, Original, Relation, SourceFormat
 from copytrail.scan.candidates import EXACT, RARE_PAIRS
 from copytrail.scan.config import VerifyConfig
@@ -57,10 +58,18 @@ class PairVerifier:
     Args:
         documents: the documents candidates refer to, by id.
         config: embedder name, relations to keep, whether to explain.
+        common: chrome and stock text learned from the collection (the ``common`` stage);
+            it is taken out of every document before comparing.
     """
 
-    def __init__(self, documents: Mapping[str, ScanDocument], config: VerifyConfig | None = None) -> None:
+    def __init__(
+        self,
+        documents: Mapping[str, ScanDocument],
+        config: VerifyConfig | None = None,
+        common: CommonText | None = None,
+    ) -> None:
         self.documents = documents
+        self.common = common or CommonText()
         self.config = config = config or VerifyConfig()
         self.compare_config = CompareConfig(embedder=config.embedder, explain=config.explain)
         self._embedder = _load(config.embedder)
@@ -71,7 +80,9 @@ class PairVerifier:
         """The segmented document, from the cache when it was prepared recently."""
         doc = self._prepared.get(doc_id)
         if doc is None:
-            doc = identify_languages(prepare_document(as_loaded(self.documents[doc_id])))
+            scan_doc = self.documents[doc_id]
+            prepared = identify_languages(prepare_document(as_loaded(scan_doc)))
+            doc = self.common.mark(prepared, document_source(scan_doc.source, scan_doc.url))
             self._prepared[doc_id] = doc
             if len(self._prepared) > _CACHE_SIZE:
                 self._prepared.popitem(last=False)
@@ -104,6 +115,7 @@ class PairVerifier:
                 original={Original.A: candidate.id_a, Original.B: candidate.id_b}.get(original),
                 confidence=round(provenance.confidence, 4) if original is not Original.UNDECIDED else 0.0,
                 sources=candidate.sources,
+                shared_boilerplate=len(report.shared_boilerplate),
             )
         return Verdict(candidate.id_a, candidate.id_b, report.relation, pair, time.perf_counter() - started)
 
@@ -147,10 +159,10 @@ def _load(name: str):  # noqa: ANN202 - an Embedder, imported lazily
 _WORKER: PairVerifier | None = None
 
 
-def init_worker(documents: Mapping[str, ScanDocument], config: VerifyConfig) -> None:
+def init_worker(documents: Mapping[str, ScanDocument], config: VerifyConfig, common: CommonText | None = None) -> None:
     """Pool initializer: build this process's verifier once (documents travel once per worker)."""
     global _WORKER
-    _WORKER = PairVerifier(documents, config)
+    _WORKER = PairVerifier(documents, config, common)
 
 
 def verify_chunk(chunk: Sequence[CandidatePair]) -> list[Verdict]:

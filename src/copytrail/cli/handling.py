@@ -1,0 +1,132 @@
+"""How every ``copytrail`` command ends: one handler for errors, interrupts, signals and closed pipes.
+
+==========  ===================================================================
+exit        when
+==========  ===================================================================
+0           the command ran (whatever it found)
+1           a bug: anything unexpected, with its traceback
+2           bad input or usage: one ``Error: Type: message`` line on stderr
+130         interrupted (Ctrl-C); a scan says that rerunning it resumes
+141         standard output was closed early (``copytrail compare a b | head``): quiet
+143         terminated (SIGTERM), after removing temporary files
+==========  ===================================================================
+
+SIGTERM is turned into :class:`Terminated` (a ``BaseException``, like ``KeyboardInterrupt``)
+in the main thread, so ``finally`` blocks and temporary folders clean up before exit.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+from copytrail.errors import CopytrailError
+
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_BUG",
+    "EXIT_INTERRUPTED",
+    "EXIT_TERMINATED",
+    "EXIT_USAGE",
+    "Terminated",
+    "error_line",
+    "run_handled",
+    "set_command_state",
+    "sigterm_raises",
+]
+
+EXIT_BUG = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+EXIT_TERMINATED = 143
+
+_DEBUG = "copytrail.debug"
+_RERUN = "copytrail.rerun_hint"
+
+T = TypeVar("T")
+
+
+class Terminated(BaseException):  # noqa: N818 - named like KeyboardInterrupt, its sibling
+    """The process received SIGTERM; raised in the main thread so cleanup runs on the way out."""
+
+
+def error_line(exc: BaseException) -> str:
+    """The one line the CLI prints for a :class:`CopytrailError`: ``Error: Type: message``."""
+    message = " ".join(str(exc).split())
+    return f"Error: {type(exc).__name__}: {message}"
+
+
+def set_command_state(*, debug: bool, rerun_hint: str | None = None) -> None:
+    """Tell the handler about the running command: ``--debug``, and what a rerun after Ctrl-C does."""
+    ctx = click.get_current_context()
+    ctx.meta[_DEBUG] = debug
+    if rerun_hint is not None:
+        ctx.meta[_RERUN] = rerun_hint
+
+
+@contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` in the main thread (elsewhere: a no-op)."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout already gone or not a real file (CliRunner)
+        pass
+
+
+def run_handled(ctx: click.Context, invoke: Callable[[], T]) -> T:
+    """Run a command, turning what a user can cause into an exit status and one line on stderr.
+
+    Args:
+        ctx: the group's context; commands record ``--debug`` and their rerun hint in its
+            ``meta`` with :func:`set_command_state`.
+        invoke: runs the command.
+    """
+    try:
+        with sigterm_raises():
+            return invoke()
+    except CopytrailError as exc:
+        if ctx.meta.get(_DEBUG):
+            raise
+        click.echo(error_line(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        hint = ctx.meta.get(_RERUN)
+        click.echo(f"\nInterrupted{'; ' + hint if hint else ''}.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Terminated:
+        hint = ctx.meta.get(_RERUN)
+        click.echo(f"Terminated{'; ' + hint if hint else ''}.", err=True)
+        sys.exit(EXIT_TERMINATED)
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): nothing is wrong and nothing more can be said.
+        _quiet_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+    except EOFError as exc:
+        # click would turn this into a bare "Aborted!"; an EOFError reaching here is a bug.
+        raise RuntimeError(f"unexpected end of input: {exc}") from exc

