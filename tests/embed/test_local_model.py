@@ -117,3 +117,27 @@ def test_not_a_model_folder_is_an_embedder_error(tmp_path: Path, fake_st) -> Non
     (empty / "copytrail.json").write_text("{not json")
     with pytest.raises(EmbedderError, match="not readable JSON"):
         LocalModelEmbedder(empty)
+
+
+def test_cli_compare_takes_a_model_folder(tmp_path: Path, fake_st) -> None:  # noqa: ANN001
+    from click.testing import CliRunner
+
+    from copytrail.cli.main import main
+
+    folder = _model_folder(tmp_path, {"languages": ["en", "fi"], "name": "my-model"})
+    en, fi = tmp_path / "en.txt", tmp_path / "fi.txt"
+    en.write_text(
+        "Russia said its troops left the city of Kherson on Friday, a setback for the Kremlin and its army.\n\n"
+        "The withdrawal marks another major defeat for the Russian military in the south of Ukraine.\n"
+    )
+    fi.write_text(
+        "Venäjä ilmoitti perjantaina, että sen joukkonsa lähtivät Hersonin kaupungista, mikä on takaisku.\n\n"
+        "Vetäytyminen on jälleen suuri tappio Venäjän armeijalle Etelä-Ukrainassa.\n"
+    )
+    result = CliRunner().invoke(main, ["compare", str(en), str(fi), "--embedder", str(folder), "--json", "--no-text"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["embedder"] == "local:my-model"
+    assert data["languages"]["translated"] and data["languages"]["covered"]
+    bad = CliRunner().invoke(main, ["compare", str(en), str(fi), "--embedder", str(tmp_path / "nowhere")])
+    assert bad.exit_code == 2 and "nor a model folder" in bad.output
