@@ -176,3 +176,23 @@ def test_rare_ngrams_count_less_the_more_documents_share_them() -> None:
     by_pair = {divmod(int(c), 4): (int(s), float(e)) for c, s, e in zip(codes, shared, evidence)}
     assert by_pair[(0, 1)] == (2, 1.5)  # 1 for the n-gram only they have, 2/4 for the one four share
     assert by_pair[(2, 3)] == (1, 0.5)
+
+
+def test_words_of_scripts_without_spaces_are_characters() -> None:
+    assert words("外国势力，也会担心。") == list("外国势力也会担心")
+    assert words("ＧＤＰ增长２％") == ["gdp", "增", "长", "2"]
+    # Arabic vowel marks and tatweel are not part of the words that fingerprints see.
+    assert words("كَتَبَ الـــولد") == words("كتب الولد") == ["كتب", "الولد"]
+
+
+def test_a_chinese_near_copy_shares_most_shingles_and_another_story_almost_none() -> None:
+    original = "周日，利比亚计划了很久的首次总统选举的可能性似乎接近破灭，监督投票的机构表示无法宣布批准的候选人。"
+    edited = original.replace("很久", "很长时间").replace("似乎", "")
+    other = "外国势力也会担心民主的整体势头会消失，他们需要决定临时政府是否继续执政以填补政治真空。"
+
+    def jaccard(x: str, y: str) -> float:
+        a, b = set(ngram_hashes(words(x), 5).tolist()), set(ngram_hashes(words(y), 5).tolist())
+        return len(a & b) / len(a | b)
+
+    assert jaccard(original, edited) > 0.5  # two edits in 46 characters: 0.58
+    assert jaccard(original, other) < 0.05

@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from copytrail.normalize import normalise_for_match
+from copytrail.normalize import match_words, normalise_for_match
+from copytrail.normalize.scripts import count_words, has_unspaced
 from copytrail.records import Document, Passage, SentencePair
 
 __all__ = ["pair_evidence", "passage_evidence", "reuse_evidence", "word_weight"]
@@ -42,8 +43,16 @@ def word_weight(word: str, language: str = "en") -> float:
 
 
 def sentence_mass(text: str, language: str = "en") -> float:
-    """The rarity mass of a sentence: the sum of its words' weights."""
-    return sum(word_weight(w, language) for w in normalise_for_match(text).split())
+    """The rarity mass of a sentence: the sum of its words' weights.
+
+    Chinese, Japanese and Thai cannot be split into wordfreq's words without a
+    segmenter, so their characters weigh 1 per English word they are worth
+    (:func:`~copytrail.normalize.scripts.count_words`).
+    """
+    tokens = match_words(normalise_for_match(text))
+    mass = sum(word_weight(w, language) for w in tokens if len(w) > 1 or not has_unspaced(w))
+    unspaced = "".join(w for w in tokens if len(w) == 1 and has_unspaced(w))
+    return mass + count_words(unspaced) if unspaced else mass
 
 
 def pair_evidence(text_a: str, text_b: str, probability: float, language: str = "en") -> float:

@@ -40,7 +40,8 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from copytrail.normalize import normalise_for_match
+from copytrail.normalize import match_words, normalise_for_match
+from copytrail.normalize.scripts import fold
 
 FEATURE_NAMES = (
     "cosine",
@@ -86,11 +87,11 @@ _NEGATIONS = frozenset(["not", "no", "never", "nothing", "none", "nobody", "neit
 
 
 def content_words(text: str) -> set[str]:
-    return {w for w in normalise_for_match(text).split() if w not in _STOPWORDS}
+    return {w for w in match_words(normalise_for_match(text)) if w not in _STOPWORDS}
 
 
 def numbers(text: str) -> set[str]:
-    return {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
+    return {m.group().replace(",", "") for m in _NUMBER.finditer(fold(text))}
 
 
 def char_ratio(a: str, b: str) -> float:
@@ -115,7 +116,7 @@ class _Sentence(NamedTuple):
 @lru_cache(maxsize=1024)  # about 10 kB a sentence; room for two long documents
 def _analyse(text: str) -> _Sentence:
     norm = normalise_for_match(text)
-    tokens = tuple(norm.split())
+    tokens = tuple(match_words(norm))
     unigrams = frozenset(tokens)
     content = unigrams - _STOPWORDS
     return _Sentence(
@@ -126,7 +127,7 @@ def _analyse(text: str) -> _Sentence:
         frozenset(map(hash, zip(tokens, tokens[1:], tokens[2:]))),
         content,
         frozenset([w[:_STEM] for w in content]),
-        frozenset([n.replace(",", "") for n in _NUMBER.findall(text)]),
+        frozenset([n.replace(",", "") for n in _NUMBER.findall(fold(text))]),
         not _NEGATIONS.isdisjoint(unigrams),
     )
 

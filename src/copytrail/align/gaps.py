@@ -17,9 +17,11 @@ import numpy as np
 
 from copytrail.align.sentences import stem_set
 from copytrail.embed.base import Embedder
+from copytrail.normalize.scripts import count_words
 from copytrail.records import Segment, Span
 
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\.\s")
+# ASCII clause punctuation, and its fullwidth (CJK), ideographic and Arabic forms.
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013\uff0c\uff1b\uff1a\uff08\uff09\u3001\u060c\u061b]|\s-\s|\.\s")
 
 
 def _clauses(segment: Segment) -> list[Span]:
@@ -32,7 +34,7 @@ def _clauses(segment: Segment) -> list[Span]:
     for s, e in spans:
         piece = segment.text[s:e]
         lead = len(piece) - len(piece.lstrip(" \"'\u201c\u201d\u2018\u2019"))
-        trail = len(piece) - len(piece.rstrip(" .!?\"'\u201c\u201d\u2018\u2019"))
+        trail = len(piece) - len(piece.rstrip(" .!?\"'\u201c\u201d\u2018\u2019\u3002\uff01\uff1f\u300d\u300f"))
         if e - trail > s + lead:
             out.append(Span(segment.start + s + lead, segment.start + e - trail))
     return out
@@ -51,7 +53,7 @@ def unmatched_clauses(
     for clause in _clauses(segment):
         words = text[clause.start : clause.end]
         stems = stem_set(words)
-        if len(words.split()) < min_words or len(stems) < 2:
+        if count_words(words) < min_words or len(stems) < 2:
             continue
         if len(stems & partner_stems) / len(stems) < max_shared:
             found.append(clause)

@@ -9,7 +9,8 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from copytrail.align.evidence import passage_evidence
-from copytrail.normalize import normalise_for_match
+from copytrail.normalize import match_words, normalise_for_match
+from copytrail.normalize.scripts import count_words
 from copytrail.records import Coverage, Document, Passage, PassageLabel, Relation
 
 
@@ -43,7 +44,7 @@ class RelationConfig:
 
 
 def _words(doc: Document, index: int) -> int:
-    return len(doc.segments[index].text.split())
+    return count_words(doc.segments[index].text)
 
 
 def _longest_shared_run(text_a: str, text_b: str) -> int:
@@ -53,9 +54,10 @@ def _longest_shared_run(text_a: str, text_b: str) -> int:
     its source's) scores low on character similarity as a whole, and is labelled
     paraphrased, though sixty of its words are copied verbatim.
     """
-    words_a, words_b = normalise_for_match(text_a).split(), normalise_for_match(text_b).split()
+    words_a, words_b = match_words(normalise_for_match(text_a)), match_words(normalise_for_match(text_b))
     match = SequenceMatcher(None, words_a, words_b, autojunk=False).find_longest_match(0, len(words_a), 0, len(words_b))
-    return match.size
+    # In words, whatever the script: a run of Chinese characters counts as the words it holds.
+    return count_words(" ".join(words_a[match.a : match.a + match.size]))
 
 
 def classify_relation(

@@ -23,7 +23,8 @@ from rapidfuzz.distance import Indel
 from copytrail.align.crosslingual import CrossLingualClassifier
 from copytrail.align.features import PairClassifier, content_words, pair_features
 from copytrail.embed.base import Embedder
-from copytrail.normalize import normalise_for_match
+from copytrail.normalize import match_words, normalise_for_match
+from copytrail.normalize.scripts import count_words, has_unspaced
 from copytrail.records import Document, PassageLabel, SentencePair
 
 # Sentences of fewer words carry too little to align on their own ("Never again.").
@@ -81,12 +82,12 @@ class SentenceAlignment:
 
 
 def alignable_indices(doc: Document) -> list[int]:
-    return [s.index for s in doc.segments if s.role.alignable and len(normalise_for_match(s.text).split()) >= MIN_WORDS]
+    return [s.index for s in doc.segments if s.role.alignable and count_words(normalise_for_match(s.text)) >= MIN_WORDS]
 
 
 def word_ratio(a: str, b: str) -> float:
     """Indel similarity over words of the normalised texts: the share of words kept."""
-    return Indel.normalized_similarity(normalise_for_match(a).split(), normalise_for_match(b).split())
+    return Indel.normalized_similarity(match_words(normalise_for_match(a)), match_words(normalise_for_match(b)))
 
 
 def label_for(ratio: float, config: AlignConfig) -> PassageLabel:
@@ -238,7 +239,7 @@ def _contained_sentences(
         own, other = (ia, ib) if side == "a" else (ib, ia)
         own_doc, other_doc = (a, b) if side == "a" else (b, a)
         paired = paired_a if side == "a" else paired_b
-        loose = [i for i in own if i not in paired and len(own_doc.segments[i].text.split()) >= MIN_CONTAINED_WORDS]
+        loose = [i for i in own if i not in paired and count_words(own_doc.segments[i].text) >= MIN_CONTAINED_WORDS]
         if not loose or not other:
             continue
         short = [normalise_for_match(own_doc.segments[i].text) for i in loose]
@@ -269,9 +270,9 @@ def _containment_scores(short: list[str], long: list[str]) -> np.ndarray:
     cells are 0.
     """
     scores = np.zeros((len(short), len(long)))
-    long_words = [set(text.split()) for text in long]
+    long_words = [set(match_words(text)) for text in long]
     for k, text in enumerate(short):
-        words = set(text.split())
+        words = set(match_words(text))
         for m, other in enumerate(long_words):
             if len(long[m]) >= 1.2 * len(text) and len(words & other) >= 0.5 * len(words):
                 scores[k, m] = fuzz.partial_ratio(text, long[m]) / 100.0
@@ -328,5 +329,13 @@ def stem(word: str) -> str:
 
 
 def stem_set(text: str) -> set[str]:
-    """Stems of the content words, so "withdrawing" meets "withdrawn" and "signs" meets "sign"."""
-    return {stem(w) for w in content_words(text) if len(w) > 2}
+    """Stems of the content words, so "withdrawing" meets "withdrawn" and "signs" meets "sign".
+
+    In scripts without spaces, whose words are single characters here, the character
+    bigrams stand in for the stems (a Chinese word is 1.7 characters on average).
+    """
+    stems = {stem(w) for w in content_words(text) if len(w) > 2}
+    if has_unspaced(text):
+        chars = match_words(normalise_for_match(text))
+        stems.update(x + y for x, y in zip(chars, chars[1:]) if len(x) == len(y) == 1 and has_unspaced(x + y))
+    return stems

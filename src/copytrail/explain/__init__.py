@@ -5,6 +5,7 @@ from __future__ import annotations
 from copytrail.explain.changes import find_changes
 from copytrail.explain.crosslingual import find_translated_changes
 from copytrail.explain.provenance import likely_original
+from copytrail.normalize.scripts import CHARS_PER_WORD_CHINESE, has_unspaced
 from copytrail.records import CompareReport, Document, Explanation, Gist, Role, Span
 
 __all__ = ["explain", "find_changes", "find_translated_changes", "likely_original"]
@@ -17,6 +18,11 @@ def gist(doc: Document, span: Span) -> str:
     first = next((s for s in doc.segments if s.start <= span.start < s.end), None)
     text = doc.text[span.start : min(span.end, first.end)] if first else doc.text[span.start : span.end]
     words = text.split()
+    if has_unspaced(text):
+        # Chinese, Japanese, Thai: cut at about as much text as 18 English words say.
+        limit = round(_GIST_WORDS * CHARS_PER_WORD_CHINESE)
+        text = " ".join(words)
+        return text if len(text) <= limit else text[:limit] + " …"
     return " ".join(words) if len(words) <= _GIST_WORDS else " ".join(words[:_GIST_WORDS]) + " …"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from copytrail.normalize.scripts import count_words, has_unspaced, match_words, normalise
 from copytrail.records import Span
 
 _SPEECH_VERBS = (
@@ -61,6 +62,8 @@ def normalise_quote(text: str) -> list[str]:
     text = text.replace("\u2019", "'").lower()
     for short, full in _CONTRACTIONS.items():
         text = text.replace(short, full)
+    if has_unspaced(text):
+        return match_words(normalise(text))
     return _WORD.findall(text)
 
 
@@ -73,11 +76,19 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Curly English quotes; German low-high quotes; guillemets (Russian, French, Arabic); CJK corner brackets.
+_PAIRED_QUOTES = re.compile(
+    "\u201c([^\u201c\u201d]+)\u201d|\u201e([^\u201e\u201c\u201d]+)[\u201c\u201d]|\u00ab([^\u00ab\u00bb]+)\u00bb"
+    "|\u300c([^\u300c\u300d]+)\u300d|\u300e([^\u300e\u300f]+)\u300f"
+)
+
+
 def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Inner spans of "…" and “…” pairs in text[start:end]."""
+    """Inner spans of "…", “…”, „…“, «…», 「…」 and 『…』 pairs in text[start:end]."""
     found = []
-    for match in re.finditer(r"\u201c([^\u201c\u201d]+)\u201d", text[start:end]):
-        found.append((start + match.start(1), start + match.end(1)))
+    for match in _PAIRED_QUOTES.finditer(text[start:end]):
+        group = match.lastindex or 1
+        found.append((start + match.start(group), start + match.end(group)))
     straight = [m.start() for m in re.finditer('"', text[start:end])]
     for open_, close in zip(straight[0::2], straight[1::2]):
         found.append((start + open_ + 1, start + close))
@@ -107,7 +118,7 @@ def extract_quotes(text: str) -> list[Quote]:
     for p_start, p_end in _paragraphs(text):
         for q_start, q_end in _quote_spans(text, p_start, p_end):
             inner = text[q_start:q_end].strip()
-            if len(inner.split()) < 3:
+            if count_words(inner) < 3:
                 continue
             speaker = None
             after = _AFTER.search(text[q_end + 1 : min(p_end, q_end + 120)])

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import re
-
 from copytrail.normalize.boilerplate import classify_units
+from copytrail.normalize.scripts import count_words, match_words, normalise
 from copytrail.normalize.segment import split_sentences, split_units
 from copytrail.records import Document, LoadedText, Role, Segment
 
-__all__ = ["prepare_document", "normalise_for_match"]
+__all__ = ["prepare_document", "normalise_for_match", "match_words"]
 
-_NON_WORD = re.compile(r"[^\w]+")
 # Sentences shorter than this are too common to call a repeat of each other.
 _MIN_REPEAT_WORDS = 6
 
 
 def normalise_for_match(text: str) -> str:
-    """Lower-case, drop punctuation and squeeze spaces: the form lexical matching sees."""
-    return _NON_WORD.sub(" ", text.lower()).strip()
+    """Case-fold, drop punctuation and squeeze spaces: the form lexical matching sees.
+
+    Its words are ``match_words(normalise_for_match(text))`` (see :mod:`copytrail.normalize.scripts`):
+    ``.split()`` for scripts with spaces, one unit per character for Chinese, Japanese and Thai.
+    """
+    return normalise(text)
 
 
 def prepare_document(loaded: LoadedText) -> Document:
@@ -36,7 +38,7 @@ def prepare_document(loaded: LoadedText) -> Document:
         unit_role = unit_roles[raw.unit]
         role, reason = unit_role.role, unit_role.reason
         key = normalise_for_match(text[raw.start : raw.end])
-        if role.alignable and len(key.split()) >= _MIN_REPEAT_WORDS:
+        if role.alignable and count_words(key) >= _MIN_REPEAT_WORDS:
             if key in seen:
                 role, reason = Role.BOILERPLATE, "repeated"
             seen.add(key)

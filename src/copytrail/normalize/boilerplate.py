@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from copytrail.normalize.scripts import count_words, ends_sentence
 from copytrail.normalize.segment import Unit
 from copytrail.records import Role
 
@@ -56,13 +57,13 @@ class UnitRole:
 
 
 def _words(line: str) -> int:
-    return len(line.split())
+    return count_words(line)
 
 
 def _is_prose(line: str) -> bool:
     """A line that reads as running text rather than a label, menu item or credit."""
     n = _words(line)
-    return (n >= 12 and line.rstrip().endswith(_TERMINAL)) or n >= 25
+    return (n >= 12 and ends_sentence(line, _TERMINAL)) or n >= 25
 
 
 def _content_role(line: str) -> UnitRole | None:
@@ -156,8 +157,8 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
         if roles[i] is not None:
             continue
         n = _words(line)
-        ends_sentence = line.rstrip().endswith(_TERMINAL)
-        in_menu = unit.lines_in_block >= 3 and n < 8 and not ends_sentence
+        ends = ends_sentence(line, _TERMINAL)
+        in_menu = unit.lines_in_block >= 3 and n < 8 and not ends
         if i < first_prose:
             # Before the story: a title is a line of its own; the rest is chrome.
             roles[i] = UnitRole(Role.BOILERPLATE, "navigation")
@@ -165,7 +166,7 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
             roles[i] = UnitRole(Role.BOILERPLATE, "footer")
         elif in_menu:
             roles[i] = UnitRole(Role.BOILERPLATE, "navigation")
-        elif running_text and unit.lines_in_block == 1 and n <= 12 and not ends_sentence:
+        elif running_text and unit.lines_in_block == 1 and n <= 12 and not ends:
             roles[i] = UnitRole(Role.HEADING, "subheading")
         else:
             roles[i] = UnitRole(Role.STORY)
@@ -174,7 +175,7 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
 
 def _looks_like_title(line: str, unit: Unit) -> bool:
     """A headline stands alone in its block and is short for prose."""
-    return unit.lines_in_block == 1 and _words(line) <= 20 and not line.rstrip().endswith(".")
+    return unit.lines_in_block == 1 and _words(line) <= 20 and not line.rstrip().endswith((".", "\u3002"))
 
 
 def _mark_captions(lines: list[str], roles: list[UnitRole | None]) -> None:

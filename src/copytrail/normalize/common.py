@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from copytrail.normalize import normalise_for_match
+from copytrail.normalize.scripts import count_words
 from copytrail.records import Document, Role
 
 __all__ = [
@@ -200,7 +201,7 @@ class CommonTextCounter:
     def add(self, document: Document, source: str | None = None) -> None:
         """Count one prepared document."""
         self.add_keys(
-            [segment_key(s.text) for s in document.segments], [len(s.text.split()) for s in document.segments], source
+            [segment_key(s.text) for s in document.segments], [count_words(s.text) for s in document.segments], source
         )
 
     def __len__(self) -> int:

@@ -6,7 +6,8 @@ level:
 * a *block* is a run of text between blank lines (a paragraph, or a menu);
 * a *unit* is a line of a block, except that hard-wrapped prose lines are joined back
   (PAN's corpora and e-mailed wire copy wrap at ~70 characters);
-* a *sentence* is cut from a unit by blingfire, whose offsets are code-point offsets.
+* a *sentence* is cut from a unit by blingfire, whose offsets are code-point offsets, then
+  corrected for scripts blingfire does not know (:func:`~copytrail.normalize.scripts.split_extra_sentences`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import re
 from dataclasses import dataclass
 
 import blingfire
+
+from copytrail.normalize.scripts import ends_sentence, split_extra_sentences
 
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
 _TERMINAL = (".", "!", "?", '"', "'", "\u201d", "\u2019", ":", ";", ")")
@@ -73,7 +76,7 @@ def _is_soft_wrap(line: str, next_line: str) -> bool:
         return False
     if next_line.lstrip()[:1].islower():
         return True
-    return len(stripped) >= _WRAP_WIDTH and not stripped.endswith(_TERMINAL)
+    return len(stripped) >= _WRAP_WIDTH and not ends_sentence(stripped, _TERMINAL)
 
 
 def split_units(text: str) -> list[Unit]:
@@ -124,6 +127,7 @@ def split_sentences(text: str, units: list[Unit]) -> list[RawSentence]:
         _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
         if not offsets:
             offsets = [(0, len(chunk))]
+        offsets = split_extra_sentences(chunk, [(s, e) for s, e in offsets])
         for s, e in offsets:
             for s2, e2 in _missed_boundaries(chunk, *_strip_span(chunk, s, e)):
                 if e2 > s2:

@@ -11,17 +11,17 @@ be written without the ``cli`` extra.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html import escape
 from pathlib import PurePath
 
+from copytrail.normalize.scripts import DIFF_TOKEN
 from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Role
 from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS, language_line
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN = DIFF_TOKEN  # words, and each character of Chinese, Japanese or Thai
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ that the other lacks.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from difflib import SequenceMatcher
 
@@ -16,10 +15,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from copytrail.normalize.scripts import DIFF_TOKEN
 from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Role, Span
 from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS, language_line
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN = DIFF_TOKEN  # words, and each character of Chinese, Japanese or Thai
 
 LABEL_STYLES = {
     PassageLabel.VERBATIM: "green",

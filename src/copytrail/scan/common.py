@@ -12,6 +12,7 @@ import numpy as np
 
 from copytrail.normalize import prepare_document
 from copytrail.normalize.common import document_source, segment_key
+from copytrail.normalize.scripts import count_words
 from copytrail.scan.records import ScanDocument
 from copytrail.scan.verify import as_loaded
 
@@ -24,7 +25,7 @@ def document_keys(doc: ScanDocument) -> DocumentKeys:
     """A document's sentence keys, their word counts, and its source (site)."""
     segments = prepare_document(as_loaded(doc)).segments
     keys = np.fromiter((segment_key(s.text) for s in segments), dtype=np.uint64, count=len(segments))
-    words = np.fromiter((len(s.text.split()) for s in segments), dtype=np.int32, count=len(segments))
+    words = np.fromiter((count_words(s.text) for s in segments), dtype=np.int32, count=len(segments))
     return keys, words, document_source(doc.source, doc.url)
 
 

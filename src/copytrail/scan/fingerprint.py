@@ -3,8 +3,9 @@
 Pure kernels over arrays; nothing here knows about files or processes (the sharded
 index in :mod:`copytrail.scan.ngram_index` spills these arrays to disk).
 
-Words are those of :func:`copytrail.normalize.normalise_for_match` (lower case, no
-punctuation), so fingerprints ignore the differences the pair engine ignores. Each word
+Words are those of :func:`copytrail.normalize.normalise_for_match` (case folded, no
+punctuation; every character is a word in scripts without spaces, so a word 5-gram is a
+character 5-gram in Chinese), so fingerprints ignore the differences the pair engine ignores. Each word
 is hashed once with BLAKE2b and an n-gram's hash is a polynomial over its words' hashes
 (mod 2**64), computed for a whole document at once in numpy: stable across processes and
 runs, unlike Python's salted ``hash``.
@@ -24,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from copytrail.normalize import normalise_for_match
+from copytrail.normalize import match_words, normalise_for_match
 from copytrail.scan.config import FingerprintConfig
 from copytrail.scan.errors import require
 
@@ -54,8 +55,8 @@ _WORD_CACHE_LIMIT = 1 << 21
 
 
 def words(text: str) -> list[str]:
-    """The words fingerprints are built from."""
-    return normalise_for_match(text).split()
+    """The words fingerprints are built from: each character, for scripts without spaces (Chinese, Japanese, Thai)."""
+    return match_words(normalise_for_match(text))
 
 
 def _word_hash(word: str) -> int:

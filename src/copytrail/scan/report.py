@@ -24,6 +24,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from copytrail.normalize.scripts import count_words
 from copytrail.records import Document, Relation
 from copytrail.report.words import RELATION_WORDS
 from copytrail.scan.records import ReuseFamily, ReusePair, ScanDocument
@@ -243,7 +244,7 @@ def _members(fam: ReuseFamily, documents: Mapping[str, ScanDocument], fields: Se
             "date": f"<td>{escape(doc.date or '') if doc else ''}</td>",
             "url": f"<td class=url>{_link(doc.url) if doc else ''}</td>",
         }
-        words = f"{len(doc.text.split()):,} words" if doc else "text not loaded"
+        words = f"{count_words(doc.text):,} words" if doc else "text not loaded"
         rows.append(
             f"<tr{' class=original' if is_original else ''}><td class=id>{escape(m)}{tag}</td>"
             f"{''.join(meta[f] for f in fields)}<td class=num>{words}</td>"
