@@ -94,8 +94,14 @@ def main() -> None:
     for xx in args.languages.split(","):
         results[f"en-{xx}"] = run_language(xx, 6 if args.quick else None, config)
     RESULTS.mkdir(exist_ok=True)
-    name = "wmt_compare_quick.json" if args.quick else "wmt_compare.json"
-    (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    target = RESULTS / ("wmt_compare_quick.json" if args.quick else "wmt_compare.json")
+    # A run over some languages updates theirs and keeps the others' figures.
+    previous = json.loads(target.read_text()) if target.exists() else {}
+    commands = previous.get("commands", {})
+    commands.update({key: results["command"] for key in results if key != "command"})
+    results = {**previous, **results, "commands": commands}
+    results.pop("command", None)
+    target.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 

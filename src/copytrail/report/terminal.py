@@ -91,12 +91,16 @@ def render(report: CompareReport, console: Console, *, max_passages: int | None 
         _render_changes(report, console)
 
     shown = report.passages if max_passages is None else report.passages[:max_passages]
+    translated = report.languages is not None and report.languages.translated
     for number, passage in enumerate(shown, 1):
         table = Table(show_header=True, expand=True, box=None, padding=(0, 1))
         table.add_column(f"A {passage.a_span.start}-{passage.a_span.end}", ratio=1)
         table.add_column(f"B {passage.b_span.start}-{passage.b_span.end}", ratio=1)
         for pair in passage.pairs:
-            left, right = marked_pair(a.segments[pair.a].text, b.segments[pair.b].text)
+            if translated:  # every word of a translation differs: marking them all says nothing
+                left, right = Text(a.segments[pair.a].text), Text(b.segments[pair.b].text)
+            else:
+                left, right = marked_pair(a.segments[pair.a].text, b.segments[pair.b].text)
             table.add_row(left, right)
         style = LABEL_STYLES[passage.label]
         console.print(
