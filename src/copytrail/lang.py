@@ -98,7 +98,9 @@ def _identifier():  # noqa: ANN202 - py3langid's LanguageIdentifier, imported la
     try:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
     except ImportError as exc:
-        raise LanguageIdError("language identification needs py3langid: pip install py3langid") from exc
+        raise LanguageIdError(
+            "language identification needs py3langid, one of copytrail's own dependencies: reinstall copytrail"
+        ) from exc
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 

@@ -98,14 +98,11 @@ class LocalModelEmbedder:
         self.prefix = str(manifest.get("prefix", ""))
         self.name = f"local:{manifest.get('name') or folder.name}"
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        sentence_transformers = require(
+            "sentence_transformers", extra="reference", purpose="a local model folder", error=MissingEmbedder
+        )
         try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise EmbedderError(
-                "a local model folder needs sentence-transformers: pip install 'copytrail[reference]'"
-            ) from exc
-        try:
-            self.model = SentenceTransformer(str(folder), device=device)
+            self.model = sentence_transformers.SentenceTransformer(str(folder), device=device)
         except Exception as exc:  # noqa: BLE001 - any load failure is the folder's, said in one line
             reason = f"{type(exc).__name__}: {exc}"
             raise EmbedderError(f"{folder}: not a sentence-transformers model folder ({reason})") from exc
