@@ -1,5 +1,6 @@
 """Language identification: py3langid against lingua, on Tatoeba sentences and WMT paragraphs.
 
+    pip install lingua-language-detector   # the alternative, not a copytrail dependency
     python bench/lang_id.py [--quick]
 
 Accuracy (the ISO 639-1 code returned equals the truth) and time per text, for Tatoeba's
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -93,32 +95,31 @@ def main() -> None:
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     load_py3 = time.perf_counter() - started
-    started = time.perf_counter()
-    from lingua import LanguageDetectorBuilder
-
-    lingua_low = LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
-    lingua_high = LanguageDetectorBuilder.from_all_languages().with_preloaded_language_models().build()
-    load_lingua = time.perf_counter() - started
-
-    def lingua_code(detector):
-        def detect(text: str) -> str | None:
-            lang = detector.detect_language_of(text)
-            return None if lang is None else lang.iso_code_639_1.name.lower()
-
-        return detect
-
-    systems = {
-        "py3langid": lambda t: identifier.classify(t)[0],
-        "lingua (low accuracy mode)": lingua_code(lingua_low),
-        "lingua (high accuracy)": lingua_code(lingua_high),
-    }
+    systems = {"py3langid": lambda t: identifier.classify(t)[0]}
+    load_seconds = {"py3langid": round(load_py3, 2)}
     _ = py3langid
+    try:  # the alternative measured; not a copytrail dependency (a 96 MB wheel)
+        from lingua import LanguageDetectorBuilder
+    except ImportError:
+        print("lingua not installed (pip install lingua-language-detector): py3langid alone", file=sys.stderr)
+    else:
+        started = time.perf_counter()
+        lingua_low = LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+        lingua_high = LanguageDetectorBuilder.from_all_languages().with_preloaded_language_models().build()
+        load_seconds["lingua (both detectors, preloaded)"] = round(time.perf_counter() - started, 2)
+
+        def lingua_code(detector):  # noqa: ANN001, ANN202
+            def detect(text: str) -> str | None:
+                lang = detector.detect_language_of(text)
+                return None if lang is None else lang.iso_code_639_1.name.lower()
+
+            return detect
+
+        systems["lingua (low accuracy mode)"] = lingua_code(lingua_low)
+        systems["lingua (high accuracy)"] = lingua_code(lingua_high)
     for set_name, items in sets.items():
         results[set_name] = {name: run(name, fn, items) for name, fn in systems.items()}
-    results["load_seconds"] = {
-        "py3langid": round(load_py3, 2),
-        "lingua (both detectors, preloaded)": round(load_lingua, 2),
-    }
+    results["load_seconds"] = load_seconds
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / ("lang_id_quick.json" if args.quick else "lang_id.json")).write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
