@@ -17,6 +17,7 @@ def test_exported_members() -> None:
         "errors",
         "explain",
         "ingest",
+        "lang",
         "models",
         "normalize",
         "records",

@@ -9,17 +9,31 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from copytrail.align.crosslingual import CrossLingualClassifier, default_crosslingual_classifier
 from copytrail.align.features import PairClassifier, default_classifier
 from copytrail.align.gaps import confirm_with_embeddings, unmatched_clauses
 from copytrail.align.passages import build_passages, coverage, unaligned_spans, with_fragments
 from copytrail.align.relation import RelationConfig, classify_relation
 from copytrail.align.sentences import AlignConfig, align_sentences, alignable_indices
-from copytrail.embed import EMBEDDERS, Embedder, load_embedder
+from copytrail.embed import EMBEDDERS, Embedder, covers, embedder_for, load_embedder
+from copytrail.errors import install_hint
 from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
+from copytrail.lang import identify_languages, language_name
 from copytrail.normalize import prepare_document
 from copytrail.normalize.common import CommonText, CommonTextConfig, CommonTextCounter, document_source, segment_key
-from copytrail.records import CompareReport, Coverage, Document, LoadedText, Role, SentencePair, Span, Timings
+from copytrail.records import (
+    CompareReport,
+    Coverage,
+    Document,
+    LanguagePair,
+    LoadedText,
+    Relation,
+    Role,
+    SentencePair,
+    Span,
+    Timings,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +44,9 @@ class CompareConfig:
         embedder: an :data:`copytrail.embed.EMBEDDERS` name, or ``"none"`` for words alone.
         max_bytes: inputs larger than this are refused with :class:`InputTooLarge`.
         explain: also find what changed and which text is the likely original.
+        languages: identify each document's language and, for languages the embedder
+            does not cover (two of them, for the English-only MiniLM), switch to an
+            installed one that does (multilingual USE); without any, say so.
     """
 
     embedder: str = "minilm"
@@ -38,12 +55,99 @@ class CompareConfig:
     relation: RelationConfig = field(default_factory=RelationConfig)
     common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
     explain: bool = True
+    languages: bool = True
 
     def __post_init__(self) -> None:
-        if self.embedder not in ("none", *EMBEDDERS):
-            raise ValueError(f"embedder must be one of none, {', '.join(EMBEDDERS)}, not {self.embedder!r}")
+        if self.embedder not in ("none", *EMBEDDERS) and not _is_model_folder(self.embedder):
+            raise ValueError(
+                f"embedder must be one of none, {', '.join(EMBEDDERS)} or a model folder, not {self.embedder!r}"
+            )
         if self.max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, not {self.max_bytes}")
+
+
+def _is_model_folder(name: str) -> bool:
+    return name.startswith("local:") or os.path.isdir(os.path.expanduser(name))
+
+
+_PLUG_IN = (
+    "install a model that covers {langs} (LaBSE or multilingual-e5 for sentence-transformers, saved to a "
+    "local folder) and pass the folder with --embedder PATH, or plug in your own copytrail.embed.Embedder"
+)
+
+
+def _codes(doc: Document) -> list[str]:
+    return [share.code for share in doc.languages] or ([doc.language] if doc.language else [])
+
+
+def plan_languages(
+    a: Document, b: Document, embedder: Embedder | None, *, words_only: bool
+) -> tuple[LanguagePair, Embedder | None]:
+    """The pair's languages, and the embedder to compare them with.
+
+    Args:
+        embedder: the embedder asked for (None for words alone).
+        words_only: the user chose words alone: no embedder is switched in.
+
+    Returns:
+        The :class:`LanguagePair` for the report and the embedder to use: ``embedder``
+        when it covers every language of both documents, else an installed one that does,
+        else ``embedder`` itself (``covered`` is then False and ``note`` says what to install).
+    """
+    la, lb = a.language, b.language
+    translated = la is not None and lb is not None and la != lb
+    codes_a, codes_b = _codes(a) or [None], _codes(b) or [None]
+
+    def covers_all(candidate: Embedder | None) -> bool:
+        return all(covers(candidate, x, y) for x in codes_a for y in codes_b) and all(
+            covers(candidate, x, x) for x in {*codes_a, *codes_b} if x is not None
+        )
+
+    if covers_all(embedder):
+        return LanguagePair(la, lb, translated), embedder
+    tried = [] if embedder is None else [embedder.name]
+    if not words_only:
+        for x in codes_a:
+            for y in codes_b:
+                candidate = embedder_for(x, y, None)
+                if candidate is not None and covers_all(candidate):
+                    return LanguagePair(la, lb, translated), candidate
+        tried += [e.name for e in _installed_multilingual() if e.name not in tried]
+    if embedder is None and words_only and not translated:
+        # Words alone were asked for: within one language that is a choice, not a gap.
+        return LanguagePair(la, lb, translated), embedder
+    langs = sorted({x for x in [*codes_a, *codes_b] if x is not None})
+    pair = " and ".join(language_name(x) for x in langs)
+    if words_only:
+        why = "words alone were asked for (--embedder none)"
+    else:
+        why = f"no installed model covers {pair} (tried {', '.join(tried) or 'none'})"
+    if all(_use_covers(x) for x in langs) and not any("multilingual" in t for t in tried):
+        fix = f"{install_hint('multilingual')} (multilingual USE covers them)"
+    else:
+        fix = _PLUG_IN.format(langs=pair)
+    note = f"not covered: {why}, so reuse between {pair} can be neither found nor ruled out; {fix}"
+    return LanguagePair(la, lb, translated, covered=False, note=note), embedder
+
+
+def _installed_multilingual() -> list[Embedder]:
+    from copytrail.embed import MULTILINGUAL
+    from copytrail.errors import EmbedderError
+
+    found = []
+    for name in MULTILINGUAL:
+        try:
+            found.append(load_embedder(name))
+        except EmbedderError:
+            continue
+    return found
+
+
+def _use_covers(code: str) -> bool:
+    """Whether multilingual USE (extra ``multilingual``) covers ``code``."""
+    from copytrail.embed.others import USE_LANGUAGES
+
+    return code in USE_LANGUAGES
 
 
 def _topic_cosine(a_vectors: dict[int, np.ndarray], b_vectors: dict[int, np.ndarray]) -> float | None:
@@ -96,22 +200,45 @@ def compare_documents(
     *,
     embedder: Embedder | None,
     classifier: PairClassifier | None = None,
+    crosslingual: CrossLingualClassifier | None = None,
     config: CompareConfig = CompareConfig(),
 ) -> CompareReport:
-    """Align two prepared documents and name their relation (the pure core of :func:`compare`)."""
+    """Align two prepared documents and name their relation (the pure core of :func:`compare`).
+
+    With ``config.languages``, documents not yet identified are, and a pair in two
+    languages is aligned with a multilingual embedder and ``crosslingual`` (default: the
+    shipped cross-lingual classifier). A pair no installed embedder covers is never called
+    unrelated or same story: its relation is ``not_covered``.
+    """
     started = time.perf_counter()
+    languages = None
+    if config.languages:
+        a = a if a.languages else identify_languages(a)
+        b = b if b.languages else identify_languages(b)
+        languages, embedder = plan_languages(a, b, embedder, words_only=config.embedder == "none")
+    if languages is not None and languages.translated and crosslingual is None:
+        crosslingual = default_crosslingual_classifier()
     alignment = align_sentences(
-        a, b, embedder=embedder, classifier=classifier or default_classifier(), config=config.align
+        a,
+        b,
+        embedder=embedder,
+        classifier=classifier or default_classifier(),
+        config=config.align,
+        crosslingual=crosslingual if languages is not None and languages.translated else None,
     )
     alignable_a, alignable_b = alignable_indices(a), alignable_indices(b)
     passages = build_passages(a, b, alignment.pairs, alignable_a, alignable_b)
     aligned_a = with_fragments(a, {p.a for p in alignment.pairs}, set(alignable_a))
     aligned_b = with_fragments(b, {p.b for p in alignment.pairs}, set(alignable_b))
     cover = Coverage(coverage(a, aligned_a), coverage(b, aligned_b))
-    clauses_a, clauses_b = _unmatched_clauses(a, b, alignment.pairs, embedder)
+    translated = languages is not None and languages.translated
+    # Clauses are told apart by the words two versions share; a translation shares none.
+    clauses_a, clauses_b = ([], []) if translated else _unmatched_clauses(a, b, alignment.pairs, embedder)
     relation, score = classify_relation(
         a, b, passages, cover, _topic_cosine(alignment.a_vectors, alignment.b_vectors), config.relation
     )
+    if languages is not None and not languages.covered and relation in (Relation.UNRELATED, Relation.SAME_STORY):
+        relation, score = Relation.NOT_COVERED, 0.0
     elapsed = time.perf_counter() - started
     report = CompareReport(
         a=a,
@@ -130,6 +257,7 @@ def compare_documents(
             align=round(elapsed - alignment.lexical_seconds - alignment.embed_seconds, 4),
             sentences_embedded=alignment.sentences_embedded,
         ),
+        languages=languages,
     )
     return replace(report, explanation=explain(report)) if config.explain else report
 
@@ -193,6 +321,8 @@ def compare(
     loaded_b = _as_loaded(b, config.max_bytes)
     loaded = time.perf_counter()
     doc_a, doc_b = prepare_document(loaded_a), prepare_document(loaded_b)
+    if config.languages:
+        doc_a, doc_b = identify_languages(doc_a), identify_languages(doc_b)
     if background is not None:
         common = (
             background

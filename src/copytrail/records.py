@@ -57,6 +57,8 @@ class Relation(str, Enum):
     PARTIAL_REUSE = "partial_reuse"
     SAME_STORY = "same_story"
     UNRELATED = "unrelated"
+    # No installed embedder covers the two languages: neither reuse nor its absence can be told.
+    NOT_COVERED = "not_covered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +125,23 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageShare:
+    """One language of a document and the share of its story characters written in it."""
+
+    code: str
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """A loaded document cut into segments with roles."""
+    """A loaded document cut into segments with roles.
+
+    Attributes:
+        language: ISO 639-1 code of the language most of the story text is in (see
+            :mod:`copytrail.lang`), or None when not identified (too little text).
+        languages: every language with at least a tenth of the story text, by share,
+            identified paragraph by paragraph; more than one when the document mixes.
+    """
 
     name: str
     text: str
@@ -132,6 +149,8 @@ class Document:
     encoding: str
     meta: DocumentMeta
     segments: tuple[Segment, ...]
+    language: str | None = None
+    languages: tuple[LanguageShare, ...] = ()
 
     def story_chars(self) -> int:
         return sum(len(s.text) for s in self.segments if s.role.counts_for_coverage)
@@ -279,6 +298,26 @@ class Explanation:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguagePair:
+    """The languages of a compared pair and whether the embedder used covers them.
+
+    Attributes:
+        a, b: the documents' languages (ISO 639-1), None when not identified.
+        translated: the languages differ, so any reuse found is a translated copy.
+        covered: the embedder used covers both languages (or, for one language, the
+            comparison does not depend on it); False means reuse across them can go unseen.
+        note: for a reader when not covered: which language lacks a model, and what to
+            install or plug in.
+    """
+
+    a: str | None
+    b: str | None
+    translated: bool
+    covered: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CompareReport:
     """Everything :func:`copytrail.compare` finds about a pair of documents.
 
@@ -301,3 +340,4 @@ class CompareReport:
     timings: Timings = field(default_factory=Timings)
     explanation: Explanation | None = None
     shared_boilerplate: tuple[tuple[int, int], ...] = ()
+    languages: LanguagePair | None = None

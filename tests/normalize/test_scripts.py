@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -133,8 +135,15 @@ def test_a_chinese_light_edit_is_a_near_duplicate_and_another_story_unrelated() 
         edited = edited.replace(old, new)
     report = compare(load_bytes(ZH.encode(), name="a"), load_bytes(edited.encode(), name="b"), config=words_config())
     assert report.relation.value == "near_duplicate"
-    report = compare(load_bytes(ZH.encode(), name="a"), load_bytes(JA.encode(), name="b"), config=words_config())
+    # Words alone share nothing across Chinese and Japanese: with language identification
+    # off that reads "unrelated"; with it on (the default) the report says words alone
+    # cannot cover two languages, rather than "unrelated".
+    other = load_bytes(JA.encode(), name="b")
+    report = compare(load_bytes(ZH.encode(), name="a"), other, config=replace(words_config(), languages=False))
     assert report.relation.value == "unrelated"
+    report = compare(load_bytes(ZH.encode(), name="a"), other, config=words_config())
+    assert (report.languages.a, report.languages.b) == ("zh", "ja")
+    assert report.relation.value == "not_covered"
 
 
 def test_arabic_with_and_without_vowel_marks_is_the_same_text() -> None:

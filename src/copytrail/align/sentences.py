@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
+from copytrail.align.crosslingual import CrossLingualClassifier
 from copytrail.align.features import PairClassifier, content_words, pair_features
 from copytrail.embed.base import Embedder
 from copytrail.normalize import match_words, normalise_for_match
@@ -104,6 +105,7 @@ def align_sentences(
     embedder: Embedder | None,
     classifier: PairClassifier,
     config: AlignConfig,
+    crosslingual: CrossLingualClassifier | None = None,
 ) -> SentenceAlignment:
     """Find the sentence pairs of A and B that carry the same content.
 
@@ -113,6 +115,8 @@ def align_sentences(
             words alone.
         classifier: turns pair features into a probability of "same content".
         config: thresholds.
+        crosslingual: for documents in two languages, the decision on multilingual
+            cosines and language-independent anchors that replaces ``classifier``.
     """
     started = time.perf_counter()
     ia, ib = alignable_indices(a), alignable_indices(b)
@@ -168,16 +172,24 @@ def align_sentences(
     embed_seconds = time.perf_counter() - embed_started
 
     scores = np.zeros_like(cosine, dtype=np.float64)
-    for k, r in enumerate(rest_a):
-        for m, c in enumerate(rest_b):
-            if cosine[k, m] >= config.candidate_cosine or ratio[r, c] >= config.candidate_ratio:
-                features = pair_features(a.segments[ia[r]].text, b.segments[ib[c]].text, float(cosine[k, m]))
-                scores[k, m] = classifier.probability(features)[0]
+    threshold = classifier.threshold
+    if crosslingual is not None:
+        threshold = crosslingual.threshold
+        if a_vectors and b_vectors:
+            scores = crosslingual.score(
+                [a.segments[ia[r]].text for r in rest_a], [b.segments[ib[c]].text for c in rest_b], cosine
+            )
+    else:
+        for k, r in enumerate(rest_a):
+            for m, c in enumerate(rest_b):
+                if cosine[k, m] >= config.candidate_cosine or ratio[r, c] >= config.candidate_ratio:
+                    features = pair_features(a.segments[ia[r]].text, b.segments[ib[c]].text, float(cosine[k, m]))
+                    scores[k, m] = classifier.probability(features)[0]
 
     if scores.size:
         for flat in np.argsort(-scores, axis=None, kind="stable"):
             k, m = divmod(int(flat), scores.shape[1])
-            if scores[k, m] < classifier.threshold:
+            if scores[k, m] < threshold:
                 break
             r, c = rest_a[k], rest_b[m]
             if r not in taken_a and c not in taken_b:

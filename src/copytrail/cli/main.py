@@ -46,6 +46,18 @@ else:
             number, unit = float(match.group(1)), match.group(2).lower()
             return int(number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
 
+    class EmbedderName(click.ParamType):
+        """An embedder's name, none, or the folder of a sentence-transformers model (LaBSE, multilingual-e5)."""
+
+        name = "embedder"
+
+        def convert(self, value, param, ctx):  # noqa: ANN001, ANN201
+            if value in (*EMBEDDERS, "none") or os.path.isdir(os.path.expanduser(str(value).removeprefix("local:"))):
+                return value
+            self.fail(
+                f"{value!r} is neither one of {', '.join([*EMBEDDERS, 'none'])} nor a model folder", param, ctx
+            )
+
     def _background_files(folder: str) -> list[str]:
         """The .txt/.html files of a background folder, sorted; a folder without any is a usage error."""
         from pathlib import Path
@@ -107,11 +119,13 @@ else:
     @click.option("--no-text", is_flag=True, help="With --json, leave the two documents' full texts out of the report.")
     @click.option(
         "--embedder",
-        type=click.Choice([*EMBEDDERS, "none"]),
+        type=EmbedderName(),
         default=_COMPARE.embedder,
         show_default=True,
         help="Sentence embedder for paraphrases: minilm (English), use-multilingual (translations, slower), "
-        "hashing or none (words only, no model).",
+        "hashing, none (words only, no model), or the folder of your own sentence-transformers model (LaBSE, "
+        "multilingual-e5) for languages the others do not cover. A pair in two languages switches to an "
+        "installed embedder that covers both.",
     )
     @click.option(
         "--max-size",

@@ -5,22 +5,42 @@ name                      what
 ========================  =============================================================
 ``minilm`` (default)      all-MiniLM-L6-v2 on ONNX Runtime (English; extra ``embed``)
 ``minilm-torch``          the same weights on sentence-transformers/torch (reference)
-``use-multilingual``      multilingual USE v3 in numpy, for translated copies (slow)
+``use-multilingual``      multilingual USE v3 in numpy: 15 languages, for translated copies
 ``hashing``               hashed word n-grams: no model, lexical only (tests, fallback)
+a folder path             your own sentence-transformers model saved there (LaBSE,
+                          multilingual-e5, …): see :class:`LocalModelEmbedder`
 ========================  =============================================================
+
+When the documents of a pair are in languages the chosen embedder does not cover (two
+languages for the English-only MiniLM), :func:`embedder_for` picks one that does among
+those installed; :func:`covers` is the rule.
 """
 
 from __future__ import annotations
 
 import importlib.util
 from functools import cache
+from pathlib import Path
 
-from copytrail.embed.base import CachedEmbedder, Embedder, HashingEmbedder
+from copytrail.embed.base import ANY_LANGUAGE, CachedEmbedder, Embedder, HashingEmbedder, covers
 from copytrail.errors import EmbedderError, MissingEmbedder
 
-__all__ = ["EMBEDDERS", "CachedEmbedder", "Embedder", "HashingEmbedder", "check_embedder", "load_embedder"]
+__all__ = [
+    "ANY_LANGUAGE",
+    "EMBEDDERS",
+    "MULTILINGUAL",
+    "CachedEmbedder",
+    "Embedder",
+    "HashingEmbedder",
+    "check_embedder",
+    "covers",
+    "embedder_for",
+    "load_embedder",
+]
 
 EMBEDDERS = ("minilm", "minilm-torch", "use-multilingual", "hashing")
+# Installed embedders tried, in order, for a pair the chosen one does not cover.
+MULTILINGUAL = ("use-multilingual",)
 
 # What each embedder imports, and the extra that installs it.
 _NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -57,6 +77,10 @@ def check_embedder(name: str) -> None:
 def load_embedder(name: str = "minilm", *, device: str = "cpu") -> Embedder:
     """Load (once per process) the named embedder, wrapped in a sentence cache.
 
+    Args:
+        name: one of :data:`EMBEDDERS`, or the path of a folder holding a
+            sentence-transformers model (``local:`` before it is allowed).
+
     Raises:
         EmbedderError: unknown name, or the model's extra is not installed.
     """
@@ -74,6 +98,29 @@ def load_embedder(name: str = "minilm", *, device: str = "cpu") -> Embedder:
         inner = MultilingualUSEEmbedder()
     elif name == "hashing":
         inner = HashingEmbedder()
+    elif name.startswith("local:") or Path(name).expanduser().is_dir():
+        from copytrail.embed.others import LocalModelEmbedder
+
+        inner = LocalModelEmbedder(name.removeprefix("local:"), device=device)
     else:
-        raise EmbedderError(f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDERS)}")
+        raise EmbedderError(
+            f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDERS)}, or give a local model folder"
+        )
     return CachedEmbedder(inner)
+
+
+def embedder_for(a: str | None, b: str | None, preferred: Embedder | None) -> Embedder | None:
+    """An embedder that covers languages ``a`` and ``b``: ``preferred`` when it does, else an installed one.
+
+    Returns None when none installed covers them (the caller says so in its report).
+    """
+    if covers(preferred, a, b):
+        return preferred
+    for name in MULTILINGUAL:
+        try:
+            candidate = load_embedder(name)
+        except EmbedderError:
+            continue
+        if covers(candidate, a, b):
+            return candidate
+    return None

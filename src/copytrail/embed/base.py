@@ -4,6 +4,11 @@ An embedder turns sentences into unit-length vectors so that a dot product is th
 similarity. Anything with ``name`` and ``embed`` fits; :class:`HashingEmbedder` is the
 deterministic fake for tests, and :class:`CachedEmbedder` wraps any embedder so that a
 sentence seen before (the same wire story in many documents) is embedded once.
+
+An embedder may also say which languages it covers, as a ``languages`` attribute: a
+frozenset of ISO 639-1 codes, or :data:`ANY_LANGUAGE`. One without the attribute is
+taken to compare texts of one language only (whatever it is), never across two:
+:func:`covers` is the rule.
 """
 
 from __future__ import annotations
@@ -24,6 +29,33 @@ class Embedder(Protocol):
     name: str
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray: ...
+
+
+class _AnyLanguage(frozenset):
+    """The languages of a model that declares none: every code is in it."""
+
+    def __contains__(self, code: object) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "ANY_LANGUAGE"
+
+
+ANY_LANGUAGE: frozenset[str] = _AnyLanguage()
+
+
+def covers(embedder: object | None, a: str | None, b: str | None) -> bool:
+    """Whether ``embedder`` can tell reuse between a text in language ``a`` and one in ``b``.
+
+    An unidentified language (None) is given the benefit of the doubt. No embedder, or one
+    that declares no languages, compares within one language only (by words).
+    """
+    if a is None or b is None:
+        return True
+    languages = getattr(embedder, "languages", None) if embedder is not None else None
+    if languages is None:
+        return a == b
+    return a in languages and b in languages
 
 
 def l2_normalise(vectors: np.ndarray) -> np.ndarray:
@@ -61,6 +93,7 @@ class CachedEmbedder:
     def __init__(self, inner: Embedder, max_items: int = 50_000) -> None:
         self.inner = inner
         self.name = inner.name
+        self.languages = getattr(inner, "languages", None)
         self.max_items = max_items
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 

@@ -98,6 +98,7 @@ class MiniLMEmbedder:
     """all-MiniLM-L6-v2 with mean pooling, on ONNX Runtime's CPU (or CUDA) provider."""
 
     name = "all-MiniLM-L6-v2"
+    languages = frozenset({"en"})
 
     def __init__(self, *, threads: int | None = None, device: str = "cpu") -> None:
         ort = require("onnxruntime", extra="embed", purpose="the minilm embedder", error=MissingEmbedder)

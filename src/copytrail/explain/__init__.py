@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from copytrail.explain.changes import find_changes
+from copytrail.explain.crosslingual import find_translated_changes
 from copytrail.explain.provenance import likely_original
 from copytrail.normalize.scripts import CHARS_PER_WORD_CHINESE, has_unspaced
 from copytrail.records import CompareReport, Document, Explanation, Gist, Role, Span
 
-__all__ = ["explain", "find_changes", "likely_original"]
+__all__ = ["explain", "find_changes", "find_translated_changes", "likely_original"]
 
 _GIST_WORDS = 18
 
@@ -35,8 +36,13 @@ def _gists(doc: Document, spans: tuple[Span, ...]) -> tuple[Gist, ...]:
 
 
 def explain(report: CompareReport) -> Explanation:
-    """Changes in aligned passages, added and dropped passages, and the likely original."""
-    changes = find_changes(report)
+    """Changes in aligned passages, added and dropped passages, and the likely original.
+
+    For a translated copy only numbers in digits and years are compared (see
+    :mod:`copytrail.explain.crosslingual`).
+    """
+    translated = report.languages is not None and report.languages.translated
+    changes = find_translated_changes(report) if translated else find_changes(report)
     return Explanation(
         changes=changes,
         only_in_a=_gists(report.a, report.unaligned_a),

@@ -19,7 +19,7 @@ from pathlib import PurePath
 
 from copytrail.normalize.scripts import DIFF_TOKEN
 from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Role
-from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS
+from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS, language_line
 
 _TOKEN = DIFF_TOKEN  # words, and each character of Chinese, Japanese or Thai
 
@@ -212,6 +212,11 @@ def _summary(report: CompareReport) -> str:
         ("A", f'<span class=docname title="{escape(report.a.name)}">{escape(report.a.name)}</span>'),
         ("B", f'<span class=docname title="{escape(report.b.name)}">{escape(report.b.name)}</span>'),
         ("Relation", f"<strong>{escape(RELATION_WORDS[report.relation])}</strong> (score {report.relation_score:.2f})"),
+        *(
+            [("Languages", escape(line).replace("\n", "<br>"))]
+            if (line := language_line(report)) is not None
+            else []
+        ),
         (
             "Coverage",
             f"{report.coverage.a:.0%} of A's story text aligns with B; {report.coverage.b:.0%} of B's with A",

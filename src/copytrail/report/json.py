@@ -14,7 +14,7 @@ from typing import Any
 
 from copytrail.records import CompareReport, Document, Span
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_ID = "https://copytrail.dev/schemas/compare-report.v1.schema.json"
 
 
@@ -29,6 +29,8 @@ def _document(doc: Document, include_text: bool) -> dict[str, Any]:
         "source_format": doc.source_format.value,
         "encoding": doc.encoding,
         "length": len(doc.text),
+        "language": doc.language,
+        "languages": [{"code": share.code, "share": share.share} for share in doc.languages],
         "meta": {k: v for k, v in meta.items() if v is not None},
         "segments": [
             {"index": s.index, "start": s.start, "end": s.end, "block": s.block, "role": s.role.value}
@@ -75,6 +77,12 @@ def _explanation(report: CompareReport) -> dict[str, Any]:
     }
 
 
+def _languages(report: CompareReport) -> dict[str, Any]:
+    pair = report.languages
+    assert pair is not None
+    return {"a": pair.a, "b": pair.b, "translated": pair.translated, "covered": pair.covered, "note": pair.note}
+
+
 def report_to_dict(report: CompareReport, *, include_text: bool = True) -> dict[str, Any]:
     """Turn a report into plain JSON-ready data (see the schema for every field)."""
     from copytrail import __version__
@@ -116,6 +124,7 @@ def report_to_dict(report: CompareReport, *, include_text: bool = True) -> dict[
             {"a_segment": i, "b_segment": j, "text": a.segments[i].text} for i, j in report.shared_boilerplate
         ],
         **({"explanation": _explanation(report)} if report.explanation is not None else {}),
+        **({"languages": _languages(report)} if report.languages is not None else {}),
         "embedder": report.embedder,
         "timings": {
             "load": report.timings.load,

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from copytrail.normalize.scripts import DIFF_TOKEN
 from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Role, Span
-from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS
+from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS, language_line
 
 _TOKEN = DIFF_TOKEN  # words, and each character of Chinese, Japanese or Thai
 
@@ -65,6 +65,9 @@ def render(report: CompareReport, console: Console, *, max_passages: int | None 
     summary.add_row("A", a.name)
     summary.add_row("B", b.name)
     summary.add_row("relation", f"[bold]{RELATION_WORDS[report.relation]}[/] (score {report.relation_score:.2f})")
+    languages = language_line(report)
+    if languages is not None:
+        summary.add_row("languages", Text(languages, style="" if report.languages.covered else "bold yellow"))
     summary.add_row(
         "coverage",
         f"{report.coverage.a:.0%} of A's story text aligns with B; {report.coverage.b:.0%} of B's with A",
@@ -88,12 +91,16 @@ def render(report: CompareReport, console: Console, *, max_passages: int | None 
         _render_changes(report, console)
 
     shown = report.passages if max_passages is None else report.passages[:max_passages]
+    translated = report.languages is not None and report.languages.translated
     for number, passage in enumerate(shown, 1):
         table = Table(show_header=True, expand=True, box=None, padding=(0, 1))
         table.add_column(f"A {passage.a_span.start}-{passage.a_span.end}", ratio=1)
         table.add_column(f"B {passage.b_span.start}-{passage.b_span.end}", ratio=1)
         for pair in passage.pairs:
-            left, right = marked_pair(a.segments[pair.a].text, b.segments[pair.b].text)
+            if translated:  # every word of a translation differs: marking them all says nothing
+                left, right = Text(a.segments[pair.a].text), Text(b.segments[pair.b].text)
+            else:
+                left, right = marked_pair(a.segments[pair.a].text, b.segments[pair.b].text)
             table.add_row(left, right)
         style = LABEL_STYLES[passage.label]
         console.print(

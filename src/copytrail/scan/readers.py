@@ -55,6 +55,7 @@ from typing import IO, Any
 from copytrail.errors import InputError, InputNotFound, NotAFile, UnusableInput, require
 from copytrail.ingest import load_bytes
 from copytrail.ingest.load import describe_file_type, open_regular, stat_error
+from copytrail.lang import MIN_DOCUMENT_CHARS, detect_language
 from copytrail.scan.config import ReaderConfig
 from copytrail.scan.records import ScanDocument, SkippedDocument
 from copytrail.scan.tally import ReadTally
@@ -259,7 +260,20 @@ def make_document(
         date=_opt_str(meta.get("date")) or loaded.meta.date,
         source=_opt_str(meta.get("source")) or loaded.meta.sitename,
         url=_opt_str(meta.get("url")) or loaded.meta.url,
+        language=_language(loaded.text),
     )
+
+
+# The language is told from this many characters at the start of a document: enough for
+# py3langid to be right on news paragraphs, and cheap (about 0.5 ms a document).
+_LANGUAGE_SAMPLE = 1000
+
+
+def _language(text: str) -> str | None:
+    sample = text[:_LANGUAGE_SAMPLE]
+    if len(sample.strip()) < MIN_DOCUMENT_CHARS:
+        return None
+    return detect_language(sample)[0]
 
 
 def _opt_str(value: Any) -> str | None:

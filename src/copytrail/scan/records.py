@@ -33,6 +33,8 @@ class ScanDocument:
         id: unique in the scan: the path relative to its folder, or the ``id`` field.
         text: the document's text; offsets in later reports point into it.
         date, source, url: optional metadata; dates are compared as ISO strings.
+        language: ISO 639-1 code identified from the start of the text (see
+            :mod:`copytrail.lang`), None when there is too little text to tell.
     """
 
     id: str
@@ -40,6 +42,7 @@ class ScanDocument:
     date: str | None = None
     source: str | None = None
     url: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

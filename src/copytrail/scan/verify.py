@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from copytrail.compare import CompareConfig, compare_documents
+from copytrail.lang import identify_languages
 from copytrail.normalize import prepare_document
 from copytrail.normalize.common import CommonText, document_source
 from copytrail.records import Document, DocumentMeta, LoadedText, Original, Relation, SourceFormat
@@ -80,9 +81,8 @@ class PairVerifier:
         doc = self._prepared.get(doc_id)
         if doc is None:
             scan_doc = self.documents[doc_id]
-            doc = self.common.mark(
-                prepare_document(as_loaded(scan_doc)), document_source(scan_doc.source, scan_doc.url)
-            )
+            prepared = identify_languages(prepare_document(as_loaded(scan_doc)))
+            doc = self.common.mark(prepared, document_source(scan_doc.source, scan_doc.url))
             self._prepared[doc_id] = doc
             if len(self._prepared) > _CACHE_SIZE:
                 self._prepared.popitem(last=False)

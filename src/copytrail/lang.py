@@ -1,0 +1,162 @@
+"""Language identification of documents and of their paragraphs.
+
+The identifier is py3langid (langid.py's naive Bayes over byte n-grams, 97 languages),
+whose 4.5 MB model ships inside the wheel: it works offline and loads in about 0.7 s.
+``bench/lang_id.py`` measured it against lingua (``bench/results/lang_id.json``, DEV /
+HELD-OUT halves): on WMT news paragraphs py3langid is right 99.7% / 99.9% of the time
+at 0.56 ms a paragraph, lingua 100% / 99.9% at 2.4 ms; on Tatoeba's short sentences
+py3langid 97.0% / 97.1% at 0.05 ms, lingua 97.8% / 97.5% (high accuracy mode, 1.9 ms)
+and 89.9% (low accuracy mode). Lingua's wheel is 96 MB and its preloaded models took
+19 s to load, against 0.7 s. Documents and paragraphs, not tweets, are what copytrail
+identifies, so py3langid is the choice.
+
+A document's language is that of most of its story text. Each paragraph (block) is
+identified on its own, so a document that mixes languages (an English article quoting a
+Russian statement at length) lists each language with its share.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from functools import cache
+
+from copytrail.errors import CopytrailError
+from copytrail.records import Document, LanguageShare
+
+__all__ = ["LANGUAGE_NAMES", "detect_language", "identify_languages", "language_name"]
+
+# A paragraph shorter than this (in characters) is not identified on its own: it counts
+# with the rest of the document.
+MIN_PARAGRAPH_CHARS = 40
+# A language must hold this share of the story text to be listed among a document's.
+MIN_SHARE = 0.1
+# A paragraph counts for another language than its document's only when the document's
+# language has less than this probability for it.
+OTHER_LANGUAGE_DOUBT = 0.05
+# A document with less alignable text than this is not identified at all: a few words
+# are too easily taken for another language, and a wrong guess would call a copy translated.
+MIN_DOCUMENT_CHARS = 100
+
+LANGUAGE_NAMES = {
+    "ar": "Arabic",
+    "bg": "Bulgarian",
+    "cs": "Czech",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "es": "Spanish",
+    "et": "Estonian",
+    "fa": "Persian",
+    "fi": "Finnish",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "hu": "Hungarian",
+    "id": "Indonesian",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "sk": "Slovak",
+    "sv": "Swedish",
+    "th": "Thai",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+}
+
+
+# py3langid's model also tells some varieties apart; copytrail reports their macrolanguage,
+# which is what embedders cover (a short Mandarin sentence can come out as Wu).
+_MACROLANGUAGE = {"wuu": "zh", "yue": "zh", "ary": "ar", "arz": "ar", "uzs": "uz", "gug": "gn"}
+
+
+class LanguageIdError(CopytrailError):
+    """The language identifier is not installed."""
+
+
+def language_name(code: str | None) -> str:
+    """ "Russian (ru)" for ``"ru"``; "an unidentified language" for None."""
+    if code is None:
+        return "an unidentified language"
+    name = LANGUAGE_NAMES.get(code)
+    return f"{name} ({code})" if name else code
+
+
+@cache
+def _identifier():  # noqa: ANN202 - py3langid's LanguageIdentifier, imported lazily
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError as exc:
+        raise LanguageIdError(
+            "language identification needs py3langid, one of copytrail's own dependencies: reinstall copytrail"
+        ) from exc
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> tuple[str | None, float]:
+    """The language of ``text`` as (ISO 639-1 code, probability); (None, 0.0) without letters."""
+    if not any(ch.isalpha() for ch in text):
+        return None, 0.0
+    scores = _ranked(text)
+    code, probability = max(scores.items(), key=lambda item: item[1])
+    if code == "zxx":  # "no linguistic content"
+        return None, 0.0
+    return code, round(probability, 4)
+
+
+def _ranked(text: str) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for code, probability in _identifier().rank(text)[:8]:
+        key = _MACROLANGUAGE.get(code, code)
+        scores[key] = scores.get(key, 0.0) + float(probability)
+    return scores
+
+
+def identify_languages(doc: Document) -> Document:
+    """The document with :attr:`~Document.language` and :attr:`~Document.languages` filled in.
+
+    The document's language is identified on all its alignable text (all its text when
+    that is under ``MIN_DOCUMENT_CHARS``, as on a page the chrome classifier took for
+    navigation); a document with less is left unidentified. Then each paragraph (block)
+    of at least ``MIN_PARAGRAPH_CHARS`` is identified on its own, and counts for another
+    language only when the document's language is unlikely for it (probability under
+    ``OTHER_LANGUAGE_DOUBT``): a short Russian paragraph that py3langid ranks Bulgarian
+    first stays Russian, a German paragraph quoted in an English article does not.
+    """
+    blocks: dict[int, list[str]] = {}
+    for segment in doc.segments:
+        if segment.role.alignable:
+            blocks.setdefault(segment.block, []).append(segment.text)
+    paragraphs = [" ".join(texts) for texts in blocks.values()]
+    if sum(len(p) for p in paragraphs) < MIN_DOCUMENT_CHARS:
+        paragraphs = [s.text for s in doc.segments]
+    if sum(len(p) for p in paragraphs) < MIN_DOCUMENT_CHARS:
+        return replace(doc, language=None, languages=())
+    language, _ = detect_language(" ".join(paragraphs))
+    if language is None:
+        return replace(doc, language=None, languages=())
+    chars: Counter[str] = Counter()
+    for paragraph in paragraphs:
+        code = language
+        if len(paragraph) >= MIN_PARAGRAPH_CHARS:
+            scores = _ranked(paragraph)
+            best = max(scores, key=scores.__getitem__)
+            if best != language and best != "zxx" and scores.get(language, 0.0) < OTHER_LANGUAGE_DOUBT:
+                code = best
+        chars[code] += len(paragraph)
+    total = sum(chars.values())
+    shares = [LanguageShare(code, round(n / total, 4)) for code, n in chars.most_common() if n / total >= MIN_SHARE]
+    if language not in [share.code for share in shares]:
+        shares.insert(0, LanguageShare(language, round(chars[language] / total, 4)))
+    return replace(doc, language=language, languages=tuple(shares))

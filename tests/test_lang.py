@@ -1,0 +1,67 @@
+"""Language identification of documents and their paragraphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copytrail.ingest import load_bytes
+from copytrail.lang import detect_language, identify_languages, language_name
+from copytrail.normalize import prepare_document
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+ENGLISH = (
+    "Russia announced Friday morning that it has withdrawn all its troops from the key southern "
+    "Ukrainian city of Kherson, marking another big setback for Russian leader Vladimir Putin."
+)
+GERMAN = (
+    "Russland hat am Freitagmorgen angekündigt, alle seine Truppen aus der wichtigen südukrainischen "
+    "Stadt Cherson abgezogen zu haben, ein weiterer schwerer Rückschlag für Präsident Putin."
+)
+
+
+def _doc(text: str):  # noqa: ANN202
+    return identify_languages(prepare_document(load_bytes(text.encode(), name="doc.txt")))
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (ENGLISH, "en"),
+        (GERMAN, "de"),
+        ("Президент Байден и его советники подталкивают Украину к переговорам с Россией.", "ru"),
+        ("Venäjä ilmoitti perjantaina vetäneensä kaikki joukkonsa Hersonin kaupungista.", "fi"),
+        ("俄罗斯周五宣布已从赫尔松市撤出全部军队。", "zh"),
+    ],
+)
+def test_detect_language_names_the_language(text: str, code: str) -> None:
+    assert detect_language(text)[0] == code
+
+
+def test_text_without_letters_has_no_language() -> None:
+    assert detect_language("12:30 -- 4,500") == (None, 0.0)
+
+
+def test_document_language_and_fixture() -> None:
+    doc = identify_languages(prepare_document(load_bytes((FIXTURES / "kherson_ru.txt").read_bytes(), name="ru.txt")))
+    assert doc.language == "ru"
+    assert [s.code for s in doc.languages] == ["ru"]
+
+
+def test_mixed_document_lists_each_language_by_share() -> None:
+    doc = _doc("\n\n".join([ENGLISH, ENGLISH.replace("Friday", "Thursday"), GERMAN]))
+    assert doc.language == "en"
+    assert [s.code for s in doc.languages] == ["en", "de"]
+    assert doc.languages[0].share > doc.languages[1].share > 0.2
+
+
+def test_too_little_text_is_not_identified() -> None:
+    doc = _doc("Never again.\n\nOK then.")
+    assert doc.language is None and doc.languages == ()
+
+
+def test_language_name() -> None:
+    assert language_name("ru") == "Russian (ru)"
+    assert language_name(None) == "an unidentified language"
