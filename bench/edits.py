@@ -63,7 +63,8 @@ sys.path.insert(0, str(ROOT / "src"))
 import copytrail  # noqa: E402
 from copytrail.records import Role  # noqa: E402
 
-BBC = ROOT.parent / "shared" / "data" / "bbc_news"
+# ../shared beside the checkout, or COPYTRAIL_SHARED (a git worktree lives one level deeper).
+BBC = Path(os.environ.get("COPYTRAIL_SHARED") or ROOT.parent / "shared") / "data" / "bbc_news"
 OUT = ROOT / "bench" / "results" / "edits.json"
 SEED = 20261123
 KINDS = ("altered_quote", "number", "name", "date", "negation", "wording")

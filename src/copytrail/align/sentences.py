@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from copytrail.align.features import PairClassifier, content_words, pair_features
+from copytrail.align.stem import stem
 from copytrail.embed.base import Embedder
 from copytrail.normalize import normalise_for_match
 from copytrail.records import Document, PassageLabel, SentencePair
@@ -277,16 +278,16 @@ def _shuffled_pairs(
     stems_b = {c: stem_set(b.segments[ib[c]].text) for c in range(len(ib)) if c not in taken_b}
     index: dict[str, list[int]] = {}
     for c, stems in stems_b.items():
-        for stem in stems:
-            index.setdefault(stem, []).append(c)
+        for key in stems:
+            index.setdefault(key, []).append(c)
     scored = []
     for r in range(len(ia)):
         if r in taken_a:
             continue
         stems_a = stem_set(a.segments[ia[r]].text)
         shared: dict[int, int] = {}
-        for stem in stems_a:
-            for c in index.get(stem, ()):
+        for key in stems_a:
+            for c in index.get(key, ()):
                 shared[c] = shared.get(c, 0) + 1
         for c, n in shared.items():
             if n < config.shuffled_min_shared:
@@ -301,18 +302,6 @@ def _shuffled_pairs(
             used_b.add(c)
             chosen.append((r, c, jaccard))
     return chosen
-
-
-_SUFFIXES = ("ies", "ing", "ed", "es", "s")
-
-
-def stem(word: str) -> str:
-    """A crude stem: a plural or verb ending dropped, then five letters ("signs" meets "sign")."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            word = word[: -len(suffix)]
-            break
-    return word[:5]
 
 
 def stem_set(text: str) -> set[str]:
