@@ -624,6 +624,10 @@ def main() -> None:
                     print("  ", repr(item)[:300])
         return
 
+    # The commit read, taken before any worker imports copytrail (a worker started later reads src/ then).
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    dirty = subprocess.run(["git", "status", "--porcelain", "src"], cwd=ROOT, capture_output=True, text=True).stdout
+    commit = commit.strip() + (" with uncommitted changes in src/" if dirty.strip() else "")
     runner = Runner(args.seed, corpus)
     summaries = []
     try:
@@ -643,10 +647,9 @@ def main() -> None:
             print(json.dumps({k: v for k, v in summaries[-1].items() if k != "crash_examples"}), flush=True)
     finally:
         runner.stop()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     summary = {
         "command": "python bench/fuzz.py " + " ".join(sys.argv[1:]),
-        "commit": commit.strip(),
+        "commit": commit,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "inputs_per_reader": args.inputs,
