@@ -3,6 +3,9 @@
 Usage::
 
     python bench/fuzz.py                          # 10,000 inputs per reader (about an hour on 2 busy cores)
+    python bench/fuzz.py --readers folder,jsonl,csv --out bench/results/fuzz-1.md &   # or in two processes,
+    python bench/fuzz.py --readers parquet,warc --out bench/results/fuzz-2.md         # then:
+    python bench/fuzz.py --merge bench/results/fuzz-1.json bench/results/fuzz-2.json
     python bench/fuzz.py --inputs 300             # a quick look
     python bench/fuzz.py --readers jsonl,csv --inputs 2000 --timeout 30
 
@@ -62,7 +65,7 @@ READERS = ("folder", "jsonl", "csv", "parquet", "warc")
 # Share of inputs whose container bytes are damaged after writing.
 CONTAINER_SHARE = 0.25
 # Longest document made (bytes): long fields, well under the 10 MB default limit, at a bearable speed.
-MAX_TEXT = 1_000_000
+MAX_TEXT = 300_000
 
 # --- real text to start from ---------------------------------------------------------------
 
@@ -601,6 +604,21 @@ def write_markdown(summary: dict[str, Any], path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_results(summary: dict[str, Any], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    write_markdown(summary, out)
+
+
+def merge(parts: list[Path], out: Path) -> None:
+    """One result file from runs of different readers (e.g. two processes side by side)."""
+    summaries = [json.loads(p.read_text(encoding="utf-8")) for p in parts]
+    merged = dict(summaries[0])
+    merged["command"] = "; ".join(s["command"] for s in summaries)
+    merged["readers"] = [r for s in summaries for r in s["readers"]]
+    write_results(merged, out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--inputs", type=int, default=10_000, help="inputs per reader")
@@ -609,7 +627,11 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before an input counts as a hang")
     parser.add_argument("--only", type=int, help="run input N alone, in this process, and show any traceback")
     parser.add_argument("--out", type=Path, default=RESULTS / "fuzz.md")
+    parser.add_argument("--merge", type=Path, nargs="+", help="write --out from these runs' .json results and stop")
     args = parser.parse_args()
+    if args.merge:
+        merge(args.merge, args.out)
+        return
     readers = [r for r in args.readers.split(",") if r]
     corpus = real_texts()
 
@@ -627,9 +649,18 @@ def main() -> None:
     # The commit read, taken before any worker imports copytrail (a worker started later reads src/ then).
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     dirty = subprocess.run(["git", "status", "--porcelain", "src"], cwd=ROOT, capture_output=True, text=True).stdout
-    commit = commit.strip() + (" with uncommitted changes in src/" if dirty.strip() else "")
+    summary: dict[str, Any] = {
+        "command": "python bench/fuzz.py " + " ".join(sys.argv[1:]),
+        "commit": commit.strip() + (" with uncommitted changes in src/" if dirty.strip() else ""),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "inputs_per_reader": args.inputs,
+        "seed": args.seed,
+        "timeout_s": args.timeout,
+        "real_files": len(corpus),
+        "readers": [],
+    }
     runner = Runner(args.seed, corpus)
-    summaries = []
     try:
         for reader in readers:
             runner.stop()
@@ -643,24 +674,11 @@ def main() -> None:
                         f"{reader}: {n + 1:,} inputs, {bad} crashes/hangs, {time.perf_counter() - started:.0f} s",
                         flush=True,
                     )
-            summaries.append(summarise(reader, results, time.perf_counter() - started))
-            print(json.dumps({k: v for k, v in summaries[-1].items() if k != "crash_examples"}), flush=True)
+            summary["readers"].append(summarise(reader, results, time.perf_counter() - started))
+            print(json.dumps({k: v for k, v in summary["readers"][-1].items() if k != "crash_examples"}), flush=True)
+            write_results(summary, args.out)  # after every reader, so a stopped run keeps what it finished
     finally:
         runner.stop()
-    summary = {
-        "command": "python bench/fuzz.py " + " ".join(sys.argv[1:]),
-        "commit": commit,
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "date": time.strftime("%Y-%m-%d", time.gmtime()),
-        "inputs_per_reader": args.inputs,
-        "seed": args.seed,
-        "timeout_s": args.timeout,
-        "real_files": len(corpus),
-        "readers": summaries,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
-    write_markdown(summary, args.out)
     print(f"wrote {args.out}")
 
 
