@@ -323,7 +323,7 @@ def _write_parquet(rng: random.Random, docs: list[bytes], workdir: Path) -> Path
         if field == "text" and rng.random() < 0.1:
             columns[field] = pa.array([None if v is None else as_bytes(v) for v in values], type=pa.binary())
             continue
-        if field != "text" and rng.random() < 0.2 and all(v is None or isinstance(v, int) for v in values):
+        if field != "text" and rng.random() < 0.2 and all(v is None or type(v) is int for v in values):
             columns[field] = pa.array([None if v is None else max(min(v, 2**62), -(2**62)) for v in values])
             continue
         strings = [None if v is None else v if isinstance(v, str) else json.dumps(v) for v in values]
@@ -453,9 +453,10 @@ def worker(conn: Any, seed: int, corpus: list[bytes]) -> None:
         result: dict[str, Any] = {"n": n}
         try:
             path, kind = make_input(reader, n, seed, corpus, workdir)
-        except Exception as exc:  # a bug of this script, not of the reader: stop at once
+        except Exception as exc:  # a bug of this script, not of the reader: counted apart
             shutil.rmtree(workdir, ignore_errors=True)
-            raise RuntimeError(f"generator failed on {reader} #{n}") from exc
+            conn.send({"n": n, "outcome": "generator error", "error": f"{type(exc).__name__}: {str(exc)[:200]}"})
+            continue
         try:
             result["kind"] = kind
             result["bytes"] = sum(f.stat().st_size for f in workdir.rglob("*") if f.is_file())
@@ -529,6 +530,7 @@ def summarise(reader: str, results: list[dict[str, Any]], wall: float) -> dict[s
     for r in results:
         by_kind[r.get("kind", "content")][r["outcome"]] += 1
     crashes = [r for r in results if r["outcome"] in ("crash", "hang")]
+    generator_errors = [r for r in results if r["outcome"] == "generator error"]
     crash_kinds = Counter(
         (r.get("kind", "?"), r["outcome"], r.get("where", ""), r["error"].split(":")[0]) for r in crashes
     )
@@ -545,6 +547,7 @@ def summarise(reader: str, results: list[dict[str, Any]], wall: float) -> dict[s
         "slowest_input": max(results, key=lambda r: r.get("seconds", 0))["n"] if results else None,
         "wall_s": round(wall, 1),
         "crash_kinds": [[*k, v] for k, v in crash_kinds.most_common()],
+        "generator_errors": len(generator_errors),
         "crash_examples": [{k: r.get(k) for k in ("n", "kind", "outcome", "where", "error")} for r in crashes[:20]],
         "refusals": Counter(r["error"].split(":")[0] for r in results if r["outcome"] == "refused").most_common(),
     }
@@ -580,7 +583,13 @@ def write_markdown(summary: dict[str, Any], path: Path) -> None:
         )
     total_content = sum(r["content"].get("crash", 0) + r["content"].get("hang", 0) for r in rows)
     total_container = sum(r["container"].get("crash", 0) + r["container"].get("hang", 0) for r in rows)
-    lines += ["", f"**Content inputs: {total_content} crashes or hangs. Damaged containers: {total_container}.**", ""]
+    generator = sum(r.get("generator_errors", 0) for r in rows)
+    lines += [
+        "",
+        f"**Content inputs: {total_content} crashes or hangs. Damaged containers: {total_container}.** "
+        f"Inputs the generator failed to make (not counted above): {generator}.",
+        "",
+    ]
     for r in rows:
         if r["crash_kinds"]:
             lines.append(f"## {r['reader']}: crashes and hangs by kind")
