@@ -624,6 +624,7 @@ def merge(parts: list[Path], out: Path) -> None:
     summaries = [json.loads(p.read_text(encoding="utf-8")) for p in parts]
     merged = dict(summaries[0])
     merged["command"] = "; ".join(s["command"] for s in summaries)
+    merged["commit"] = ", ".join(dict.fromkeys(s["commit"] for s in summaries))
     merged["readers"] = [r for s in summaries for r in s["readers"]]
     write_results(merged, out)
 
