@@ -9,6 +9,8 @@ by the hypothesis profile in ``tests/conftest.py``.
 from __future__ import annotations
 
 import random
+import tempfile
+from pathlib import Path
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -22,7 +24,7 @@ from copytrail.embed import HashingEmbedder
 from copytrail.errors import InputError
 from copytrail.normalize import prepare_document
 from copytrail.records import CompareReport, Document, Span
-from tests.strategies import WORDS, any_text, prose
+from tests.strategies import WORDS, any_text, encoded, prose
 
 WORDS_ONLY = CompareConfig(embedder="none")
 HASHING = HashingEmbedder()
@@ -131,6 +133,23 @@ def test_compare_takes_any_text_without_error(a: str, b: str) -> None:
     report = copytrail.compare(la, lb, config=WORDS_ONLY)
     check_spans(report)
     assert report.relation in set(Relation)
+
+
+@given(
+    a=encoded(), b=encoded(), suffixes=st.tuples(st.sampled_from([".txt", ".html"]), st.sampled_from([".txt", ".md"]))
+)
+def test_compare_of_any_files_gives_a_report_or_an_input_error(a: bytes, b: bytes, suffixes: tuple[str, str]) -> None:
+    """The public entry point on files in any encoding (or none): a report, or an InputError naming the file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path_a, path_b = Path(tmp) / f"a{suffixes[0]}", Path(tmp) / f"b{suffixes[1]}"
+        path_a.write_bytes(a)
+        path_b.write_bytes(b)
+        try:
+            report = copytrail.compare(path_a, path_b, config=WORDS_ONLY)
+        except InputError as exc:
+            assert exc.source in (str(path_a), str(path_b))
+            return
+    check_spans(report)
 
 
 @given(pair=related_pair())
