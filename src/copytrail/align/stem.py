@@ -13,6 +13,8 @@ its work on news English.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 __all__ = ["STEM_LETTERS", "stem"]
 
 # Words that share their first STEM_LETTERS letters, once an ending is dropped, count as one word.
@@ -22,6 +24,7 @@ _SUFFIXES = ("ing", "ed", "es", "s")
 _MIN_ROOT = 3
 
 
+@lru_cache(maxsize=1 << 16)  # called for every word of every sentence pair; news vocabulary repeats
 def stem(word: str) -> str:
     """A crude stem of a lower-case word: "signs" -> "sign", "withdrawing" -> "withd".
 
