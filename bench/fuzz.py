@@ -601,7 +601,7 @@ def write_markdown(summary: dict[str, Any], path: Path) -> None:
             lines.append(f"Examples (rebuild one with `python bench/fuzz.py --readers {r['reader']} --only N`):")
             lines.append("")
             lines += [
-                f"- #{x['n']} ({x['kind']}, {x['outcome']}, {x['where']}): `{x['error']}`"
+                f"- #{x['n']} ({x['kind']}, {x['outcome']}, {x['where']}): `{' '.join(x['error'].split())}`"
                 for x in r["crash_examples"][:8]
             ]
             lines.append("")
