@@ -16,6 +16,7 @@ SENTENCES = [
 ]
 
 
+@pytest.mark.slow
 def test_onnx_minilm_matches_the_sentence_transformers_reference() -> None:
     pytest.importorskip("sentence_transformers")
     from copytrail.embed.minilm import MiniLMEmbedder

@@ -124,6 +124,7 @@ def test_changed_input_invalidates_every_stage(collection: Path, tmp_path: Path)
     assert (EXACT_SOURCE, "copies/exact.txt") not in _pairs(again)
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_workers(collection: Path, scanned: ScanResult, tmp_path: Path) -> None:
     two = scan([collection], tmp_path, config=ScanConfig(workers=2, progress=False))
     assert two.stats["stages"]["verify"]["workers"] == 2

@@ -40,6 +40,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
+from copytrail.align.stem import stem
 from copytrail.normalize import match_words, normalise_for_match
 from copytrail.normalize.scripts import fold
 
@@ -80,8 +81,6 @@ _STOPWORDS = frozenset(
         *("up", "down", "out", "also", "just", "very"),
     ]
 )
-# Words sharing their first _STEM letters count as one word (share/shares, eject/ejection).
-_STEM = 5
 # Negation words; "t" is what normalisation leaves of n't (doesn't -> "doesn t").
 _NEGATIONS = frozenset(["not", "no", "never", "nothing", "none", "nobody", "neither", "nor", "without", "cannot", "t"])
 
@@ -126,7 +125,7 @@ def _analyse(text: str) -> _Sentence:
         frozenset(map(hash, zip(tokens, tokens[1:]))),
         frozenset(map(hash, zip(tokens, tokens[1:], tokens[2:]))),
         content,
-        frozenset([w[:_STEM] for w in content]),
+        frozenset([stem(w) for w in content]),
         frozenset([n.replace(",", "") for n in _NUMBER.findall(fold(text))]),
         not _NEGATIONS.isdisjoint(unigrams),
     )
@@ -142,10 +141,10 @@ def _containment(x: frozenset, y: frozenset) -> tuple[float, float]:
 
 
 def _unmatched_run(tokens: tuple[str, ...], other: _Sentence) -> int:
-    """Longest stretch of words that the other sentence lacks (by word or 5-letter stem)."""
+    """Longest stretch of words that the other sentence lacks (by word or by stem)."""
     best = run = 0
     for w in tokens:
-        if w in other.unigrams or w[:_STEM] in other.stems:
+        if w in other.unigrams or stem(w) in other.stems:
             run = 0
         else:
             run += 1

@@ -20,6 +20,17 @@ from copytrail.embed.base import Embedder
 from copytrail.normalize.scripts import count_words
 from copytrail.records import Segment, Span
 
+# The clause thresholds came with clause-level gaps and bench/pan13.py (c22b398); the
+# Kherson acceptance test (tests/test_kherson.py) checks the clauses they find. No sweep
+# of them is on record.
+# A clause shorter than this many words, or with fewer distinct stems, is never reported.
+CLAUSE_MIN_WORDS = 5
+CLAUSE_MIN_STEMS = 2
+# A clause counts as unmatched when under this share of its stems occurs in the partner sentence.
+CLAUSE_MAX_SHARED = 0.34
+# With an embedder, a candidate clause is kept only when no clause of the partner reaches this cosine.
+CLAUSE_MAX_COSINE = 0.5
+
 # ASCII clause punctuation, and its fullwidth (CJK), ideographic and Arabic forms.
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013\uff0c\uff1b\uff1a\uff08\uff09\u3001\u060c\u061b]|\s-\s|\.\s")
 
@@ -41,7 +52,12 @@ def _clauses(segment: Segment) -> list[Span]:
 
 
 def unmatched_clauses(
-    segment: Segment, partner: Segment, text: str, *, min_words: int = 5, max_shared: float = 0.34
+    segment: Segment,
+    partner: Segment,
+    text: str,
+    *,
+    min_words: int = CLAUSE_MIN_WORDS,
+    max_shared: float = CLAUSE_MAX_SHARED,
 ) -> list[Span]:
     """Spans (offsets into ``text``, the segment's document) of clauses the partner may lack.
 
@@ -53,7 +69,7 @@ def unmatched_clauses(
     for clause in _clauses(segment):
         words = text[clause.start : clause.end]
         stems = stem_set(words)
-        if count_words(words) < min_words or len(stems) < 2:
+        if count_words(words) < min_words or len(stems) < CLAUSE_MIN_STEMS:
             continue
         if len(stems & partner_stems) / len(stems) < max_shared:
             found.append(clause)
@@ -61,7 +77,12 @@ def unmatched_clauses(
 
 
 def confirm_with_embeddings(
-    candidates: list[tuple[Span, Segment]], text: str, partner_text: str, embedder: Embedder, *, max_cosine: float = 0.5
+    candidates: list[tuple[Span, Segment]],
+    text: str,
+    partner_text: str,
+    embedder: Embedder,
+    *,
+    max_cosine: float = CLAUSE_MAX_COSINE,
 ) -> list[Span]:
     """Keep the candidate clauses that no clause of their partner sentence paraphrases.
 

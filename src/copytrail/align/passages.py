@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from copytrail.records import Document, Passage, PassageLabel, SentencePair, Span
@@ -82,16 +83,25 @@ def coverage(doc: Document, aligned: set[int]) -> float:
 
 
 def with_fragments(doc: Document, aligned: set[int], alignable: set[int]) -> set[int]:
-    """Add the too-short-to-align fragments ("Never again.") that trail an aligned sentence.
+    """Add the too-short-to-align fragments ("Never again.") that go with an aligned sentence.
 
-    Such a fragment belongs to the sentence before it in the same paragraph, so it is
-    covered when that sentence is.
+    Such a fragment belongs to the nearest alignable sentence before it in the same
+    paragraph (page chrome in between, such as a line marked as repeated, is passed
+    over), or, when it opens the paragraph, to the first one after it; it is covered when
+    that sentence is. A text compared with itself is then fully covered unless one of
+    its paragraphs holds no alignable sentence at all.
     """
     result = set(aligned)
+    blocks: dict[int, list[int]] = {}
     for seg in doc.segments:
-        if seg.index in alignable or not seg.role.alignable or seg.index == 0:
+        if seg.index in alignable:
+            blocks.setdefault(seg.block, []).append(seg.index)
+    for seg in doc.segments:
+        if seg.index in alignable or not seg.role.alignable:
             continue
-        previous = doc.segments[seg.index - 1]
-        if previous.block == seg.block and previous.index in result:
+        sentences = blocks.get(seg.block, [])
+        k = bisect.bisect_left(sentences, seg.index)
+        owner = sentences[k - 1] if k > 0 else sentences[0] if sentences else None
+        if owner is not None and owner in aligned:
             result.add(seg.index)
     return result

@@ -22,15 +22,36 @@ from rapidfuzz.distance import Indel
 
 from copytrail.align.crosslingual import CrossLingualClassifier
 from copytrail.align.features import PairClassifier, content_words, pair_features
+from copytrail.align.stem import stem
 from copytrail.embed.base import Embedder
 from copytrail.normalize import match_words, normalise_for_match
 from copytrail.normalize.scripts import count_words, has_unspaced
 from copytrail.records import Document, PassageLabel, SentencePair
 
+# Where each threshold below comes from. Where no sweep is on record, the comment names the
+# commit and the benchmark or test it came with; a change to any of them should be checked
+# against that benchmark (bench/mrpc.py, bench/pan13.py, bench/edits.py, bench/scan_bench.py)
+# and tests/test_kherson.py, whose 42 hand-marked Kherson pairs are the acceptance test.
+
 # Sentences of fewer words carry too little to align on their own ("Never again.").
+# From the first aligner (112992f, with bench/mrpc.py); fragments ride along (passages.with_fragments).
 MIN_WORDS = 3
-# A sentence must be this long before it may be found inside a longer one.
+# A sentence must be this long before it may be found inside a longer one (merged or
+# split sentences; 978c2ab, with the BBC copies of tests/align/test_relations.py).
 MIN_CONTAINED_WORDS = 6
+# ... and sit inside it with rapidfuzz partial_ratio of at least anchor_ratio + this margin
+# (978c2ab), in one of the CONTAINED_TOP best-scoring longer sentences,
+CONTAINED_MARGIN = 0.05
+CONTAINED_TOP = 3
+# ... which must be this many times longer (978c2ab),
+CONTAINED_MIN_LENGTH_RATIO = 1.2
+# ... and hold at least this share of its words before partial_ratio is run at all (ddb142c:
+# on 600 Reuters candidate pairs of a scan, 51 -> 24 ms a pair with 598/600 verdicts unchanged).
+CONTAINED_MIN_SHARED_WORDS = 0.5
+# The context pass repeats (a pair taken puts its neighbours in context) at most this often (db792ac).
+CONTEXT_PASSES = 5
+# Words of fewer letters are left out of the stem sets of the shuffled pass and the clause gaps (e12e1c6).
+STEM_SET_MIN_LETTERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +73,26 @@ class AlignConfig:
         shuffled_min_shared, shuffled_min_jaccard: a pair whose content-word stems
             overlap this much is taken even when word order was scrambled (PAN's random
             obfuscation), where neither characters nor embeddings see the copy.
+
+    Where the defaults come from: ``anchor_ratio``, ``candidate_cosine``,
+    ``candidate_ratio`` and ``gap_threshold`` were set with the first aligner and the
+    pair classifier's benchmark, ``bench/mrpc.py`` (112992f; MRPC scores the classifier,
+    not these gates). ``verbatim_ratio`` and ``edited_ratio`` became word-level labels
+    with ``bench/pan13.py`` (c22b398; 0.97 / 0.75 on characters before). The shuffled
+    pair gates raised PAN13 random-obfuscation recall with no new false positives
+    (``bench/pan13.py``, e12e1c6). ``context_cosine`` came with the Kherson acceptance
+    test, ``tests/test_kherson.py`` (db792ac). No sweep of any of them is on record.
     """
 
-    anchor_ratio: float = 0.8
-    verbatim_ratio: float = 0.95
-    edited_ratio: float = 0.8
-    candidate_cosine: float = 0.45
-    candidate_ratio: float = 0.45
-    gap_threshold: float = 0.25
-    context_cosine: float = 0.6
-    shuffled_min_shared: int = 5
-    shuffled_min_jaccard: float = 0.5
+    anchor_ratio: float = 0.8  # bench/mrpc.py era (112992f)
+    verbatim_ratio: float = 0.95  # bench/pan13.py (c22b398)
+    edited_ratio: float = 0.8  # bench/pan13.py (c22b398)
+    candidate_cosine: float = 0.45  # bench/mrpc.py era (112992f)
+    candidate_ratio: float = 0.45  # bench/mrpc.py era (112992f)
+    gap_threshold: float = 0.25  # bench/mrpc.py era (112992f)
+    context_cosine: float = 0.6  # tests/test_kherson.py (db792ac)
+    shuffled_min_shared: int = 5  # bench/pan13.py, random obfuscation (e12e1c6)
+    shuffled_min_jaccard: float = 0.5  # bench/pan13.py, random obfuscation (e12e1c6)
 
     def __post_init__(self) -> None:
         for name in ("anchor_ratio", "verbatim_ratio", "edited_ratio", "gap_threshold"):
@@ -204,7 +234,7 @@ def align_sentences(
             return follows or precedes
 
         # Repeat: a pair taken here puts its own neighbours in context.
-        for _ in range(5):
+        for _ in range(CONTEXT_PASSES):
             found = len(pairs)
             for flat in np.argsort(-cosine, axis=None, kind="stable"):
                 k, m = divmod(int(flat), cosine.shape[1])
@@ -246,8 +276,8 @@ def _contained_sentences(
         long = [normalise_for_match(other_doc.segments[j].text) for j in other]
         scores = _containment_scores(short, long)
         for k, index in enumerate(loose):
-            for m in np.argsort(-scores[k], kind="stable")[:3]:
-                if scores[k, m] < config.anchor_ratio + 0.05:
+            for m in np.argsort(-scores[k], kind="stable")[:CONTAINED_TOP]:
+                if scores[k, m] < config.anchor_ratio + CONTAINED_MARGIN:
                     break
                 seg_a, seg_b = (index, other[m]) if side == "a" else (other[m], index)
                 words = word_ratio(a.segments[seg_a].text, b.segments[seg_b].text)
@@ -261,7 +291,9 @@ def _contained_sentences(
 
 
 def _containment_scores(short: list[str], long: list[str]) -> np.ndarray:
-    """rapidfuzz ``partial_ratio`` (0..1) of each short text against each text at least 1.2 times longer.
+    """rapidfuzz ``partial_ratio`` (0..1) of each short text against each long enough text.
+
+    A long enough text is at least ``CONTAINED_MIN_LENGTH_RATIO`` (1.2) times longer.
 
     ``partial_ratio`` slides the short text along the long one and is the costliest
     scorer here (it was 40% of the scan's verify time as a full matrix), so it runs only
@@ -274,7 +306,9 @@ def _containment_scores(short: list[str], long: list[str]) -> np.ndarray:
     for k, text in enumerate(short):
         words = set(match_words(text))
         for m, other in enumerate(long_words):
-            if len(long[m]) >= 1.2 * len(text) and len(words & other) >= 0.5 * len(words):
+            if len(long[m]) >= CONTAINED_MIN_LENGTH_RATIO * len(text) and len(words & other) >= (
+                CONTAINED_MIN_SHARED_WORDS * len(words)
+            ):
                 scores[k, m] = fuzz.partial_ratio(text, long[m]) / 100.0
     return scores
 
@@ -290,16 +324,16 @@ def _shuffled_pairs(
     stems_b = {c: stem_set(b.segments[ib[c]].text) for c in range(len(ib)) if c not in taken_b}
     index: dict[str, list[int]] = {}
     for c, stems in stems_b.items():
-        for stem in stems:
-            index.setdefault(stem, []).append(c)
+        for key in stems:
+            index.setdefault(key, []).append(c)
     scored = []
     for r in range(len(ia)):
         if r in taken_a:
             continue
         stems_a = stem_set(a.segments[ia[r]].text)
         shared: dict[int, int] = {}
-        for stem in stems_a:
-            for c in index.get(stem, ()):
+        for key in stems_a:
+            for c in index.get(key, ()):
                 shared[c] = shared.get(c, 0) + 1
         for c, n in shared.items():
             if n < config.shuffled_min_shared:
@@ -316,25 +350,13 @@ def _shuffled_pairs(
     return chosen
 
 
-_SUFFIXES = ("ies", "ing", "ed", "es", "s")
-
-
-def stem(word: str) -> str:
-    """A crude stem: a plural or verb ending dropped, then five letters ("signs" meets "sign")."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            word = word[: -len(suffix)]
-            break
-    return word[:5]
-
-
 def stem_set(text: str) -> set[str]:
     """Stems of the content words, so "withdrawing" meets "withdrawn" and "signs" meets "sign".
 
     In scripts without spaces, whose words are single characters here, the character
     bigrams stand in for the stems (a Chinese word is 1.7 characters on average).
     """
-    stems = {stem(w) for w in content_words(text) if len(w) > 2}
+    stems = {stem(w) for w in content_words(text) if len(w) >= STEM_SET_MIN_LETTERS}
     if has_unspaced(text):
         chars = match_words(normalise_for_match(text))
         stems.update(x + y for x, y in zip(chars, chars[1:]) if len(x) == len(y) == 1 and has_unspaced(x + y))

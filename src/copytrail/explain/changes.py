@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from copytrail.align.stem import STEM_LETTERS
 from copytrail.explain.facts import Mention, dates, names, negatable_verbs, quantities, verb_groups
 from copytrail.explain.quotes import Quote, extract_quotes, normalise_quote
 from copytrail.normalize import normalise_for_match
@@ -52,12 +53,15 @@ def _date_key(mention: Mention) -> str:
 
 
 def _name_tokens(mentions: list[Mention]) -> set[str]:
-    """Name words cut to five letters, without possessives: "Ukraine's" meets "Ukrainian"."""
+    """Name words cut to the stem length, without possessives: "Ukraine's" meets "Ukrainian".
+
+    Only cut, not stemmed: a name's ending is no inflection ("Jones" is not "Jon").
+    """
     tokens = set()
     for mention in mentions:
         for word in mention.text.replace("\u2019", "'").split():
             if word[:1].isupper():
-                tokens.add(re.sub(r"'s$|'$", "", word).strip(".").lower()[:5])
+                tokens.add(re.sub(r"'s$|'$", "", word).strip(".").lower()[:STEM_LETTERS])
     return tokens
 
 

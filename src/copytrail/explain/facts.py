@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from copytrail.align.stem import stem
 from copytrail.records import Segment, Span
 
 _NUMBER_WORDS = (
@@ -153,12 +154,12 @@ def names(segment: Segment) -> list[Mention]:
 
 
 def verb_groups(segment: Segment) -> list[Mention]:
-    """Auxiliary + verb ("is withdrawing", "has withdrawn"), keyed by a crude verb stem."""
+    """Auxiliary + verb ("is withdrawing", "has withdrawn"), keyed by the verb's stem."""
     out = []
     for match in _VERB_GROUP.finditer(segment.text):
         verb = match.group("verb").lower()
         start = segment.start + match.start()
-        out.append(Mention(Span(start, segment.start + match.end()), match.group(), verb[:6]))
+        out.append(Mention(Span(start, segment.start + match.end()), match.group(), stem(verb)))
     return out
 
 

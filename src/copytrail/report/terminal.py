@@ -30,9 +30,11 @@ LABEL_STYLES = {
 
 def marked_pair(a: str, b: str) -> tuple[Text, Text]:
     """Both texts with the words that differ styled: removed in A red, added in B green."""
+    out_a, out_b = Text(a), Text(b)
+    # rich drops some control characters (\r, \f, \v, bell, backspace): offsets go into what it keeps.
+    a, b = out_a.plain, out_b.plain
     ta = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(a)]
     tb = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(b)]
-    out_a, out_b = Text(a), Text(b)
     matcher = SequenceMatcher(None, [t.lower() for t, _, _ in ta], [t.lower() for t, _, _ in tb], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
