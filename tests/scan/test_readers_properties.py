@@ -153,14 +153,16 @@ csv_row = st.fixed_dictionaries({"id": st.text(max_size=10), "text": csv_cell, "
 
 
 def _csv_expected(name: str, text: str, delimiter: str) -> list[Doc | Skip]:
-    """The reference for a CSV file; a row without an id is named by the line it ends on."""
+    """The reference for a CSV file; a row without an id is named by the line it starts on."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
     header = next(reader)
     want: list[Doc | Skip] = []
+    start = reader.line_num + 1
     for cells in reader:
+        first_line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in cells):  # a row of blank cells is no record
             continue
-        want.append(expected_record(dict(zip(header, cells)), f"{name}:{reader.line_num}"))
+        want.append(expected_record(dict(zip(header, cells)), f"{name}:{first_line}"))
     return without_repeats(want)
 
 

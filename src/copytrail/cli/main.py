@@ -54,9 +54,7 @@ else:
         def convert(self, value, param, ctx):  # noqa: ANN001, ANN201
             if value in (*EMBEDDERS, "none") or os.path.isdir(os.path.expanduser(str(value).removeprefix("local:"))):
                 return value
-            self.fail(
-                f"{value!r} is neither one of {', '.join([*EMBEDDERS, 'none'])} nor a model folder", param, ctx
-            )
+            self.fail(f"{value!r} is neither one of {', '.join([*EMBEDDERS, 'none'])} nor a model folder", param, ctx)
 
     def _background_files(folder: str) -> list[str]:
         """The .txt/.html files of a background folder, sorted; a folder without any is a usage error."""

@@ -212,11 +212,7 @@ def _summary(report: CompareReport) -> str:
         ("A", f'<span class=docname title="{escape(report.a.name)}">{escape(report.a.name)}</span>'),
         ("B", f'<span class=docname title="{escape(report.b.name)}">{escape(report.b.name)}</span>'),
         ("Relation", f"<strong>{escape(RELATION_WORDS[report.relation])}</strong> (score {report.relation_score:.2f})"),
-        *(
-            [("Languages", escape(line).replace("\n", "<br>"))]
-            if (line := language_line(report)) is not None
-            else []
-        ),
+        *([("Languages", escape(line).replace("\n", "<br>"))] if (line := language_line(report)) is not None else []),
         (
             "Coverage",
             f"{report.coverage.a:.0%} of A's story text aligns with B; {report.coverage.b:.0%} of B's with A",
