@@ -21,9 +21,18 @@ class RelationConfig:
     A rewrite must cover a good part of both documents (one may add or drop paragraphs);
     a near-duplicate nearly all of both, in mostly lexical pairs; a duplicate all of
     both, verbatim. Partial reuse is anything less with a real passage in it.
+
+    Where the numbers come from: the coverage and share thresholds and
+    ``same_story_cosine`` were set with the first pair engine (112992f) by hand, checked
+    against the Kherson acceptance test and bench/pan13.py, and never swept;
+    ``partial_min_words``/``partial_min_pairs`` came with bench/pan13.py's obfuscated
+    pairs, checked against its negatives (e12e1c6); the evidence pair is calibrated by
+    bench/evidence_calibration.py.
     """
 
     duplicate_coverage: float = 0.95
+    # Share of the aligned characters that must be verbatim for a duplicate.
+    duplicate_verbatim_share: float = 0.95
     near_duplicate_coverage: float = 0.8
     near_duplicate_lexical_share: float = 0.8
     rewrite_min_coverage: float = 0.4
@@ -91,7 +100,7 @@ def classify_relation(
     strongest = passage_evidence(a, b, passages, min_words=config.min_evidence_words)
     overall = reuse_evidence(a, b, [p for p in pairs if _long_enough(a, b, p, config.min_evidence_words)])
 
-    if pairs and low >= config.duplicate_coverage and verbatim_share >= 0.95:
+    if pairs and low >= config.duplicate_coverage and verbatim_share >= config.duplicate_verbatim_share:
         return Relation.DUPLICATE, round(min(low, verbatim_share), 4)
     if pairs and low >= config.near_duplicate_coverage and lexical_share >= config.near_duplicate_lexical_share:
         return Relation.NEAR_DUPLICATE, round(low * lexical_share, 4)
