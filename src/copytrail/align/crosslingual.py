@@ -20,15 +20,17 @@ the HELD-OUT half scores them (figures in that script's results).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import ClassVar
 
 import numpy as np
+
+from copytrail.align.features import LogisticModel
 
 FEATURE_NAMES = (
     "cosine",
@@ -116,7 +118,7 @@ def crosslingual_features(texts_a: Sequence[str], texts_b: Sequence[str], cosine
 
 
 @dataclass(frozen=True, slots=True)
-class CrossLingualClassifier:
+class CrossLingualClassifier(LogisticModel):
     """Standardise, then logistic regression, as :class:`~copytrail.align.features.PairClassifier`.
 
     Attributes:
@@ -125,6 +127,8 @@ class CrossLingualClassifier:
             sit on another scale.
     """
 
+    FEATURES: ClassVar[tuple[str, ...]] = FEATURE_NAMES
+    REFIT: ClassVar[str] = "refit with bench/fit_crosslingual.py"
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     weights: tuple[float, ...]
@@ -132,48 +136,9 @@ class CrossLingualClassifier:
     threshold: float = 0.5
     embedder: str = "universal-sentence-encoder-multilingual-3"
 
-    def __post_init__(self) -> None:
-        n = len(FEATURE_NAMES)
-        if not len(self.mean) == len(self.scale) == len(self.weights) == n:
-            raise ValueError(f"cross-lingual classifier needs {n} features, got {len(self.weights)}")
-
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        x = (features - np.asarray(self.mean)) / np.asarray(self.scale)
-        return 1.0 / (1.0 + np.exp(-(x @ np.asarray(self.weights) + self.intercept)))
-
     def score(self, texts_a: Sequence[str], texts_b: Sequence[str], cosine: np.ndarray) -> np.ndarray:
         """Probability that each pair says the same, shape ``cosine.shape``."""
         return self.probability(crosslingual_features(texts_a, texts_b, cosine))
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "features": list(FEATURE_NAMES),
-                "mean": list(self.mean),
-                "scale": list(self.scale),
-                "weights": list(self.weights),
-                "intercept": self.intercept,
-                "threshold": self.threshold,
-                "embedder": self.embedder,
-            },
-            indent=2,
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> CrossLingualClassifier:
-        data = json.loads(text)
-        if tuple(data["features"]) != FEATURE_NAMES:
-            raise ValueError(
-                "cross-lingual classifier was fitted on other features; refit with bench/fit_crosslingual.py"
-            )
-        return cls(
-            mean=tuple(data["mean"]),
-            scale=tuple(data["scale"]),
-            weights=tuple(data["weights"]),
-            intercept=float(data["intercept"]),
-            threshold=float(data["threshold"]),
-            embedder=data["embedder"],
-        )
 
 
 @cache

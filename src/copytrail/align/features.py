@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -191,21 +191,32 @@ def pair_features(a: str, b: str, cosine: float) -> np.ndarray:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class PairClassifier:
-    """Standardise, then logistic regression: ``p = sigmoid(w · (x - mean) / scale + b)``."""
+_Model = TypeVar("_Model", bound="LogisticModel")
 
+
+class LogisticModel:
+    """Standardise, then logistic regression: ``p = sigmoid(w · (x - mean) / scale + b)``.
+
+    The behaviour both pair classifiers share (this one and the cross-lingual one in
+    :mod:`copytrail.align.crosslingual`); each is a frozen dataclass with the fields
+    ``mean``, ``scale``, ``weights``, ``intercept``, ``threshold`` and ``embedder``, and
+    names its features and how to refit it.
+    """
+
+    __slots__ = ()
+    FEATURES: ClassVar[tuple[str, ...]] = ()
+    REFIT: ClassVar[str] = ""
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     weights: tuple[float, ...]
     intercept: float
-    threshold: float = 0.5
-    embedder: str = "all-MiniLM-L6-v2"
+    threshold: float
+    embedder: str
 
     def __post_init__(self) -> None:
-        n = len(FEATURE_NAMES)
+        n = len(self.FEATURES)
         if not len(self.mean) == len(self.scale) == len(self.weights) == n:
-            raise ValueError(f"pair classifier needs {n} features, got {len(self.weights)}")
+            raise ValueError(f"{type(self).__name__} needs {n} features, got {len(self.weights)}")
 
     def probability(self, features: np.ndarray) -> np.ndarray:
         x = (np.atleast_2d(features) - np.asarray(self.mean)) / np.asarray(self.scale)
@@ -214,7 +225,7 @@ class PairClassifier:
     def to_json(self) -> str:
         return json.dumps(
             {
-                "features": list(FEATURE_NAMES),
+                "features": list(self.FEATURES),
                 "mean": list(self.mean),
                 "scale": list(self.scale),
                 "weights": list(self.weights),
@@ -226,18 +237,32 @@ class PairClassifier:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> PairClassifier:
+    def from_json(cls: type[_Model], text: str) -> _Model:
         data = json.loads(text)
-        if tuple(data["features"]) != FEATURE_NAMES:
-            raise ValueError("pair classifier was fitted on other features; refit with bench/mrpc.py --fit")
+        if tuple(data["features"]) != cls.FEATURES:
+            raise ValueError(f"{cls.__name__} was fitted on other features; {cls.REFIT}")
+        optional = {k: data[k] for k in ("threshold", "embedder") if k in data}
         return cls(
             mean=tuple(data["mean"]),
             scale=tuple(data["scale"]),
             weights=tuple(data["weights"]),
             intercept=float(data["intercept"]),
-            threshold=float(data.get("threshold", 0.5)),
-            embedder=data.get("embedder", "all-MiniLM-L6-v2"),
+            **optional,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PairClassifier(LogisticModel):
+    """The monolingual pair classifier (see :class:`LogisticModel`), fitted on MiniLM cosines."""
+
+    FEATURES: ClassVar[tuple[str, ...]] = FEATURE_NAMES
+    REFIT: ClassVar[str] = "refit with bench/mrpc.py --fit"
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5
+    embedder: str = "all-MiniLM-L6-v2"
 
 
 @cache
