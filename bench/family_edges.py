@@ -60,7 +60,7 @@ def opening(text: str, words: int = 18) -> str:
 
 
 def explain_edges(name: str, inputs: list[Path], out: Path) -> str:
-    result = scan(inputs, out, config=ScanConfig(workers=2, progress=False, report=False))
+    result = scan(inputs, out, config=ScanConfig(workers=2, progress=False, report=False, force=True))
     store = ArtifactStore(out)
     common = CommonText.load(store.path("common-text.npz"))
     families = list(result.families)[:TOP]
