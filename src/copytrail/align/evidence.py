@@ -10,8 +10,10 @@ than about once in a million: names, figures, technical terms), by its Zipf freq
 in the wordfreq lists (``(6 - zipf) / 3``, clipped). A copied paragraph of news
 reaches tens of units; "Sign up for our morning briefing …" about three.
 
-Languages wordfreq does not know, or cannot split without an extra segmenter, weigh
-every word 1: evidence then degrades to a word count, never to zero.
+Each side's words are weighed in that side's own language (``Document.language``;
+English when it was not identified), so a German copy is held to the same rule as an
+English one. Languages wordfreq does not know, or cannot split without an extra
+segmenter, weigh every word 1: evidence then degrades to a word count, never to zero.
 """
 
 from __future__ import annotations
@@ -55,19 +57,20 @@ def sentence_mass(text: str, language: str = "en") -> float:
     return mass + count_words(unspaced) if unspaced else mass
 
 
-def pair_evidence(text_a: str, text_b: str, probability: float, language: str = "en") -> float:
-    """One aligned pair's evidence: its probability times the rarity mass of the shorter side."""
-    return probability * min(sentence_mass(text_a, language), sentence_mass(text_b, language))
-
-
-def reuse_evidence(a: Document, b: Document, pairs: Iterable[SentencePair], language: str = "en") -> float:
-    """The reuse evidence of aligned sentence pairs between ``a`` and ``b`` (see the module docstring)."""
-    return sum(pair_evidence(a.segments[p.a].text, b.segments[p.b].text, p.similarity, language) for p in pairs)
-
-
-def passage_evidence(
-    a: Document, b: Document, passages: Iterable[Passage], *, min_words: int = 0, language: str = "en"
+def pair_evidence(
+    text_a: str, text_b: str, probability: float, language_a: str = "en", language_b: str = "en"
 ) -> float:
+    """One aligned pair's evidence: its probability times the rarity mass of the shorter side."""
+    return probability * min(sentence_mass(text_a, language_a), sentence_mass(text_b, language_b))
+
+
+def reuse_evidence(a: Document, b: Document, pairs: Iterable[SentencePair]) -> float:
+    """The reuse evidence of aligned sentence pairs between ``a`` and ``b`` (see the module docstring)."""
+    lang_a, lang_b = a.language or "en", b.language or "en"
+    return sum(pair_evidence(a.segments[p.a].text, b.segments[p.b].text, p.similarity, lang_a, lang_b) for p in pairs)
+
+
+def passage_evidence(a: Document, b: Document, passages: Iterable[Passage], *, min_words: int = 0) -> float:
     """The evidence of the strongest single passage (a run of aligned sentences).
 
     Chrome that two pages share is scattered: a prompt in the header, one between
@@ -79,7 +82,7 @@ def passage_evidence(
     best = 0.0
     for passage in passages:
         kept = [p for p in passage.pairs if min(word_count(a, p.a), word_count(b, p.b)) >= min_words]
-        best = max(best, reuse_evidence(a, b, kept, language))
+        best = max(best, reuse_evidence(a, b, kept))
     return best
 
 
