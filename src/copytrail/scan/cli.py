@@ -207,8 +207,14 @@ def scan_command(
     Candidates come from MinHash LSH over word 5-gram shingles (near copies), from
     rare word 5-grams (passages lifted into longer articles) and from rare word pairs
     (rewrites and translations keep names and rare phrases); only candidates get the
-    full comparison. Writes to --out: documents.jsonl, documents-skipped.jsonl,
-    candidates.jsonl, pairs.jsonl, families.jsonl (and .parquet with pyarrow),
+    full comparison. Sentences that many documents carry, each around a story
+    of its own (site chrome, stock background lines), are learned from the
+    collection and never count as reuse (--chrome-min-docs). Families are joined
+    by copies, rewrites and substantial shared passages only; a family's likely
+    original is named only where the comparisons or dates say so.
+
+    Writes to --out: documents.jsonl, documents-skipped.jsonl, candidates.jsonl,
+    common-text.npz, pairs.jsonl, families.jsonl (and .parquet with pyarrow),
     stats.json, and report.html to open in a browser. The record formats are JSON
     Schemas in copytrail/schemas/scan-*.v1.schema.json.
 
