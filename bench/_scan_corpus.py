@@ -37,7 +37,7 @@ import random
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -290,9 +290,19 @@ def sentences(paragraph: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
 
 
-def drop_and_reorder(paragraphs: list[str], rng: random.Random) -> list[str]:
-    """Drop 20-30 % of the sentences, swap sentences inside some paragraphs, and move a paragraph or two."""
-    split = [sentences(p) for p in paragraphs]
+def drop_and_reorder(
+    paragraphs: list[str],
+    rng: random.Random,
+    *,
+    split_sentences: Callable[[str], list[str]] = sentences,
+    joiner: str = " ",
+) -> list[str]:
+    """Drop 20-30 % of the sentences, swap sentences inside some paragraphs, and move a paragraph or two.
+
+    ``split_sentences`` and ``joiner`` let other scripts (no spaces between Chinese
+    sentences) be edited the same way.
+    """
+    split = [split_sentences(p) for p in paragraphs]
     flat = [(i, k) for i, sents in enumerate(split) for k in range(len(sents))]
     dropped = set(rng.sample(flat, round(rng.uniform(0.2, 0.3) * len(flat))))
     kept = [[s for k, s in enumerate(sents) if (i, k) not in dropped] for i, sents in enumerate(split)]
@@ -304,7 +314,7 @@ def drop_and_reorder(paragraphs: list[str], rng: random.Random) -> list[str]:
     for _ in range(rng.randint(1, 2) if len(kept) >= 3 else 0):
         moved = kept.pop(rng.randrange(len(kept)))
         kept.insert(rng.randrange(len(kept) + 1), moved)
-    return [" ".join(sents) for sents in kept] or paragraphs[:1]
+    return [joiner.join(sents) for sents in kept] or paragraphs[:1]
 
 
 def lift_paragraphs(article: Article, min_words: int, rng: random.Random) -> list[str] | None:

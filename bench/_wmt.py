@@ -13,12 +13,24 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from _common import DATA  # noqa: E402  (../shared beside the checkout, or $COPYTRAIL_SHARED)
 from copytrail.records import Document, LoadedText, SourceFormat
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not DATA.exists():
-    DATA = Path("/work/shared/data")
 RESULTS = Path(__file__).resolve().parent / "results"
+# Tatoeba's file codes (ISO 639-3) and the ISO 639-1 codes copytrail speaks.
+TATOEBA_LANGUAGES = {
+    "ara": "ar",
+    "cmn": "zh",
+    "deu": "de",
+    "fin": "fi",
+    "fra": "fr",
+    "jpn": "ja",
+    "pol": "pl",
+    "rus": "ru",
+    "spa": "es",
+    "tur": "tr",
+    "ukr": "uk",
+}
 LANGUAGES = ("de", "es", "ru", "ja", "zh")
 
 

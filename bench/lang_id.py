@@ -19,23 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not DATA.exists():
-    DATA = Path("/work/shared/data")
-RESULTS = Path(__file__).resolve().parent / "results"
-TATOEBA = {
-    "ara": "ar",
-    "cmn": "zh",
-    "deu": "de",
-    "fin": "fi",
-    "fra": "fr",
-    "jpn": "ja",
-    "pol": "pl",
-    "rus": "ru",
-    "spa": "es",
-    "tur": "tr",
-    "ukr": "uk",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _wmt import DATA, RESULTS  # noqa: E402
+from _wmt import TATOEBA_LANGUAGES as TATOEBA  # noqa: E402
 
 
 def held_out(key: str) -> bool:

@@ -62,7 +62,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _scan_corpus import change_one_number, edit_words  # noqa: E402
+from _scan_corpus import change_one_number, drop_and_reorder, edit_words  # noqa: E402
 from copytrail import compare, load_bytes  # noqa: E402
 from copytrail.compare import CompareConfig  # noqa: E402
 from copytrail.normalize import prepare_document  # noqa: E402
@@ -185,20 +185,8 @@ def _sentences(paragraph: str) -> list[str]:
 
 def heavy_copy(doc: Doc, vocab: list[str], rng: random.Random) -> str:
     """``_scan_corpus.drop_and_reorder`` then ``edit_words`` at 20-30 %, over any script's sentences."""
-    split = [_sentences(p) for p in doc.paragraphs[1:]]
-    flat = [(i, k) for i, sents in enumerate(split) for k in range(len(sents))]
-    dropped = set(rng.sample(flat, round(rng.uniform(0.2, 0.3) * len(flat))))
-    kept = [[s for k, s in enumerate(sents) if (i, k) not in dropped] for i, sents in enumerate(split)]
-    kept = [sents for sents in kept if sents]
-    for sents in kept:
-        if len(sents) >= 3 and rng.random() < 0.4:
-            a, b = rng.sample(range(len(sents)), 2)
-            sents[a], sents[b] = sents[b], sents[a]
-    for _ in range(rng.randint(1, 2) if len(kept) >= 3 else 0):
-        moved = kept.pop(rng.randrange(len(kept)))
-        kept.insert(rng.randrange(len(kept) + 1), moved)
     joiner = "" if doc.lang in UNSPACED_LANGUAGES else " "
-    body = [joiner.join(sents) for sents in kept] or list(doc.paragraphs[1:2])
+    body = drop_and_reorder(list(doc.paragraphs[1:]), rng, split_sentences=_sentences, joiner=joiner)
     return "\n\n".join(edit(doc, [doc.paragraphs[0], *body], rng.uniform(0.20, 0.30), vocab, rng))
 
 

@@ -23,22 +23,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _wmt import DATA, RESULTS  # noqa: E402
+from _wmt import DATA, RESULTS, TATOEBA_LANGUAGES  # noqa: E402
 from copytrail.embed import covers, load_embedder  # noqa: E402
 
-LANGUAGES = {
-    "ara": "ar",
-    "cmn": "zh",
-    "deu": "de",
-    "fin": "fi",
-    "fra": "fr",
-    "jpn": "ja",
-    "pol": "pl",
-    "rus": "ru",
-    "spa": "es",
-    "tur": "tr",
-    "ukr": "uk",
-}
+LANGUAGES = TATOEBA_LANGUAGES
 LABSE_AVERAGE = 0.837
 
 

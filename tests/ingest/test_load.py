@@ -15,7 +15,9 @@ from copytrail.ingest import load as load_module
 from copytrail.records import SourceFormat
 
 MB = 1024 * 1024
-KHERSON = Path("/work/shared/examples/kherson/000_e2934cbb52dca54b.txt")
+from tests.conftest import KHERSON_COPY  # noqa: E402
+
+KHERSON = KHERSON_COPY  # ../shared beside the checkout, as every test finds it
 
 PARAGRAPHS = [
     "The harbour council voted on Tuesday evening to approve a long-debated flood barrier across "
