@@ -42,13 +42,24 @@ from copytrail.scan.fingerprint import (
 )
 from copytrail.scan.ngram_index import RareNgramIndex
 from copytrail.scan.records import CandidatePair, ScanDocument
+from copytrail.scan.translations import lead_text, translation_pairs
 
-__all__ = ["EXACT", "MINHASH", "RARE_NGRAMS", "RARE_PAIRS", "ChunkFingerprints", "find_candidates", "fingerprint_texts"]
+__all__ = [
+    "EXACT",
+    "MINHASH",
+    "RARE_NGRAMS",
+    "RARE_PAIRS",
+    "TRANSLATION",
+    "ChunkFingerprints",
+    "find_candidates",
+    "fingerprint_texts",
+]
 
 EXACT = "exact"
 MINHASH = "minhash"
 RARE_NGRAMS = "rare_ngrams"
 RARE_PAIRS = "rare_word_pairs"
+TRANSLATION = "translation"
 
 _CHUNK_DOCUMENTS = 256
 # LSH buckets larger than this are chained instead of fully paired (see band_pairs).
@@ -205,11 +216,17 @@ def _find_candidates(
 ) -> tuple[list[CandidatePair], dict[str, int]]:
     collector = _Collector(spill)
     ids_in_flight: deque[list[str]] = deque()
+    translations = config.translation_embedder != "none"
+    leads: list[str] = []
+    languages: list[str | None] = []
 
     def texts() -> Iterator[list[str]]:
         # map_chunks returns results in submission order, so ids are matched first in, first out.
         for chunk in chunked_stream(documents, size=_CHUNK_DOCUMENTS):
             ids_in_flight.append([d.id for d in chunk])
+            if translations:
+                leads.extend(lead_text(d.text) for d in chunk)
+                languages.extend(d.language for d in chunk)
             yield [d.text for d in chunk]
 
     results = map_chunks(_fingerprint_chunk, texts(), workers=workers, initializer=_init_worker, initargs=(config,))
@@ -218,10 +235,27 @@ def _find_candidates(
         collector.add(ids, prints)
         if advance is not None:
             advance(len(ids))
-    return _pairs(collector, config)
+    across = _translation_codes(leads, languages, config) if translations else np.empty(0, dtype=np.int64)
+    return _pairs(collector, config, across)
 
 
-def _pairs(collector: _Collector, config: FingerprintConfig) -> tuple[list[CandidatePair], dict[str, int]]:
+def _translation_codes(leads: list[str], languages: list[str | None], config: FingerprintConfig) -> np.ndarray:
+    """Pair codes (``i * n + j``) that the translation source proposes."""
+    from copytrail.embed import load_embedder
+
+    vectors = load_embedder(config.translation_embedder).embed(leads) if leads else np.empty((0, 1), np.float32)
+    pairs = translation_pairs(
+        vectors,
+        languages,
+        min_cosine=config.translation_min_cosine,
+        neighbours=config.translation_neighbours,
+    )
+    return pairs[:, 0] * len(leads) + pairs[:, 1]
+
+
+def _pairs(
+    collector: _Collector, config: FingerprintConfig, from_translations: np.ndarray
+) -> tuple[list[CandidatePair], dict[str, int]]:
     ids = collector.ids
     n = len(ids)
     width = config.num_perm
@@ -238,12 +272,13 @@ def _pairs(collector: _Collector, config: FingerprintConfig) -> tuple[list[Candi
         n, max_docs=config.rare_max_docs, min_evidence=config.rare_min_shared, also=others
     )
     from_rare = rare_codes[evidence >= config.rare_min_shared - 1e-9]
-    every = np.unique(np.concatenate([from_exact, from_lsh, from_rare, from_pairs]))
+    every = np.unique(np.concatenate([from_exact, from_lsh, from_rare, from_pairs, from_translations]))
     found_by = {
         EXACT: np.isin(every, from_exact),
         MINHASH: np.isin(every, from_lsh),
         RARE_NGRAMS: np.isin(every, from_rare),
         RARE_PAIRS: np.isin(every, from_pairs),
+        TRANSLATION: np.isin(every, from_translations),
     }
     shared_at = np.searchsorted(rare_codes, every)
     out: list[CandidatePair] = []
@@ -274,6 +309,7 @@ def _pairs(collector: _Collector, config: FingerprintConfig) -> tuple[list[Candi
         candidates_rare_ngrams=len(from_rare),
         candidates_both=int((found_by[MINHASH] & found_by[RARE_NGRAMS]).sum()),
         candidates_rare_word_pairs=len(from_pairs),
+        candidates_translation=len(from_translations),
         candidates_only_rare_word_pairs=int((found_by[RARE_PAIRS] & ~found_by[MINHASH] & ~found_by[RARE_NGRAMS]).sum()),
         word_pairs_rare=pair_counters["ngrams_rare"],
     )

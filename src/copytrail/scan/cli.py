@@ -18,7 +18,14 @@ import click
 
 from copytrail.cli.handling import set_command_state
 from copytrail.normalize.common import CommonTextConfig
-from copytrail.scan.config import EMBEDDER_CHOICES, KEEP_RULES, ReaderConfig, ScanConfig, VerifyConfig
+from copytrail.scan.config import (
+    EMBEDDER_CHOICES,
+    KEEP_RULES,
+    FingerprintConfig,
+    ReaderConfig,
+    ScanConfig,
+    VerifyConfig,
+)
 
 _TOP_FAMILIES = 5
 _SHOWN_SKIPS = 5
@@ -27,6 +34,7 @@ _READER = ReaderConfig()
 _VERIFY = VerifyConfig()
 _SCAN = ScanConfig()
 _COMMON = CommonTextConfig()
+_FINGERPRINT = FingerprintConfig()
 
 
 def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,6 +62,15 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Compare again with this embedder the rewrite candidates that words alone rejected "
             "(finds more translated and reworded copies; slow on CPU).",
+        ),
+        click.option(
+            "--translations",
+            type=click.Choice(EMBEDDER_CHOICES),
+            default=_FINGERPRINT.translation_embedder,
+            show_default=True,
+            help="Also look for translated copies: every document's opening is embedded with this multilingual "
+            "embedder (use-multilingual) and its nearest neighbours in other languages are compared with it. "
+            "One embedding per document; for collections up to about 100,000 documents.",
         ),
         click.option(
             "--chrome-min-docs",
@@ -95,7 +112,10 @@ def _config(opts: dict[str, Any]) -> ScanConfig:
     )
     return ScanConfig(
         reader=reader,
-        verify=VerifyConfig(embedder=opts["embedder"], second_look=opts["second_look"]),
+        fingerprint=FingerprintConfig(translation_embedder=opts["translations"]),
+        verify=VerifyConfig(
+            embedder=opts["embedder"], second_look=opts["second_look"], translation_embedder=opts["translations"]
+        ),
         common_text=CommonTextConfig(min_documents=opts["chrome_min_docs"]),
         workers=opts["workers"],
         progress=opts["progress"],
@@ -140,7 +160,9 @@ def summary_lines(result: Any) -> list[str]:
         f"in {result.stats.get('seconds_total', 0):.1f} s -> {result.out_dir}",
         f"  candidates   {result.candidates:,} (minhash {cand.get('candidates_minhash', 0):,}, "
         f"rare 5-grams {cand.get('candidates_rare_ngrams', 0):,}, "
-        f"rare word pairs {cand.get('candidates_rare_word_pairs', 0):,})",
+        f"rare word pairs {cand.get('candidates_rare_word_pairs', 0):,}"
+        + (f", translations {cand['candidates_translation']:,}" if cand.get("candidates_translation") else "")
+        + ")",
     ]
     counts = result.relation_counts()
     shown = ", ".join(f"{k} {v:,}" for k, v in counts.items()) or "none"

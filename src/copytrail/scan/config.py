@@ -72,6 +72,13 @@ class FingerprintConfig:
             pairs it raised candidate recall for machine-translated copies from 0.66 to
             0.82 (randomly obfuscated 0.75 to 0.95) for 731 more candidates to verify.
             ``pair_min_shared=0`` turns it off.
+        translation_embedder, translation_min_cosine, translation_neighbours: a fifth
+            source, for translated copies (:mod:`copytrail.scan.translations`): each
+            document's opening embedded with this multilingual embedder proposes its
+            nearest neighbours in other languages from this cosine on. ``"none"`` (the
+            default) turns it off; it costs an embedding per document. The cosine was
+            chosen on the WMT DEV split (bench/wmt_scan.py --split dev): 0.4 proposed
+            93-100 % of the translations in de, ru, ja and zh, 0.5 lost Japanese ones.
     """
 
     shingle_words: int = 5
@@ -84,6 +91,9 @@ class FingerprintConfig:
     pair_words: int = 2
     pair_max_docs: int = 5
     pair_min_shared: int = 10
+    translation_embedder: str = "none"
+    translation_min_cosine: float = 0.4
+    translation_neighbours: int = 3
 
     def __post_init__(self) -> None:
         if self.shingle_words < 1 or self.ngram_words < 1:
@@ -98,6 +108,12 @@ class FingerprintConfig:
             raise ValueError("rare_min_shared must be >= 1")
         if self.pair_words < 1 or self.pair_max_docs < 2 or self.pair_min_shared < 0:
             raise ValueError("pair_words >= 1, pair_max_docs >= 2 and pair_min_shared >= 0 are needed")
+        if self.translation_embedder not in EMBEDDER_CHOICES:
+            raise ValueError(
+                f"translation_embedder must be one of {', '.join(EMBEDDER_CHOICES)}, not {self.translation_embedder!r}"
+            )
+        if not -1.0 <= self.translation_min_cosine <= 1.0 or self.translation_neighbours < 1:
+            raise ValueError("translation_min_cosine must be in [-1, 1] and translation_neighbours >= 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,16 +129,19 @@ class VerifyConfig:
             rejected: machine-translated and reworded copies that only embeddings align.
             ``"none"`` skips it. On the scan benchmark it recovered 14 of the 27 such
             machine-translated copies, at about 4 s a pair on two CPU cores.
+        translation_embedder: the multilingual embedder that compares the candidates the
+            translation source proposed (``FingerprintConfig.translation_embedder``).
     """
 
     embedder: str = "none"
     second_look: str = "none"
     keep: tuple[Relation, ...] = REUSE_RELATIONS
     explain: bool = True
+    translation_embedder: str = "none"
 
     def __post_init__(self) -> None:
         # Checked here, not when the verify stage loads the model after reading and fingerprinting.
-        for name in ("embedder", "second_look"):
+        for name in ("embedder", "second_look", "translation_embedder"):
             value = getattr(self, name)
             if value not in EMBEDDER_CHOICES:
                 raise ValueError(f"{name} must be one of {', '.join(EMBEDDER_CHOICES)}, not {value!r}")

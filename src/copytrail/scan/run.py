@@ -316,7 +316,7 @@ def scan(
     paths = check_inputs(inputs, config.reader)
     # Fail before the read stage, not after it: the candidates stage needs datasketch, verify the embedders.
     require("datasketch")
-    for embedder in (config.verify.embedder, config.verify.second_look):
+    for embedder in (config.verify.embedder, config.verify.second_look, config.fingerprint.translation_embedder):
         check_embedder(embedder)
     store = ArtifactStore(out_dir)
     run = _Run(paths, config, store)

@@ -20,7 +20,7 @@ from copytrail.lang import identify_languages
 from copytrail.normalize import prepare_document
 from copytrail.normalize.common import CommonText, document_source
 from copytrail.records import Document, DocumentMeta, LoadedText, Original, Relation, SourceFormat
-from copytrail.scan.candidates import EXACT, RARE_PAIRS
+from copytrail.scan.candidates import EXACT, RARE_PAIRS, TRANSLATION
 from copytrail.scan.config import VerifyConfig
 from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument
 
@@ -74,6 +74,7 @@ class PairVerifier:
         self.compare_config = CompareConfig(embedder=config.embedder, explain=config.explain)
         self._embedder = _load(config.embedder)
         self._second_embedder = _load(config.second_look)
+        self._translation_embedder = _load(config.translation_embedder)
         self._prepared: OrderedDict[str, Document] = OrderedDict()
 
     def prepared(self, doc_id: str) -> Document:
@@ -96,7 +97,12 @@ class PairVerifier:
         if candidate.sources == (EXACT,):
             return self._same_words(candidate, started)
         a, b = self.prepared(candidate.id_a), self.prepared(candidate.id_b)
-        report = compare_documents(a, b, embedder=self._embedder, config=self.compare_config)
+        if TRANSLATION in candidate.sources and self._translation_embedder is not None:
+            # Proposed as a translation: only a multilingual embedder can align it.
+            config = dataclasses.replace(self.compare_config, embedder=self.config.translation_embedder)
+            report = compare_documents(a, b, embedder=self._translation_embedder, config=config)
+        else:
+            report = compare_documents(a, b, embedder=self._embedder, config=self.compare_config)
         if report.relation not in self.config.keep and self._second_look_at(candidate):
             config = dataclasses.replace(self.compare_config, embedder=self.config.second_look)
             report = compare_documents(a, b, embedder=self._second_embedder, config=config)
