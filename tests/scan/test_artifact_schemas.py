@@ -85,13 +85,13 @@ def test_schema_fields_are_the_record_fields(artifact: str) -> None:
 
 
 def test_enums_follow_the_code() -> None:
-    from copytrail.scan.candidates import EXACT, MINHASH, RARE_NGRAMS, RARE_PAIRS
+    from copytrail.scan.candidates import SOURCES
 
     relations = {r.value for r in Relation}
     assert set(schema("scan-pair")["properties"]["relation"]["enum"]) == relations
     assert set(schema("scan-family")["properties"]["relations"]["propertyNames"]["enum"]) == relations
     for name in ("scan-candidate", "scan-pair"):
-        assert set(schema(name)["properties"]["sources"]["items"]["enum"]) == {EXACT, MINHASH, RARE_NGRAMS, RARE_PAIRS}
+        assert set(schema(name)["properties"]["sources"]["items"]["enum"]) == set(SOURCES)
 
 
 # --- a real scan validates --------------------------------------------------------------

@@ -49,6 +49,7 @@ __all__ = [
     "MINHASH",
     "RARE_NGRAMS",
     "RARE_PAIRS",
+    "SOURCES",
     "TRANSLATION",
     "ChunkFingerprints",
     "find_candidates",
@@ -60,6 +61,8 @@ MINHASH = "minhash"
 RARE_NGRAMS = "rare_ngrams"
 RARE_PAIRS = "rare_word_pairs"
 TRANSLATION = "translation"
+#: Every candidate source, as pairs name them in ``sources``.
+SOURCES = (EXACT, MINHASH, RARE_NGRAMS, RARE_PAIRS, TRANSLATION)
 
 _CHUNK_DOCUMENTS = 256
 # LSH buckets larger than this are chained instead of fully paired (see band_pairs).
