@@ -21,7 +21,13 @@ from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
 from copytrail.lang import identify_languages, language_name
 from copytrail.normalize import prepare_document
-from copytrail.normalize.common import CommonText, CommonTextConfig, CommonTextCounter, document_source, segment_key
+from copytrail.normalize.common import (
+    CommonText,
+    CommonTextConfig,
+    document_source,
+    learn_common_text,
+    segment_key,
+)
 from copytrail.records import (
     CompareReport,
     Coverage,
@@ -278,13 +284,8 @@ def learn_from_background(
     Two documents alone cannot show what their sites repeat on every page; a sample of
     other pages (a dozen is plenty) can. The compared documents are counted too.
     """
-    counter = CommonTextCounter()
-    for doc in documents:
-        counter.add(doc, _source_of(doc))
-    for item in background:
-        doc = prepare_document(_as_loaded(item, config.max_bytes))
-        counter.add(doc, _source_of(doc))
-    return counter.build(config.common_text)
+    pages = (prepare_document(_as_loaded(item, config.max_bytes)) for item in background)
+    return learn_common_text(((doc, _source_of(doc)) for doc in (*documents, *pages)), config.common_text)
 
 
 def compare(

@@ -41,6 +41,7 @@ __all__ = [
     "document_source",
     "learn_common_text",
     "segment_key",
+    "sentence_keys",
 ]
 
 SITE_CHROME = "site-chrome"
@@ -81,6 +82,14 @@ def segment_key(text: str) -> int:
     if not norm:
         return 0
     return int.from_bytes(hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def sentence_keys(document: Document) -> tuple[np.ndarray, np.ndarray]:
+    """The key of each segment of a prepared document, and its word count (what is counted)."""
+    segments = document.segments
+    keys = np.fromiter((segment_key(s.text) for s in segments), dtype=np.uint64, count=len(segments))
+    words = np.fromiter((count_words(s.text) for s in segments), dtype=np.int32, count=len(segments))
+    return keys, words
 
 
 def document_source(source: str | None, url: str | None) -> str | None:
@@ -200,9 +209,7 @@ class CommonTextCounter:
 
     def add(self, document: Document, source: str | None = None) -> None:
         """Count one prepared document."""
-        self.add_keys(
-            [segment_key(s.text) for s in document.segments], [count_words(s.text) for s in document.segments], source
-        )
+        self.add_keys(*sentence_keys(document), source)
 
     def __len__(self) -> int:
         return len(self._keys)

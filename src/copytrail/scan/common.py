@@ -11,8 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from copytrail.normalize import prepare_document
-from copytrail.normalize.common import document_source, segment_key
-from copytrail.normalize.scripts import count_words
+from copytrail.normalize.common import document_source, sentence_keys
 from copytrail.scan.records import ScanDocument
 from copytrail.scan.verify import as_loaded
 
@@ -23,9 +22,7 @@ DocumentKeys = tuple[np.ndarray, np.ndarray, "str | None"]
 
 def document_keys(doc: ScanDocument) -> DocumentKeys:
     """A document's sentence keys, their word counts, and its source (site)."""
-    segments = prepare_document(as_loaded(doc)).segments
-    keys = np.fromiter((segment_key(s.text) for s in segments), dtype=np.uint64, count=len(segments))
-    words = np.fromiter((count_words(s.text) for s in segments), dtype=np.int32, count=len(segments))
+    keys, words = sentence_keys(prepare_document(as_loaded(doc)))
     return keys, words, document_source(doc.source, doc.url)
 
 
