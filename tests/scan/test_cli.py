@@ -32,7 +32,7 @@ def test_scan_prints_a_summary_and_resumes(collection: Path, tmp_path: Path) -> 
     assert sorted(p.name for p in (out / "compare").iterdir()) == [f"{n}.html" for n in range(1, 6)]
 
     again = run("scan", str(collection), "--out", str(out), "--no-progress")
-    assert "resumed      read, candidates, common, verify, families, report" in again.output
+    assert "resumed      read, fingerprint, candidates, common, verify, families, report" in again.output
 
 
 def test_scan_report_options(collection: Path, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 import signal, sys, time
-from copytrail.scan.engine import map_chunks
+from copytrail.executors.pool import map_chunks
 
 def slow(chunk):
     time.sleep(120)
@@ -109,7 +109,7 @@ def _nothing() -> None:
 
 def test_an_initializer_error_reaches_the_caller_as_itself() -> None:
     from copytrail.errors import MissingEmbedder
-    from copytrail.scan.engine import map_chunks
+    from copytrail.executors.pool import map_chunks
 
     # Without this, the pool says only that a process "terminated abruptly": exit 1, no hint.
     with pytest.raises(MissingEmbedder, match=r"pip install 'copytrail\[multilingual\]'"):

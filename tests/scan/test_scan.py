@@ -70,7 +70,7 @@ def test_artifacts_are_written(scanned: ScanResult) -> None:
     candidates = [json.loads(line) for line in (out / "candidates.jsonl").read_text().splitlines()]
     assert all(c["id_a"] < c["id_b"] and c["sources"] for c in candidates)
     stats = json.loads((out / "stats.json").read_text())
-    assert list(stats["stages"]) == ["read", "candidates", "common", "verify", "families", "report"]
+    assert list(stats["stages"]) == ["read", "fingerprint", "candidates", "common", "verify", "families", "report"]
     assert (out / "report.html").exists()
     assert stats["stages"]["verify"]["candidates"] == len(candidates) == scanned.candidates
     assert stats["stages"]["families"]["families"] == len(scanned.families)
@@ -101,6 +101,7 @@ def test_resume_recomputes_only_the_missing_stage(collection: Path, tmp_path: Pa
     resumed = {name: s["resumed"] for name, s in second.stats["stages"].items()}
     assert resumed == {
         "read": True,
+        "fingerprint": True,
         "candidates": True,
         "common": True,
         "verify": True,
@@ -134,7 +135,7 @@ def test_results_do_not_depend_on_workers(collection: Path, scanned: ScanResult,
 def test_interrupted_run_leaves_no_partial_artifact_and_resumes(
     collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import copytrail.scan.run as run_module
+    import copytrail.executors.local as run_module
 
     real_map_chunks = run_module.map_chunks
 
@@ -150,6 +151,6 @@ def test_interrupted_run_leaves_no_partial_artifact_and_resumes(
 
     monkeypatch.setattr(run_module, "map_chunks", real_map_chunks)
     resumed = scan([collection], tmp_path, config=ScanConfig(progress=False))
-    # The common stage, the first to map chunks here, was the one interrupted.
-    assert [s["resumed"] for s in resumed.stats["stages"].values()] == [True, True, False, False, False, False]
+    # The fingerprint stage, the first to map chunks, was the one interrupted.
+    assert [s["resumed"] for s in resumed.stats["stages"].values()] == [True] + [False] * 6
     assert set(_pairs(resumed)) == PLANTED | REAL_REUSE

@@ -16,6 +16,8 @@ REUSE_RELATIONS = (Relation.DUPLICATE, Relation.NEAR_DUPLICATE, Relation.REWRITE
 EMBEDDER_CHOICES: tuple[str, ...] = ("none", *EMBEDDERS)
 #: Which member represents a cluster of copies in dedup (see :func:`copytrail.scan.dedup.choose_kept`).
 KEEP_RULES: tuple[str, ...] = ("original", "earliest", "longest", "first")
+#: Where a scan's data-parallel work runs (see :mod:`copytrail.executors`).
+ENGINES: tuple[str, ...] = ("local", "spark")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,11 @@ class ScanConfig:
     """Everything that shapes a scan.
 
     Attributes:
-        workers: processes for the verify stage; results do not depend on it.
+        workers: processes of the local engine; results do not depend on it.
+        engine: ``"local"`` (this machine: one process or ``workers``) or ``"spark"``;
+            results do not depend on it.
+        spark_master: the Spark master URL for ``engine="spark"`` (``local[*]``: every
+            core of this machine; ``spark://host:7077``, ``yarn``, ``k8s://...``).
         parquet: also write ``pairs.parquet`` and ``families.parquet``; None means when
             pyarrow is installed.
         progress: progress bars on stderr; None means when stderr is a terminal.
@@ -169,6 +175,8 @@ class ScanConfig:
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
     workers: int = 1
+    engine: str = "local"
+    spark_master: str = "local[*]"
     parquet: bool | None = None
     progress: bool | None = None
     force: bool = False
@@ -178,6 +186,8 @@ class ScanConfig:
     def __post_init__(self) -> None:
         if self.workers < 1:
             raise ValueError("workers must be >= 1")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
         if self.compare_pages < 0:
             raise ValueError("compare_pages must be >= 0")
 

@@ -19,13 +19,12 @@ import re
 import shlex
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from copytrail.normalize.scripts import count_words
-from copytrail.records import Document, Relation
+from copytrail.records import CompareReport, Relation
 from copytrail.report.words import RELATION_WORDS
 from copytrail.scan.records import ReuseFamily, ReusePair, ScanDocument
 
@@ -176,30 +175,20 @@ def _write_compare_pages(
     documents: Mapping[str, ScanDocument],
     embedder: str,
     advance: Callable[[int], None],
+    saved: Callable[[ReusePair], CompareReport | None],
 ) -> None:
-    """``compare/<n>.html`` for the n-th chosen pair, made as ``copytrail compare --html`` makes it."""
-    from copytrail.compare import CompareConfig, compare_documents
-    from copytrail.normalize import prepare_document
+    """``compare/<n>.html`` for the n-th chosen pair: the report the verify stage saved, rendered.
+
+    Only a pair verify settled without comparing (an exact copy: the same words) has no
+    saved report; it is compared here, as ``copytrail compare --html`` would.
+    """
     from copytrail.report.html import render_html
-    from copytrail.scan.verify import as_loaded
 
     folder = out_dir / "compare"
     folder.mkdir(parents=True, exist_ok=True)
-    # The scan's verify stage ran with this embedder, so the pages say what the pairs list says.
-    config = CompareConfig(embedder=embedder, explain=True)
-    model = None
-    if embedder != "none" and chosen:
-        from copytrail.embed import load_embedder
-
-        model = load_embedder(embedder)
-
-    @lru_cache(maxsize=256)  # pairs of a family share members; each is segmented once
-    def prepared(doc_id: str) -> Document:
-        return prepare_document(as_loaded(documents[doc_id]))
-
     written = set()
     for n, pair in enumerate(chosen, 1):
-        report = compare_documents(prepared(pair.id_a), prepared(pair.id_b), embedder=model, config=config)
+        report = saved(pair) or _compare(pair, documents, embedder)
         # render_html's page starts with a fixed "<body>" (names are escaped), so a back link fits there.
         page = render_html(report).replace("<body>", "<body>" + _BACK_LINK, 1)
         (folder / f"{n}.html").write_text(page, encoding="utf-8")
@@ -209,6 +198,17 @@ def _write_compare_pages(
     for stale in folder.glob("*.html"):
         if _COMPARE_NAME.fullmatch(stale.name) and stale.name not in written:
             stale.unlink()
+
+
+def _compare(pair: ReusePair, documents: Mapping[str, ScanDocument], embedder: str) -> CompareReport:
+    from copytrail.compare import CompareConfig, compare_documents
+    from copytrail.embed import load_embedder
+    from copytrail.normalize import prepare_document
+    from copytrail.scan.verify import as_loaded
+
+    model = load_embedder(embedder) if embedder != "none" else None
+    a, b = (prepare_document(as_loaded(documents[i])) for i in (pair.id_a, pair.id_b))
+    return compare_documents(a, b, embedder=model, config=CompareConfig(embedder=embedder, explain=True))
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -360,6 +360,7 @@ def write_collection_report(
     compare_pages: int = 200,
     embedder: str = "none",
     advance: Callable[[int], None] | None = None,
+    saved_reports: Callable[[ReusePair], CompareReport | None] | None = None,
 ) -> Path:
     """Write ``report.html`` for a scanned collection, and compare pages for its top pairs.
 
@@ -372,6 +373,8 @@ def write_collection_report(
             then by score; the others show the ``copytrail compare`` command instead.
         embedder: the embedder the scan verified with (``"none"``: words only).
         advance: called with 1 after each compare page, for a progress bar.
+        saved_reports: the compare report the scan saved for a pair, if any (pairs without
+            one are compared again for their page).
 
     Returns:
         The path of ``report.html``.
@@ -383,7 +386,9 @@ def write_collection_report(
     # Only pairs with a row on the page, and with both texts at hand, can have a compare page.
     rowed = [p for _, ps in on_page for p in ps[:MAX_PAIRS] if p.id_a in documents and p.id_b in documents]
     chosen = rowed[: max(compare_pages, 0)]
-    _write_compare_pages(out_dir, chosen, documents, embedder, advance or (lambda _: None))
+    _write_compare_pages(
+        out_dir, chosen, documents, embedder, advance or (lambda _: None), saved_reports or (lambda _: None)
+    )
     links = {(p.id_a, p.id_b): n for n, p in enumerate(chosen, 1)}
 
     # Metadata columns no member on the page has (folder input has none) would only be empty.

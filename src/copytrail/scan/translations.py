@@ -16,14 +16,19 @@ past that.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+import pyarrow as pa
 
 from copytrail.normalize import prepare_document
 from copytrail.records import LoadedText, Role, SourceFormat
+from copytrail.scan.config import FingerprintConfig
+from copytrail.scan.records import ScanDocument
 
-__all__ = ["lead_text", "translation_pairs"]
+__all__ = ["lead_text", "proposed_translations", "translation_pairs"]
+
+_PAIRS = pa.schema([("id_a", pa.string()), ("id_b", pa.string())])
 
 # Story sentences of a document's opening that are embedded.
 LEAD_SENTENCES = 3
@@ -73,3 +78,25 @@ def translation_pairs(
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     return np.unique(np.concatenate(found), axis=0).astype(np.int64)
+
+
+def proposed_translations(documents: Iterable[ScanDocument], config: FingerprintConfig) -> pa.Table:
+    """The ``id_a, id_b`` pairs (``id_a < id_b``) this source proposes in a collection.
+
+    Every document's opening is embedded on the driver with ``config.translation_embedder``.
+    """
+    from copytrail.embed import load_embedder
+
+    ids: list[str] = []
+    leads: list[str] = []
+    languages: list[str | None] = []
+    for doc in documents:
+        ids.append(doc.id)
+        leads.append(lead_text(doc.text))
+        languages.append(doc.language)
+    vectors = load_embedder(config.translation_embedder).embed(leads) if leads else np.empty((0, 1), np.float32)
+    found = translation_pairs(
+        vectors, languages, min_cosine=config.translation_min_cosine, neighbours=config.translation_neighbours
+    )
+    named = sorted({tuple(sorted((ids[i], ids[j]))) for i, j in found.tolist()})
+    return pa.table({"id_a": [a for a, _ in named], "id_b": [b for _, b in named]}, schema=_PAIRS)

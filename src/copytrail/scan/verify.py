@@ -1,10 +1,9 @@
 """Verify candidate pairs with the pair engine and keep those that are reuse.
 
-:class:`PairVerifier` is the kernel: it prepares each document once (a bounded cache,
-since sorted candidate pairs share their first document in runs) and maps a chunk of
-candidates to verdicts. Where the chunks run (this process or a pool) is the engine's
-business (:mod:`copytrail.scan.engine`); :func:`init_worker` and :func:`verify_chunk`
-are the pool's entry points.
+:class:`PairVerifier` prepares each document once (a bounded cache, since sorted
+candidate pairs share their first document in runs) and maps candidates to verdicts.
+The verify stage (:mod:`copytrail.scan.stages.verify`) runs it wherever its executor
+places the chunks.
 """
 
 from __future__ import annotations
@@ -19,12 +18,12 @@ from copytrail.compare import CompareConfig, compare_documents
 from copytrail.lang import identify_languages
 from copytrail.normalize import prepare_document
 from copytrail.normalize.common import CommonText, document_source
-from copytrail.records import Document, DocumentMeta, LoadedText, Original, Relation, SourceFormat
+from copytrail.records import CompareReport, Document, DocumentMeta, LoadedText, Original, Relation, SourceFormat
 from copytrail.scan.candidates import EXACT, RARE_PAIRS, TRANSLATION
 from copytrail.scan.config import VerifyConfig
 from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument
 
-__all__ = ["PairVerifier", "Verdict", "init_worker", "verify_chunk"]
+__all__ = ["PairVerifier", "Verdict", "as_loaded"]
 
 _CACHE_SIZE = 4096
 
@@ -38,6 +37,7 @@ class Verdict:
     relation: Relation
     pair: ReusePair | None
     seconds: float
+    report: CompareReport | None = None
 
 
 def as_loaded(doc: ScanDocument) -> LoadedText:
@@ -77,11 +77,11 @@ class PairVerifier:
         self._translation_embedder = _load(config.translation_embedder)
         self._prepared: OrderedDict[str, Document] = OrderedDict()
 
-    def prepared(self, doc_id: str) -> Document:
+    def prepared(self, doc_id: str, scan_doc: ScanDocument | None = None) -> Document:
         """The segmented document, from the cache when it was prepared recently."""
         doc = self._prepared.get(doc_id)
         if doc is None:
-            scan_doc = self.documents[doc_id]
+            scan_doc = scan_doc if scan_doc is not None else self.documents[doc_id]
             prepared = identify_languages(prepare_document(as_loaded(scan_doc)))
             doc = self.common.mark(prepared, document_source(scan_doc.source, scan_doc.url))
             self._prepared[doc_id] = doc
@@ -91,12 +91,17 @@ class PairVerifier:
             self._prepared.move_to_end(doc_id)
         return doc
 
-    def verify(self, candidate: CandidatePair) -> Verdict:
-        """Compare one candidate pair and decide whether it is reuse."""
+    def verify(
+        self, candidate: CandidatePair, doc_a: ScanDocument | None = None, doc_b: ScanDocument | None = None
+    ) -> Verdict:
+        """Compare one candidate pair and decide whether it is reuse.
+
+        The documents come from ``documents`` unless given (a chunk that carries its own).
+        """
         started = time.perf_counter()
         if candidate.sources == (EXACT,):
             return self._same_words(candidate, started)
-        a, b = self.prepared(candidate.id_a), self.prepared(candidate.id_b)
+        a, b = self.prepared(candidate.id_a, doc_a), self.prepared(candidate.id_b, doc_b)
         if TRANSLATION in candidate.sources and self._translation_embedder is not None:
             # Proposed as a translation: only a multilingual embedder can align it.
             config = dataclasses.replace(self.compare_config, embedder=self.config.translation_embedder)
@@ -123,7 +128,8 @@ class PairVerifier:
                 sources=candidate.sources,
                 shared_boilerplate=len(report.shared_boilerplate),
             )
-        return Verdict(candidate.id_a, candidate.id_b, report.relation, pair, time.perf_counter() - started)
+        kept = report if pair is not None else None
+        return Verdict(candidate.id_a, candidate.id_b, report.relation, pair, time.perf_counter() - started, kept)
 
     def _second_look_at(self, candidate: CandidatePair) -> bool:
         """A rejected candidate that only rare word pairs proposed may be a rewrite that words alone cannot align."""
@@ -160,18 +166,3 @@ def _load(name: str):  # noqa: ANN202 - an Embedder, imported lazily
     from copytrail.embed import load_embedder
 
     return load_embedder(name)
-
-
-_WORKER: PairVerifier | None = None
-
-
-def init_worker(documents: Mapping[str, ScanDocument], config: VerifyConfig, common: CommonText | None = None) -> None:
-    """Pool initializer: build this process's verifier once (documents travel once per worker)."""
-    global _WORKER
-    _WORKER = PairVerifier(documents, config, common)
-
-
-def verify_chunk(chunk: Sequence[CandidatePair]) -> list[Verdict]:
-    """Pool task: verify one chunk with this process's verifier."""
-    assert _WORKER is not None, "init_worker was not called in this process"
-    return _WORKER(chunk)

@@ -1,0 +1,289 @@
+"""The local executor: this process, or a pool of worker processes on this machine.
+
+Document kernels run over chunks of documents streamed from ``documents.jsonl``; every
+:data:`SHARD_DOCUMENTS` documents make one Parquet shard, written atomically, so a run
+killed in the middle of a stage keeps its finished shards and the next run computes
+only the rest. Key grouping is vectorised numpy over document positions in id order
+(the sharded, spilling :class:`~copytrail.scan.ngram_index.RareNgramIndex` for rare keys),
+so a million documents' n-grams never need to sit in memory at once.
+
+Results never depend on ``workers``: chunks come back in order, and pairs are sorted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import deque
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from copytrail.executors.pool import chunked_stream, map_chunks
+from copytrail.pipeline.executor import PAIR_SCHEMA, DocumentKernel, Executor, KeyRule, PairKernel
+from copytrail.scan.artifacts import ArtifactStore
+from copytrail.scan.ngram_index import RareNgramIndex
+from copytrail.scan.records import ScanDocument
+
+__all__ = ["LocalExecutor", "SHARD_DOCUMENTS"]
+
+CHUNK_DOCUMENTS = 256
+#: Documents per shard of a document dataset: the unit of resume.
+SHARD_DOCUMENTS = 16 * CHUNK_DOCUMENTS
+CHUNK_PAIRS = 64
+_KEY_FILE = "_stage_key"
+
+
+class LocalExecutor(Executor):
+    """Runs kernels in this process (``workers=1``) or in ``workers`` processes."""
+
+    name = "local"
+
+    def __init__(self, workers: int = 1) -> None:
+        if workers < 1:
+            raise ValueError("workers must be >= 1")
+        self.workers = workers
+
+    # --- documents ----------------------------------------------------------------
+
+    def map_documents(
+        self,
+        documents: Path,
+        kernel: DocumentKernel,
+        target: Path,
+        *,
+        key: str = "",
+        advance: Callable[[int], None] | None = None,
+    ) -> int:
+        _claim(target, key)
+        advance = advance or (lambda _n: None)
+        stream = ArtifactStore(documents.parent).read_jsonl(documents.name, ScanDocument)
+        pending: deque[tuple[int, int, int]] = deque()  # (shard number, chunks, documents) in flight
+        count = 0
+
+        def chunks() -> Iterator[list[ScanDocument]]:
+            nonlocal count
+            for number, shard in enumerate(chunked_stream(stream, size=SHARD_DOCUMENTS)):
+                count += len(shard)
+                if _shard_path(target, number).exists():
+                    advance(len(shard))  # finished in an earlier run
+                    continue
+                parts = list(chunked_stream(shard, size=CHUNK_DOCUMENTS))
+                pending.append((number, len(parts), len(shard)))
+                yield from parts
+
+        batches: list[pa.RecordBatch] = []
+        results = map_chunks(_run_document_kernel, chunks(), workers=self.workers, initializer=_setup, initargs=(kernel,))
+        for batch in results:
+            # Results come in chunk order, so a shard is complete once it has all its chunks.
+            batches.append(batch)
+            number, parts, size = pending[0]
+            if len(batches) == parts:
+                _write_shard(target, number, pa.Table.from_batches(batches, schema=kernel.schema))
+                pending.popleft()
+                batches = []
+                advance(size)
+        return count
+
+    # --- the key shuffle ----------------------------------------------------------
+
+    def shared_key_pairs(
+        self,
+        dataset: Path,
+        column: str,
+        rule: KeyRule,
+        *,
+        exclude: frozenset[str] = frozenset(),
+        also: pa.Table | None = None,
+    ) -> pa.Table:
+        ids = _sorted_ids(dataset, exclude)
+        n = len(ids)
+        if n < 2:
+            return PAIR_SCHEMA.empty_table()
+        also_codes = _codes(also, ids) if also is not None and len(also) else np.empty(0, np.int64)
+        if rule.oversize == "drop" and not rule.star and rule.max_docs is not None:
+            codes, shared, evidence = _rare_pairs(dataset, column, ids, rule, also_codes)
+        else:
+            codes, shared, evidence = _bucket_pairs(dataset, column, ids, rule)
+            keep = ((shared >= rule.min_shared) & (evidence >= rule.min_evidence - 1e-9)) | np.isin(codes, also_codes)
+            codes, shared, evidence = codes[keep], shared[keep], evidence[keep]
+        i, j = np.divmod(codes, n)
+        return pa.table(
+            {
+                "id_a": ids.take(pa.array(i)),
+                "id_b": ids.take(pa.array(j)),
+                "shared": pa.array(shared, pa.int64()),
+                "evidence": pa.array(evidence, pa.float64()),
+            },
+            schema=PAIR_SCHEMA,
+        )
+
+    # --- pairs ----------------------------------------------------------------------
+
+    def map_pairs(
+        self,
+        pairs: pa.Table,
+        documents: Path,
+        kernel: PairKernel,
+        *,
+        advance: Callable[[int], None] | None = None,
+    ) -> Iterator[pa.RecordBatch]:
+        advance = advance or (lambda _n: None)
+        rows = pairs.to_pylist()
+        needed = {r["id_a"] for r in rows} | {r["id_b"] for r in rows}
+        store = ArtifactStore(documents.parent)
+        docs = {d.id: d for d in store.read_jsonl(documents.name, ScanDocument) if d.id in needed}
+        size = max(1, min(CHUNK_PAIRS, -(-len(rows) // (self.workers * 8)))) if rows else 1
+
+        def chunks() -> Iterator[list[tuple[ScanDocument, ScanDocument, dict]]]:
+            # Each chunk carries its own documents: a worker never holds the whole collection.
+            for start in range(0, len(rows), size):
+                yield [(docs[r["id_a"]], docs[r["id_b"]], r) for r in rows[start : start + size]]
+
+        workers = self.workers if len(rows) > size else 1
+        for batch in map_chunks(_run_pair_kernel, chunks(), workers=workers, initializer=_setup, initargs=(kernel,)):
+            advance(batch.num_rows)
+            yield batch
+
+
+# --- worker side ------------------------------------------------------------------------
+
+_KERNEL: DocumentKernel | PairKernel | None = None
+
+
+def _setup(kernel: DocumentKernel | PairKernel) -> None:
+    global _KERNEL
+    kernel.setup()
+    _KERNEL = kernel
+
+
+def _run_document_kernel(chunk: Sequence[ScanDocument]) -> pa.RecordBatch:
+    assert _KERNEL is not None, "_setup was not called in this process"
+    return _KERNEL(chunk)  # type: ignore[arg-type]
+
+
+def _run_pair_kernel(chunk: Sequence[tuple[ScanDocument, ScanDocument, dict]]) -> pa.RecordBatch:
+    assert _KERNEL is not None, "_setup was not called in this process"
+    return _KERNEL(chunk)  # type: ignore[arg-type]
+
+
+# --- datasets ---------------------------------------------------------------------------
+
+
+def _claim(target: Path, key: str) -> None:
+    """Make ``target`` this stage's dataset folder: shards of another key (other settings) are removed."""
+    marker = target / _KEY_FILE
+    if target.exists() and (not marker.exists() or marker.read_text(encoding="utf-8") != key):
+        shutil.rmtree(target)
+    target.mkdir(parents=True, exist_ok=True)
+    marker.write_text(key, encoding="utf-8")
+
+
+def _shard_path(target: Path, number: int) -> Path:
+    return target / f"part-{number:06d}.parquet"
+
+
+def _write_shard(target: Path, number: int, table: pa.Table) -> None:
+    final = _shard_path(target, number)
+    tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _dataset(path: Path) -> ds.Dataset:
+    return ds.dataset(path, format="parquet")
+
+
+def _sorted_ids(dataset: Path, exclude: frozenset[str]) -> pa.Array:
+    ids = pc.unique(_dataset(dataset).to_table(columns=["id"]).column("id").combine_chunks())
+    if exclude:
+        ids = ids.filter(pc.invert(pc.is_in(ids, value_set=pa.array(sorted(exclude), pa.string()))))
+    return pc.take(ids, pc.sort_indices(ids))
+
+
+def _codes(pairs: pa.Table, ids: pa.Array) -> np.ndarray:
+    """Pair codes ``i * n + j`` of the ``id_a, id_b`` pairs whose both documents are among ``ids``."""
+    n = len(ids)
+    a = pc.index_in(pairs.column("id_a"), value_set=ids).to_numpy(zero_copy_only=False)
+    b = pc.index_in(pairs.column("id_b"), value_set=ids).to_numpy(zero_copy_only=False)
+    ok = ~(np.isnan(a.astype(float)) | np.isnan(b.astype(float)))
+    a, b = a[ok].astype(np.int64), b[ok].astype(np.int64)
+    return np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+
+
+def _entries(dataset: Path, column: str, ids: pa.Array) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(keys as uint64, document positions)`` of every non-zero key, batch by batch."""
+    for batch in _dataset(dataset).to_batches(columns=["id", column]):
+        values = batch.column(column)
+        position = pc.index_in(batch.column("id"), value_set=ids)
+        if pa.types.is_list(values.type) or pa.types.is_large_list(values.type):
+            parents = pc.list_parent_indices(values)
+            keys = pc.list_flatten(values)
+            position = pc.take(position, parents)
+        else:
+            keys = values
+        valid = pc.and_(pc.is_valid(position), pc.not_equal(keys, 0))
+        keys, position = pc.filter(keys, valid), pc.filter(position, valid)
+        if len(keys):
+            yield keys.to_numpy().view(np.uint64), position.to_numpy().astype(np.int64)
+
+
+def _rare_pairs(
+    dataset: Path, column: str, ids: pa.Array, rule: KeyRule, also: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    spill = Path(tempfile.mkdtemp(prefix=f"copytrail-keys-{os.getpid()}-", dir=dataset.parent))
+    try:
+        index = RareNgramIndex(spill)
+        for keys, positions in _entries(dataset, column, ids):
+            index.add(keys, positions)
+        codes, shared, evidence, _ = index.pairs(
+            len(ids),
+            max_docs=rule.max_docs or len(ids),
+            min_shared=rule.min_shared,
+            min_evidence=rule.min_evidence,
+            also=also,
+        )
+        return codes, shared, evidence
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _bucket_pairs(dataset: Path, column: str, ids: pa.Array, rule: KeyRule) -> tuple[np.ndarray, ...]:
+    """Pairs of every group of equal keys: all pairs, a chain past ``max_docs``, or a star to the first."""
+    parts = list(_entries(dataset, column, ids))
+    n = len(ids)
+    if not parts:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, float)
+    keys = np.concatenate([k for k, _ in parts])
+    docs = np.concatenate([d for _, d in parts])
+    order = np.lexsort((docs, keys))
+    keys, docs = keys[order], docs[order]
+    _, starts, sizes = np.unique(keys, return_index=True, return_counts=True)
+    codes: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    for size in np.unique(sizes[sizes >= 2]).tolist():
+        group = docs[starts[sizes == size][:, None] + np.arange(size)]  # each row sorted: docs were lexsorted
+        if rule.star:
+            left, right = np.zeros(size - 1, np.int64), np.arange(1, size)
+        elif rule.max_docs is None or size <= rule.max_docs:
+            left, right = np.triu_indices(size, 1)
+        elif rule.oversize == "chain":
+            left, right = np.arange(size - 1), np.arange(1, size)
+        else:
+            continue
+        codes.append((group[:, left] * n + group[:, right]).ravel())
+        weights.append(np.full(len(codes[-1]), 2.0 / size))
+    if not codes:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, float)
+    unique, inverse, shared = np.unique(np.concatenate(codes), return_inverse=True, return_counts=True)
+    evidence = np.bincount(inverse, weights=np.concatenate(weights), minlength=len(unique))
+    return unique, shared.astype(np.int64), evidence

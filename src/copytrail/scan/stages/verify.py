@@ -1,0 +1,136 @@
+"""The ``verify`` stage: every candidate pair through the pair engine; reuse pairs are kept.
+
+The kernel (:class:`VerifyKernel`) receives each candidate with both its documents, so
+no worker ever holds the collection. Each kept pair's full compare report is saved
+(``pair-reports.parquet``): the report stage renders it and computes nothing again.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from copytrail.normalize.common import CommonText
+from copytrail.pipeline.stage import Stage, StageContext
+from copytrail.records import CompareReport
+from copytrail.scan.config import VerifyConfig
+from copytrail.scan.progress import progress_bar
+from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument, from_json_dict, to_json_dict
+from copytrail.scan.stages.names import CANDIDATES, COMMON, DOCUMENTS, PAIR_REPORTS, PAIRS, PAIRS_PARQUET
+from copytrail.scan.verify import PairVerifier
+
+VERDICT_SCHEMA = pa.schema(
+    [
+        ("id_a", pa.string()),
+        ("id_b", pa.string()),
+        ("relation", pa.string()),
+        ("seconds", pa.float64()),
+        ("pair", pa.string()),  # the ReusePair as JSON, null when rejected
+        ("report", pa.binary()),  # the compare report (pickled, compressed), null when rejected
+    ]
+)
+_CANDIDATE_SCHEMA = pa.schema(
+    [
+        ("id_a", pa.string()),
+        ("id_b", pa.string()),
+        ("sources", pa.list_(pa.string())),
+        ("jaccard", pa.float64()),
+        ("shared_ngrams", pa.int64()),
+    ]
+)
+
+
+def pack_report(report: CompareReport) -> bytes:
+    """A compare report as bytes for the artifact (only copytrail's own output folder is ever read back)."""
+    return zlib.compress(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), 6)
+
+
+def unpack_report(data: bytes) -> CompareReport:
+    return pickle.loads(zlib.decompress(data))  # noqa: S301 - written by pack_report into this scan's folder
+
+
+@dataclass(frozen=True)
+class VerifyKernel:
+    """Candidate pairs, each with its documents, to verdicts (:data:`VERDICT_SCHEMA`)."""
+
+    config: VerifyConfig
+    common: CommonText = field(default_factory=CommonText)
+    schema = VERDICT_SCHEMA
+
+    def setup(self) -> None:
+        # Loaded once per worker: embedders are the costly part of starting.
+        object.__setattr__(self, "_verifier", PairVerifier({}, self.config, self.common))
+
+    def __call__(self, pairs: Sequence[tuple[ScanDocument, ScanDocument, dict]]) -> pa.RecordBatch:
+        verifier: PairVerifier = self.__dict__.get("_verifier") or PairVerifier({}, self.config, self.common)
+        rows: dict[str, list[Any]] = {name: [] for name in VERDICT_SCHEMA.names}
+        for doc_a, doc_b, row in pairs:
+            candidate = CandidatePair(row["id_a"], row["id_b"], tuple(row["sources"]), row["jaccard"], row["shared_ngrams"])
+            verdict = verifier.verify(candidate, doc_a, doc_b)
+            rows["id_a"].append(verdict.id_a)
+            rows["id_b"].append(verdict.id_b)
+            rows["relation"].append(verdict.relation.value)
+            rows["seconds"].append(verdict.seconds)
+            rows["pair"].append(json.dumps(to_json_dict(verdict.pair)) if verdict.pair is not None else None)
+            rows["report"].append(pack_report(verdict.report) if verdict.report is not None else None)
+        return pa.RecordBatch.from_pydict(rows, schema=VERDICT_SCHEMA)
+
+
+@dataclass(frozen=True)
+class VerifyStage(Stage):
+    """Compare every candidate pair; keep the reuse pairs (``pairs.jsonl``) and their reports."""
+
+    config: VerifyConfig
+    parquet: bool = True
+
+    name = "verify"
+    inputs = (CANDIDATES, COMMON, DOCUMENTS)
+    outputs = (PAIRS, PAIRS_PARQUET, PAIR_REPORTS)
+
+    def settings(self) -> tuple[Any, ...]:
+        return (self.config, self.parquet, "verify-v2")
+
+    def artifacts(self) -> tuple[str, ...]:
+        return (PAIRS, PAIR_REPORTS, *([PAIRS_PARQUET] if self.parquet else []))
+
+    def run(self, ctx: StageContext) -> dict[str, Any]:
+        candidates = [to_json_dict(c) for c in ctx.store.read_jsonl(CANDIDATES, CandidatePair)]
+        table = pa.Table.from_pylist(candidates, schema=_CANDIDATE_SCHEMA)
+        kernel = VerifyKernel(self.config, CommonText.load(ctx.store.path(COMMON)))
+        relations: Counter[str] = Counter()
+        pairs: list[ReusePair] = []
+        reports: list[dict[str, Any]] = []
+        engine_seconds = 0.0
+        with progress_bar("verify", len(candidates), enabled=ctx.progress) as advance:
+            for batch in ctx.executor.map_pairs(table, ctx.store.path(DOCUMENTS), kernel, advance=advance):
+                for row in batch.to_pylist():
+                    relations[row["relation"]] += 1
+                    engine_seconds += row["seconds"]
+                    if row["pair"] is not None:
+                        pairs.append(from_json_dict(ReusePair, json.loads(row["pair"])))
+                        reports.append({"id_a": row["id_a"], "id_b": row["id_b"], "report": row["report"]})
+        pairs.sort(key=lambda p: (p.id_a, p.id_b))
+        reports.sort(key=lambda r: (r["id_a"], r["id_b"]))
+        ctx.store.write_jsonl(PAIRS, pairs)
+        if self.parquet:
+            ctx.store.write_parquet(PAIRS_PARQUET, [to_json_dict(p) for p in pairs], "pairs")
+        report_schema = pa.schema([("id_a", pa.string()), ("id_b", pa.string()), ("report", pa.binary())])
+        with ctx.store.atomic(PAIR_REPORTS, "wb") as fh:
+            pq.write_table(pa.Table.from_pylist(reports, schema=report_schema), fh)
+        return {
+            "candidates": len(candidates),
+            "pairs": len(pairs),
+            "rejected": len(candidates) - len(pairs),
+            "relations": dict(sorted(relations.items())),
+            "workers": getattr(ctx.executor, "workers", 1),
+            "embedder": self.config.embedder,
+            "compare_seconds": round(engine_seconds, 3),
+        }
