@@ -119,6 +119,10 @@ class EmbedderError(CopytrailError):
     """The sentence embedder cannot be loaded or run (missing extra, broken cache, …)."""
 
 
+class EngineError(CopytrailError):
+    """The execution engine cannot start or lost its work (Spark without a Java runtime, an unreachable master)."""
+
+
 def install_hint(extra: str) -> str:
     """The command that installs ``extra``: ``pip install 'copytrail[extra]'``."""
     return f"pip install 'copytrail[{extra}]'"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from copytrail.pipeline.executor import Executor
 from copytrail.records import Relation
 from copytrail.scan.artifacts import ArtifactStore, pid_alive
 from copytrail.scan.config import KEEP_RULES, ScanConfig
@@ -119,6 +120,7 @@ def dedup(
     work_dir: str | os.PathLike[str] | None = None,
     config: ScanConfig | None = None,
     relations: Iterable[Relation] = DEDUP_RELATIONS,
+    executor: Executor | None = None,
 ) -> DedupResult:
     """Scan a collection and write one document per cluster of copies, plus singletons, as JSONL.
 
@@ -135,6 +137,7 @@ def dedup(
         work_dir: where the scan's artifacts go (kept, and resumed on rerun); a
             temporary folder, removed afterwards, when None.
         config: the scan's configuration (defaults when None).
+        executor: run the scan on this executor instead of the one ``config.engine`` names.
 
     Returns:
         The counts, the scan, and ``skipped_file``: the list of skipped documents, copied
@@ -148,10 +151,10 @@ def dedup(
     if keep not in KEEP_RULES:
         raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
     if work_dir is not None:
-        return _dedup(inputs, out_file, Path(work_dir), keep, config, relations)
+        return _dedup(inputs, out_file, Path(work_dir), keep, config, relations, executor)
     remove_stale_work_dirs()
     with tempfile.TemporaryDirectory(prefix=f"{_TMP_PREFIX}{os.getpid()}-") as tmp:
-        return _dedup(inputs, out_file, Path(tmp), keep, config, relations)
+        return _dedup(inputs, out_file, Path(tmp), keep, config, relations, executor)
 
 
 _TMP_PREFIX = "copytrail-dedup-"
@@ -176,8 +179,9 @@ def _dedup(
     keep: Keep,
     config: ScanConfig | None,
     relations: Iterable[Relation],
+    executor: Executor | None,
 ) -> DedupResult:
-    result = scan(inputs, where, config=config)
+    result = scan(inputs, where, config=config, executor=executor)
     stored = ArtifactStore(where)
 
     def documents() -> Iterator[ScanDocument]:
