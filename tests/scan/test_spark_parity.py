@@ -82,3 +82,17 @@ def test_spark_and_local_executors_agree(tmp_path: Path, spark_executor) -> None
     assert kept_local.dropped > 0
     assert (tmp_path / "kept-spark.jsonl").read_text() == (tmp_path / "kept-local.jsonl").read_text()
     assert kept_spark.kept == kept_local.kept
+
+
+def test_spark_without_java_is_an_error_that_says_what_to_install(tmp_path: Path) -> None:
+    import subprocess
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("One short text, enough to read.", encoding="utf-8")
+    env = {**os.environ, "JAVA_HOME": str(tmp_path / "no-java"), "PATH": str(Path(sys.executable).parent)}
+    cli = "import sys; from copytrail.cli.main import entry_point; sys.argv[0] = 'copytrail'; entry_point()"
+    command = [sys.executable, "-c", cli, "scan", str(tmp_path / "in"), "--out", str(tmp_path / "out")]
+    done = subprocess.run([*command, "--engine", "spark"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "EngineError" in done.stderr and "default-jre-headless" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -17,12 +17,14 @@ from copytrail.pipeline.executor import Executor
 __all__ = ["Executor", "LocalExecutor", "make_executor"]
 
 
-def make_executor(engine: str, *, workers: int = 1, master: str = "local[*]") -> Executor:
+def make_executor(
+    engine: str, *, workers: int = 1, master: str = "local[*]", progress: bool | None = None
+) -> Executor:
     """The executor named ``engine`` (``"local"`` or ``"spark"``)."""
     if engine == "local":
         return LocalExecutor(workers)
     if engine == "spark":
         from copytrail.executors.spark import SparkExecutor
 
-        return SparkExecutor(master)
+        return SparkExecutor(master, progress=progress)
     raise ValueError(f"unknown engine {engine!r}: use local or spark")

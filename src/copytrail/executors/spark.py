@@ -112,6 +112,7 @@ class SparkExecutor(Executor):
             ignored when ``session`` is given.
         session: an existing SparkSession to use (it is not stopped by :meth:`close`).
         conf: extra Spark settings for a new session.
+        progress: Spark's per-stage progress bars on stderr (default: when stderr is a terminal).
 
     Raises:
         MissingExtra: pyspark is not installed.
@@ -120,7 +121,14 @@ class SparkExecutor(Executor):
 
     name = "spark"
 
-    def __init__(self, master: str = "local[*]", *, session: Any = None, conf: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        master: str = "local[*]",
+        *,
+        session: Any = None,
+        conf: dict[str, str] | None = None,
+        progress: bool | None = None,
+    ) -> None:
         require("pyspark", extra="spark", purpose="copytrail scan --engine spark")
         from pyspark.sql import SparkSession
 
@@ -135,6 +143,7 @@ class SparkExecutor(Executor):
                 .appName("copytrail scan")
                 .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(_BATCH_ROWS * 8))
                 .config("spark.sql.adaptive.enabled", "true")
+                .config("spark.ui.showConsoleProgress", str(sys.stderr.isatty() if progress is None else progress).lower())
             )
             for key, value in (conf or {}).items():
                 builder = builder.config(key, value)
@@ -147,6 +156,8 @@ class SparkExecutor(Executor):
                     "(Debian: apt install default-jre-headless) and a reachable master "
                     f"({master!r}); or scan with --engine local."
                 ) from None
+        if self._owned:
+            session.sparkContext.setLogLevel("ERROR")  # Spark's INFO and WARN lines would bury the scan's output
         self.spark = session
         self.workers = int(session.sparkContext.defaultParallelism)
 

@@ -20,6 +20,7 @@ from copytrail.cli.handling import set_command_state
 from copytrail.normalize.common import CommonTextConfig
 from copytrail.scan.config import (
     EMBEDDER_CHOICES,
+    ENGINES,
     KEEP_RULES,
     FingerprintConfig,
     ReaderConfig,
@@ -46,7 +47,24 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             default=_SCAN.workers,
             show_default=True,
-            help="Processes that fingerprint documents and compare candidate pairs (results do not depend on it).",
+            help="Processes that fingerprint documents and compare candidate pairs, with --engine local "
+            "(results do not depend on it).",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            default=_SCAN.engine,
+            show_default=True,
+            help="Where the work runs: local (this machine, --workers processes) or spark (a Spark cluster, or "
+            "Spark in local mode; needs copytrail[spark] and Java 17+). Both find the same pairs.",
+        ),
+        click.option(
+            "--spark-master",
+            default=_SCAN.spark_master,
+            show_default=True,
+            metavar="URL",
+            help="Spark master for --engine spark: local[*] (every core here), spark://host:7077, yarn, k8s://... "
+            "--out must be a folder the driver and the executors share.",
         ),
         click.option(
             "--embedder",
@@ -118,6 +136,8 @@ def _config(opts: dict[str, Any]) -> ScanConfig:
         ),
         common_text=CommonTextConfig(min_documents=opts["chrome_min_docs"]),
         workers=opts["workers"],
+        engine=opts["engine"],
+        spark_master=opts["spark_master"],
         progress=opts["progress"],
         force=opts["force"],
     )
@@ -235,9 +255,11 @@ def scan_command(
     by copies, rewrites and substantial shared passages only; a family's likely
     original is named only where the comparisons or dates say so.
 
-    Writes to --out: documents.jsonl, documents-skipped.jsonl, candidates.jsonl,
-    common-text.npz, pairs.jsonl, families.jsonl (and .parquet with pyarrow),
-    stats.json, and report.html to open in a browser. The record formats are JSON
+    Writes to --out: documents.jsonl, documents-skipped.jsonl, fingerprints/,
+    candidates.jsonl, sentence-keys/, common-text.npz, pairs.jsonl,
+    pair-reports.parquet, families.jsonl (and .parquet), stats.json, and
+    report.html to open in a browser. A run stopped part way resumes from the
+    stages it finished (and, locally, from the finished shards of fingerprints/). The record formats are JSON
     Schemas in copytrail/schemas/scan-*.v1.schema.json.
 
     \b
@@ -246,6 +268,7 @@ def scan_command(
       copytrail scan feed.jsonl --out scan-out --workers 4
       copytrail scan dump.csv --out scan-out --id-field guid --text-field body
       copytrail scan crawl.warc.gz --out scan-out
+      copytrail scan feed.jsonl --out scan-out --engine spark --spark-master 'local[*]'
     """
     set_command_state(debug=debug, rerun_hint=f"rerun the same command to resume from the stages finished in {out_dir}")
     from copytrail.scan.run import scan

@@ -116,4 +116,4 @@ def _executor(config: ScanConfig, given: Executor | None) -> AbstractContextMana
         return nullcontext(given)
     from copytrail.executors import make_executor
 
-    return make_executor(config.engine, workers=config.workers, master=config.spark_master)
+    return make_executor(config.engine, workers=config.workers, master=config.spark_master, progress=config.progress)
