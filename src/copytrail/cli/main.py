@@ -220,3 +220,7 @@ else:
 
     def entry_point() -> None:
         main()
+
+
+if __name__ == "__main__":  # spark-submit runs a file: spark-submit .../copytrail/cli/main.py scan ...
+    entry_point()

@@ -60,18 +60,19 @@ class LocalExecutor(Executor):
         *,
         key: str = "",
         advance: Callable[[int], None] | None = None,
-    ) -> int:
+    ) -> dict[str, int]:
         _claim(target, key)
         advance = advance or (lambda _n: None)
         stream = ArtifactStore(documents.parent).read_jsonl(documents.name, ScanDocument)
         pending: deque[tuple[int, int, int]] = deque()  # (shard number, chunks, documents) in flight
-        count = 0
+        counters = {"documents": 0, "shards": 0, "shards_resumed": 0}
 
         def chunks() -> Iterator[list[ScanDocument]]:
-            nonlocal count
             for number, shard in enumerate(chunked_stream(stream, size=SHARD_DOCUMENTS)):
-                count += len(shard)
+                counters["documents"] += len(shard)
+                counters["shards"] += 1
                 if _shard_path(target, number).exists():
+                    counters["shards_resumed"] += 1
                     advance(len(shard))  # finished in an earlier run
                     continue
                 parts = list(chunked_stream(shard, size=CHUNK_DOCUMENTS))
@@ -89,7 +90,7 @@ class LocalExecutor(Executor):
                 pending.popleft()
                 batches = []
                 advance(size)
-        return count
+        return counters
 
     # --- the key shuffle ----------------------------------------------------------
 

@@ -109,7 +109,8 @@ class SparkExecutor(Executor):
 
     Args:
         master: the Spark master URL (``local[*]``, ``spark://host:7077``, ``yarn``, ...);
-            ignored when ``session`` is given.
+            None takes the one spark-submit was given, else ``local[*]``. Ignored when
+            ``session`` is given.
         session: an existing SparkSession to use (it is not stopped by :meth:`close`).
         conf: extra Spark settings for a new session.
         progress: Spark's per-stage progress bars on stderr (default: when stderr is a terminal).
@@ -123,7 +124,7 @@ class SparkExecutor(Executor):
 
     def __init__(
         self,
-        master: str = "local[*]",
+        master: str | None = None,
         *,
         session: Any = None,
         conf: dict[str, str] | None = None,
@@ -134,13 +135,16 @@ class SparkExecutor(Executor):
 
         self._owned = session is None
         if session is None:
-            if master.startswith("local"):
+            # Under spark-submit, the driver JVM started this Python and holds the --master.
+            submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+            master = master or (None if submitted else "local[*]")
+            if master is not None and master.startswith("local"):
                 # Spark's Python workers must be this interpreter (it has copytrail and its
                 # dependencies); on a cluster, the environment's own setting decides.
                 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            builder = SparkSession.builder if master is None else SparkSession.builder.master(master)
             builder = (
-                SparkSession.builder.master(master)
-                .appName("copytrail scan")
+                builder.appName("copytrail scan")
                 .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(_BATCH_ROWS * 8))
                 .config("spark.sql.adaptive.enabled", "true")
                 .config("spark.ui.showConsoleProgress", str(sys.stderr.isatty() if progress is None else progress).lower())
@@ -181,14 +185,14 @@ class SparkExecutor(Executor):
         *,
         key: str = "",
         advance: Callable[[int], None] | None = None,
-    ) -> int:
+    ) -> dict[str, int]:
         docs = self._documents(documents)
         mapped = docs.mapInArrow(_document_mapper(uuid.uuid4().hex, kernel), self._spark_schema(kernel.schema))
         mapped.write.mode("overwrite").parquet(str(target))
         count = self.spark.read.parquet(str(target)).select("id").distinct().count()
         if advance is not None:
             advance(count)
-        return count
+        return {"documents": count}
 
     def shared_key_pairs(
         self,

@@ -61,10 +61,10 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--spark-master",
             default=_SCAN.spark_master,
-            show_default=True,
             metavar="URL",
             help="Spark master for --engine spark: local[*] (every core here), spark://host:7077, yarn, k8s://... "
-            "--out must be a folder the driver and the executors share.",
+            "(default: spark-submit's --master, else local[*]). --out must be a folder the driver and the "
+            "executors share.",
         ),
         click.option(
             "--embedder",

@@ -160,7 +160,8 @@ class ScanConfig:
         engine: ``"local"`` (this machine: one process or ``workers``) or ``"spark"``;
             results do not depend on it.
         spark_master: the Spark master URL for ``engine="spark"`` (``local[*]``: every
-            core of this machine; ``spark://host:7077``, ``yarn``, ``k8s://...``).
+            core of this machine; ``spark://host:7077``, ``yarn``, ``k8s://...``). None:
+            the one spark-submit was given, else ``local[*]``.
         parquet: also write ``pairs.parquet`` and ``families.parquet``; None means when
             pyarrow is installed.
         progress: progress bars on stderr; None means when stderr is a terminal.
@@ -176,7 +177,7 @@ class ScanConfig:
     common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
     workers: int = 1
     engine: str = "local"
-    spark_master: str = "local[*]"
+    spark_master: str | None = None
     parquet: bool | None = None
     progress: bool | None = None
     force: bool = False

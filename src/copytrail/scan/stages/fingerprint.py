@@ -87,11 +87,11 @@ class FingerprintStage(Stage):
 
     def run(self, ctx: StageContext) -> dict[str, Any]:
         with progress_bar("fingerprint", ctx.document_count, enabled=ctx.progress) as advance:
-            documents = ctx.executor.map_documents(
+            counters = ctx.executor.map_documents(
                 ctx.store.path(DOCUMENTS),
                 FingerprintKernel(self.config),
                 ctx.store.path(FINGERPRINTS),
                 key=ctx.key,
                 advance=advance,
             )
-        return {"documents": documents}
+        return counters
