@@ -31,8 +31,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -66,7 +66,9 @@ def run_scan(name: str, size: int, path: Path, src: Path, extra: list[str], trut
     old = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = str(src)
     try:
-        m = measure(cmd, log=CACHE / f"executors-{name}-{size}.log", out_dir=None, time_limit=3600, memory_limit_mb=16000)
+        m = measure(
+            cmd, log=CACHE / f"executors-{name}-{size}.log", out_dir=None, time_limit=3600, memory_limit_mb=16000
+        )
     finally:
         os.environ.pop("PYTHONPATH") if old is None else os.environ.__setitem__("PYTHONPATH", old)
     stats_file = out_dir / "stats.json"
@@ -137,11 +139,31 @@ def table(runs: list[dict[str, Any]]) -> list[str]:
         same = "-" if not base or r is base else ("yes" if r["pairs"] == base["pairs"] else "NO")
         stages = ", ".join(f"{k} {v:.0f}" for k, v in r["stages"].items() if v is not None)
         rows.append(
-            [r["size"], r["engine"], f"{r['wall_seconds']:.1f}", ratio, f"{r['peak_mb']:.0f}", mem,
-             f"{r['recall']:.3f}", same, r["load_mean"], stages]
+            [
+                r["size"],
+                r["engine"],
+                f"{r['wall_seconds']:.1f}",
+                ratio,
+                f"{r['peak_mb']:.0f}",
+                mem,
+                f"{r['recall']:.3f}",
+                same,
+                r["load_mean"],
+                stages,
+            ]
         )
-    header = ["documents", "engine", "wall s", "× before", "peak MB", "× before", "planted recall",
-              "same pairs as before", "load", "stages (s)"]
+    header = [
+        "documents",
+        "engine",
+        "wall s",
+        "× before",
+        "peak MB",
+        "× before",
+        "planted recall",
+        "same pairs as before",
+        "load",
+        "stages (s)",
+    ]
     return markdown_table(header, rows, align="lllrrrrrlr")
 
 
@@ -167,14 +189,17 @@ def main(argv: list[str]) -> None:
         path, meta = collection(size, SEED)
         truth = meta["planted"]
         if "before" in engines:
-            runs.append(run_scan("before", size, path, baseline_checkout(args.baseline) / "src", ["--workers", "2"], truth))
+            runs.append(
+                run_scan("before", size, path, baseline_checkout(args.baseline) / "src", ["--workers", "2"], truth)
+            )
         if "local" in engines:
             runs.append(run_scan("local", size, path, ROOT / "src", ["--workers", "2"], truth))
         if "spark" in engines and size <= args.spark_max:
             extra = ["--engine", "spark", "--spark-master", "local[2]"]
             runs.append(run_scan("spark", size, path, ROOT / "src", extra, truth))
         for r in runs[-3:]:
-            print(f"{r['size']:>8} {r['engine']:<7} {r['wall_seconds']:>8.1f} s {r['peak_mb']:>8.0f} MB rc={r['returncode']}")
+            line = f"{r['size']:>8} {r['engine']:<7} {r['wall_seconds']:>8.1f} s {r['peak_mb']:>8.0f} MB"
+            print(f"{line} rc={r['returncode']}")
     result["runs"] = runs
     lines = table(runs)
     print("\n".join(lines))

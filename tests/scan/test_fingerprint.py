@@ -10,7 +10,6 @@ import pytest
 
 from copytrail.scan import FingerprintConfig
 from copytrail.scan.fingerprint import (
-    band_pairs,
     estimate_jaccard,
     lsh_bands,
     minhash_matrix,
@@ -70,28 +69,6 @@ def test_batched_signatures_equal_datasketch() -> None:
             assert np.array_equal(row, reference.hashvalues)
     other, _ = minhash_matrix(docs, FingerprintConfig(num_perm=64, seed=10))
     assert not np.array_equal(signatures, other)
-
-
-def _naive_band_pairs(signatures: np.ndarray, valid: np.ndarray, bands: int, rows: int) -> set[tuple[int, int]]:
-    buckets: dict[tuple[int, bytes], list[int]] = {}
-    for i in np.flatnonzero(valid).tolist():
-        for band in range(bands):
-            buckets.setdefault((band, signatures[i, band * rows : (band + 1) * rows].tobytes()), []).append(i)
-    return {pair for members in buckets.values() for pair in itertools.combinations(sorted(members), 2)}
-
-
-def test_band_pairs_match_a_naive_lsh() -> None:
-    rng = np.random.default_rng(4)
-    signatures = rng.integers(0, 3, size=(60, 12), dtype=np.uint32)  # few values: many collisions
-    valid = rng.random(60) > 0.1
-    codes = band_pairs(signatures, valid, 4, 3, max_bucket=1000)
-    assert {divmod(int(c), 60) for c in codes} == _naive_band_pairs(signatures, valid, 4, 3)
-
-
-def test_oversized_buckets_are_chained_not_fully_paired() -> None:
-    signatures = np.zeros((10, 4), dtype=np.uint32)  # ten identical signatures, one bucket per band
-    codes = band_pairs(signatures, np.ones(10, dtype=bool), 2, 2, max_bucket=5)
-    assert sorted(divmod(int(c), 10) for c in codes) == [(i, i + 1) for i in range(9)]
 
 
 def test_lsh_bands_follow_the_threshold() -> None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections import deque
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -80,7 +80,9 @@ class LocalExecutor(Executor):
                 yield from parts
 
         batches: list[pa.RecordBatch] = []
-        results = map_chunks(_run_document_kernel, chunks(), workers=self.workers, initializer=_setup, initargs=(kernel,))
+        results = map_chunks(
+            _run_document_kernel, chunks(), workers=self.workers, initializer=_setup, initargs=(kernel,)
+        )
         for batch in results:
             # Results come in chunk order, so a shard is complete once it has all its chunks.
             batches.append(batch)

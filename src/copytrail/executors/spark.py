@@ -66,7 +66,9 @@ def _ready(token: str, kernel: Any) -> Any:
     return _READY[token]
 
 
-def _document_mapper(token: str, kernel: DocumentKernel) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+def _document_mapper(
+    token: str, kernel: DocumentKernel
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         ready = _ready(token, kernel)
         for batch in batches:
@@ -147,7 +149,9 @@ class SparkExecutor(Executor):
                 builder.appName("copytrail scan")
                 .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(_BATCH_ROWS * 8))
                 .config("spark.sql.adaptive.enabled", "true")
-                .config("spark.ui.showConsoleProgress", str(sys.stderr.isatty() if progress is None else progress).lower())
+                .config(
+                    "spark.ui.showConsoleProgress", str(sys.stderr.isatty() if progress is None else progress).lower()
+                )
             )
             for key, value in (conf or {}).items():
                 builder = builder.config(key, value)
@@ -219,9 +223,7 @@ class SparkExecutor(Executor):
         groups = keys.groupBy("key").agg(F.sort_array(F.collect_list("id")).alias("ids"))
         groups = groups.where(F.size("ids") >= 2).select("ids")
         pairs = groups.mapInArrow(_group_mapper(rule), "id_a string, id_b string, w double")
-        counted = pairs.groupBy("id_a", "id_b").agg(
-            F.count(F.lit(1)).alias("shared"), F.sum("w").alias("evidence")
-        )
+        counted = pairs.groupBy("id_a", "id_b").agg(F.count(F.lit(1)).alias("shared"), F.sum("w").alias("evidence"))
         keep = (F.col("shared") >= rule.min_shared) & (F.col("evidence") >= rule.min_evidence - 1e-9)
         if also is not None and len(also):
             listed = self.spark.createDataFrame(also.select(["id_a", "id_b"]).to_pylist(), "id_a string, id_b string")

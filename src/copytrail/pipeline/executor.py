@@ -105,8 +105,9 @@ class Executor(abc.ABC):
     ) -> dict[str, int]:
         """Apply ``kernel`` to every document of ``documents`` (a documents.jsonl) into the dataset ``target``.
 
-        Returns counters: ``documents`` mapped, and any the executor adds (shards resumed). ``target`` holds a dataset whose rows
-        are whatever the kernel returns, one or more per document, in no promised order.
+        Returns counters: ``documents`` mapped, and any the executor adds (shards
+        resumed). ``target`` holds a dataset whose rows are whatever the kernel returns,
+        one or more per document, in no promised order.
         ``key`` names the settings the rows depend on: an executor that resumes keeps
         finished shards only when it matches.
         """

@@ -1,4 +1,4 @@
-"""Fingerprints: word n-gram hashes, MinHash signatures, LSH bands and the rare n-gram index.
+"""Fingerprints: word n-gram hashes, MinHash signatures, LSH bands and rare n-gram pair counts.
 
 Pure kernels over arrays; nothing here knows about files or processes (the sharded
 index in :mod:`copytrail.scan.ngram_index` spills these arrays to disk).
@@ -30,7 +30,6 @@ from copytrail.scan.config import FingerprintConfig
 from copytrail.scan.errors import require
 
 __all__ = [
-    "band_pairs",
     "estimate_jaccard",
     "lsh_bands",
     "minhash_matrix",
@@ -157,51 +156,6 @@ def lsh_bands(config: FingerprintConfig) -> tuple[int, int]:
     datasketch = require("datasketch")
     lsh = datasketch.MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
     return int(lsh.b), int(lsh.r)
-
-
-def band_pairs(signatures: np.ndarray, valid: np.ndarray, bands: int, rows: int, *, max_bucket: int) -> np.ndarray:
-    """Document pairs that share at least one LSH band, as sorted unique codes ``i * n + j`` (``i < j``).
-
-    The same candidates as inserting every signature into a MinHashLSH with these bands
-    and querying each, but vectorised: per band, the band's rows are hashed to one 64-bit
-    key, keys are sorted, and every run of equal keys is a bucket.
-
-    A bucket of more than ``max_bucket`` documents (the same template or boilerplate
-    text, hundreds of times) is linked as a chain of neighbours in document order instead
-    of all its pairs: its members still end up in one family, with a linear number of
-    pairs to verify instead of a quadratic one.
-    """
-    n = len(signatures)
-    index = np.flatnonzero(valid)
-    if len(index) < 2:
-        return np.empty(0, dtype=np.int64)
-    codes: list[np.ndarray] = []
-    for band in range(bands):
-        cols = signatures[index, band * rows : (band + 1) * rows].astype(np.uint64)
-        keys = np.zeros(len(index), dtype=np.uint64)
-        for c in range(rows):
-            keys = keys * _MULTIPLIER + cols[:, c] + np.uint64(c + 1)
-        codes.extend(_bucket_pair_codes(keys, index, n, max_bucket))
-    if not codes:
-        return np.empty(0, dtype=np.int64)
-    return np.unique(np.concatenate(codes))
-
-
-def _bucket_pair_codes(keys: np.ndarray, members: np.ndarray, n: int, max_bucket: int) -> list[np.ndarray]:
-    """Pair codes of the buckets (runs of equal ``keys``) among ``members`` (ascending document indices)."""
-    order = np.argsort(keys, kind="stable")
-    keys, docs = keys[order], members[order]
-    _, starts, sizes = np.unique(keys, return_index=True, return_counts=True)
-    out: list[np.ndarray] = []
-    for size in np.unique(sizes[sizes >= 2]).tolist():
-        group = docs[starts[sizes == size][:, None] + np.arange(size)]
-        group.sort(axis=1)
-        if size <= max_bucket:
-            left, right = np.triu_indices(size, 1)
-        else:
-            left, right = np.arange(size - 1), np.arange(1, size)
-        out.append((group[:, left] * n + group[:, right]).ravel())
-    return out
 
 
 def rare_pairs_flat(

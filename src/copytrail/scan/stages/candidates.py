@@ -78,7 +78,9 @@ def candidate_pairs(
         TRANSLATION: _pair_set(translations) if translations is not None else set(),
     }
     every = sorted(set().union(*found.values()))
-    shared = dict(zip(zip(rare.column("id_a").to_pylist(), rare.column("id_b").to_pylist()), rare.column("shared").to_pylist()))
+    shared = dict(
+        zip(zip(rare.column("id_a").to_pylist(), rare.column("id_b").to_pylist()), rare.column("shared").to_pylist())
+    )
     signatures = _signatures(fingerprints, {x for pair in every for x in pair})
     out = []
     for pair in every:

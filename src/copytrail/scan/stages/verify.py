@@ -73,7 +73,9 @@ class VerifyKernel:
         verifier: PairVerifier = self.__dict__.get("_verifier") or PairVerifier({}, self.config, self.common)
         rows: dict[str, list[Any]] = {name: [] for name in VERDICT_SCHEMA.names}
         for doc_a, doc_b, row in pairs:
-            candidate = CandidatePair(row["id_a"], row["id_b"], tuple(row["sources"]), row["jaccard"], row["shared_ngrams"])
+            candidate = CandidatePair(
+                row["id_a"], row["id_b"], tuple(row["sources"]), row["jaccard"], row["shared_ngrams"]
+            )
             verdict = verifier.verify(candidate, doc_a, doc_b)
             rows["id_a"].append(verdict.id_a)
             rows["id_b"].append(verdict.id_b)
