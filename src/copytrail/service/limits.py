@@ -20,10 +20,6 @@ def error_body(status: int, kind: str, message: str) -> dict[str, Any]:
     return {"error": {"status": status, "type": kind, "message": message}}
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodyLimit:
     """ASGI middleware: 413 for request bodies larger than ``max_bytes``."""
 
@@ -39,27 +35,32 @@ class BodyLimit:
             await self._refuse(send)
             return
         seen = 0
-        started = False
+        started = refused = False
 
         async def counted_receive() -> dict[str, Any]:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge()
+                    # Answer 413 now and tell the app the client left: FastAPI turns exceptions raised
+                    # while it reads a body into its own 400, so raising here would not reach the client.
+                    refused = True
+                    if not started:
+                        await self._refuse(send)
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracked_send(message: dict[str, Any]) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 went out; whatever the app answers to the "disconnect" is dropped
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
+        await self.app(scope, counted_receive, tracked_send)
 
     async def _refuse(self, send: Any) -> None:
         message = f"the request body is larger than {self.max_bytes:,} bytes; send less text at a time"
