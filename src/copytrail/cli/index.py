@@ -164,7 +164,7 @@ def query_command(
         return
     for result in results:
         click.echo(
-            f"{result.query_id}: {len(result.matches)} matching archived documents "
+            f"{result.query_id}: {len(result.matches)} matching archived document{'s' if len(result.matches) != 1 else ''} "
             f"({result.candidates} candidates compared, {result.seconds:.2f} s)"
         )
         for m in result.matches:
