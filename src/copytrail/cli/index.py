@@ -163,8 +163,9 @@ def query_command(
         click.echo(json.dumps({"queries": [query_result_to_dict(r) for r in results]}, indent=2, ensure_ascii=False))
         return
     for result in results:
+        plural = "s" if len(result.matches) != 1 else ""
         click.echo(
-            f"{result.query_id}: {len(result.matches)} matching archived document{'s' if len(result.matches) != 1 else ''} "
+            f"{result.query_id}: {len(result.matches)} matching archived document{plural} "
             f"({result.candidates} candidates compared, {result.seconds:.2f} s)"
         )
         for m in result.matches:
