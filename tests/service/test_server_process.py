@@ -16,7 +16,7 @@ import pytest
 from copytrail.archive import Archive
 from copytrail.scan.readers import iter_documents
 from copytrail.scan.records import ScanDocument
-from tests.conftest import BBC, ROOT, require_shared
+from tests.conftest import BBC, KHERSON_COPY, KHERSON_ORIGINAL, ROOT, require_shared
 from tests.service.conftest import AUTH, TOKEN
 
 
@@ -88,3 +88,30 @@ def test_kill_9_of_the_server_during_adds_loses_nothing_acknowledged(tmp_path: P
         server.wait(timeout=30)
     with Archive.open(db, create=False) as archive:
         assert set(archive.store.known(acknowledged)) == set(acknowledged)
+
+
+@pytest.mark.slow
+def test_queries_in_worker_processes_see_adds_of_the_server(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from copytrail.service import ServiceConfig, create_app
+    from copytrail.service.pool import QueryPool
+
+    db = tmp_path / "archive.db"
+    original = require_shared(KHERSON_ORIGINAL).read_text()
+    with Archive.open(db) as archive:
+        pool = QueryPool(db, 2)
+        try:
+            app = create_app(archive, ServiceConfig(token=TOKEN, embedder="none"), pool=pool)
+            with TestClient(app) as client:
+                text = require_shared(KHERSON_COPY).read_text()
+                before = client.post("/v1/query", json={"text": text}, headers=AUTH).json()
+                assert before["matches"] == []
+                added = client.post("/v1/documents", json={"id": "npr", "text": original}, headers=AUTH)
+                assert added.status_code == 201
+                after = client.post("/v1/query", json={"text": text}, headers=AUTH).json()
+                assert [(m["id"], m["relation"]) for m in after["matches"]] == [("npr", "rewrite")]
+                page = client.get(f"/v1/reports/{after['matches'][0]['report_id']}", headers=AUTH)
+                assert page.status_code == 200 and "Kherson" in page.text
+        finally:
+            pool.close()

@@ -321,7 +321,7 @@ class Archive:
         if top < 1:
             raise ValueError("top must be >= 1")
         started = time.perf_counter()
-        (stored,) = stored_documents([document], self.fingerprint)
+        (stored,) = stored_documents([document], self.fingerprint, sentences=False)
         own = self.store.known([document.id]).get(document.id) == stored.content_hash
         candidates = find_archive_candidates(
             stored, [self.store, *extra], self.fingerprint, exclude=document.id if own else None
@@ -430,7 +430,7 @@ def check_documents(
     results = []
     for doc in docs:
         results.append(archive.query(doc, top=top, rewrite_check=rewrite_check, extra=[scratch], extra_documents=by_id))
-        (stored,) = stored_documents([doc], archive.fingerprint)
+        (stored,) = stored_documents([doc], archive.fingerprint, sentences=False)
         if stored.content_key and scratch.holders(stored.content_key):
             stored = dataclasses.replace(stored, indexed=False)
         scratch.write([stored], [])

@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -65,12 +66,26 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return out
 
 
-def stored_documents(docs: Sequence[ScanDocument], config: FingerprintConfig) -> list[StoredDocument]:
-    """Fingerprint a batch of documents the way the scan does (``indexed`` is decided by the archive later)."""
+@lru_cache(maxsize=16)
+def _bands(config: FingerprintConfig) -> tuple[int, int]:
+    # datasketch integrates the false positive and negative rates to choose them: 40 ms, once per config.
+    return lsh_bands(config)
+
+
+def stored_documents(
+    docs: Sequence[ScanDocument], config: FingerprintConfig, *, sentences: bool = True
+) -> list[StoredDocument]:
+    """Fingerprint a batch of documents the way the scan does (``indexed`` is decided by the archive later).
+
+    Args:
+        docs: the documents.
+        config: the archive's fingerprint settings.
+        sentences: also segment them for their sentence keys (needed to store them, not to query).
+    """
     if not docs:
         return []
     prints = fingerprint_texts([d.text for d in docs], config)
-    bands, rows = lsh_bands(config)
+    bands, rows = _bands(config)
     keys = band_keys(prints.signatures, bands, rows)
     ngram_split = np.searchsorted(prints.ngram_docs, np.arange(1, len(docs)))
     pair_split = np.searchsorted(prints.word_pair_docs, np.arange(1, len(docs)))
@@ -78,7 +93,10 @@ def stored_documents(docs: Sequence[ScanDocument], config: FingerprintConfig) ->
     pairs = np.split(prints.word_pairs, pair_split) if len(prints.word_pairs) else [np.empty(0, np.uint64)] * len(docs)
     out = []
     for k, doc in enumerate(docs):
-        sent_keys, sent_words = sentence_keys(prepare_document(as_loaded(doc)))
+        if sentences:
+            sent_keys, sent_words = sentence_keys(prepare_document(as_loaded(doc)))
+        else:
+            sent_keys, sent_words = np.empty(0, np.uint64), np.empty(0, np.int32)
         has = bool(prints.has_shingles[k])
         out.append(
             StoredDocument(

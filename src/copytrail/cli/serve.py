@@ -55,6 +55,14 @@ _EMBEDDERS = ("none", "minilm", "hashing", "use-multilingual", "minilm-torch")
     show_default=True,
     help="Longest work per request (503 past it).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes that answer queries (0: threads of the server process). One per core lets queries use every "
+    "core; adds and deletes stay in the server process.",
+)
 @click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong at start-up.")
 def serve_command(
     index_path: str,
@@ -65,6 +73,7 @@ def serve_command(
     max_body: int,
     rate: float,
     work_seconds: float,
+    workers: int,
     debug: bool,
 ) -> None:
     """Serve the archive at PATH over HTTP, with a web page at /.
@@ -102,6 +111,15 @@ def serve_command(
         work_seconds=work_seconds,
         embedder=embedder,
     )
+    from copytrail.service.pool import QueryPool
+
     with Archive.open(index_path) as archive:
-        click.echo(f"Serving {index_path} ({archive.stats().documents:,} documents) on http://{host}:{port}/", err=True)
-        uvicorn.run(create_app(archive, config), host=host, port=port, log_level="warning")
+        pool = QueryPool(index_path, workers) if workers else None
+        try:
+            click.echo(
+                f"Serving {index_path} ({archive.stats().documents:,} documents) on http://{host}:{port}/", err=True
+            )
+            uvicorn.run(create_app(archive, config, pool=pool), host=host, port=port, log_level="warning")
+        finally:
+            if pool is not None:
+                pool.close()

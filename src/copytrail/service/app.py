@@ -19,6 +19,7 @@ work in worker threads, ``work_threads`` at a time.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 import threading
@@ -57,6 +58,7 @@ from copytrail.service.models import (
     QueryIn,
     QueryOut,
 )
+from copytrail.service.pool import QueryPool
 
 __all__ = ["create_app"]
 
@@ -117,8 +119,14 @@ def _loaded_text(text: str | bytes, name: str, max_bytes: int) -> Any:
     return load_bytes(data, name=name, max_bytes=max_bytes)
 
 
-def create_app(archive: Archive, config: ServiceConfig) -> FastAPI:
-    """The FastAPI application over ``archive`` (which the caller opens and closes)."""
+def create_app(archive: Archive, config: ServiceConfig, *, pool: QueryPool | None = None) -> FastAPI:
+    """The FastAPI application over ``archive`` (which the caller opens and closes).
+
+    Args:
+        archive: the archive; adds and deletes go to it, and queries too unless ``pool`` is given.
+        config: token, limits, embedder.
+        pool: worker processes that answer queries (see :mod:`copytrail.service.pool`).
+    """
     app = FastAPI(
         title="copytrail",
         version=__version__,
@@ -249,9 +257,18 @@ def create_app(archive: Archive, config: ServiceConfig) -> FastAPI:
             "query", loaded.text, date=loaded.meta.date, source=loaded.meta.sitename, url=loaded.meta.url
         )
         deadline = time.monotonic() + config.work_seconds
-        result = await in_worker(
-            lambda: archive.query(doc, top=body.top, rewrite_check=body.rewrite_check, deadline=deadline)
-        )
+        if pool is not None:
+            future = pool.submit(doc, top=body.top, rewrite_check=body.rewrite_check, deadline=deadline)
+            try:
+                with anyio.fail_after(config.work_seconds + 1):
+                    result = await asyncio.wrap_future(future)
+            except TimeoutError:
+                future.cancel()
+                raise WorkTimeout(f"the query took longer than {config.work_seconds:g} s") from None
+        else:
+            result = await in_worker(
+                lambda: archive.query(doc, top=body.top, rewrite_check=body.rewrite_check, deadline=deadline)
+            )
         matches = [{**match_to_dict(m), "report_id": reports.keep(m.report)} for m in result.matches]
         return {
             "query": result.query_id,
