@@ -166,13 +166,18 @@ def load_test(db: Path, texts: list[str], clients: int, duration: float, workers
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
-        ends = time.monotonic() + duration
+        ready = threading.Barrier(clients + 1)
+        clock: dict[str, float] = {}
 
         def client(k: int) -> None:
             rng = random.Random(k)
-            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as http:
-                http.post("/v1/query", json={"text": texts[0]})  # warm the connection
-                while time.monotonic() < ends:
+            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60) as http:
+                # Warm-up, not timed: the connection, and the worker processes' first queries
+                # (imports, language models, the archive's first pages).
+                for text in texts[k::clients][:3]:
+                    http.post("/v1/query", json={"text": text})
+                ready.wait()
+                while time.monotonic() < clock["ends"]:
                     started = time.perf_counter()
                     try:
                         response = http.post("/v1/query", json={"text": rng.choice(texts)})
@@ -184,10 +189,13 @@ def load_test(db: Path, texts: list[str], clients: int, duration: float, workers
                         if error:
                             errors.append(error)
 
-        started = time.monotonic()
         threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
         for t in threads:
             t.start()
+        clock["ends"] = time.monotonic() + 3600  # set for real once every client is warm
+        ready.wait()
+        started = time.monotonic()
+        clock["ends"] = started + duration
         for t in threads:
             t.join()
         wall = time.monotonic() - started
@@ -214,6 +222,8 @@ def main() -> None:
     parser.add_argument("--skip-load", action="store_true", help="leave the load test out")
     parser.add_argument("--skip-scan", action="store_true", help="leave the scan candidate stage out")
     parser.add_argument("--reuse", action="store_true", help="reuse an archive of this size built before")
+    parser.add_argument("--skip-queries", action="store_true", help="leave the in-process query latencies out")
+    parser.add_argument("--workers", type=int, default=2, help="query processes of the server in the load test")
     args = parser.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -228,12 +238,13 @@ def main() -> None:
         results["scan_candidates"] = measure_scan_candidates(path)
         print("scan candidates", results["scan_candidates"], flush=True)
     texts = query_texts(path)
-    results["query_words_only"] = measure_queries(db, texts, rewrite_check=False)
-    print("query words only", results["query_words_only"], flush=True)
-    results["query_rewrite_check"] = measure_queries(db, texts, rewrite_check=True)
-    print("query rewrite check", results["query_rewrite_check"], flush=True)
+    if not args.skip_queries:
+        results["query_words_only"] = measure_queries(db, texts, rewrite_check=False)
+        print("query words only", results["query_words_only"], flush=True)
+        results["query_rewrite_check"] = measure_queries(db, texts, rewrite_check=True)
+        print("query rewrite check", results["query_rewrite_check"], flush=True)
     if not args.skip_load:
-        results["load"] = load_test(db, texts, args.clients, args.load_seconds)
+        results["load"] = load_test(db, texts, args.clients, args.load_seconds, args.workers)
         print("load", results["load"], flush=True)
     results["load_average_end"] = os.getloadavg()[0]
 
@@ -246,6 +257,8 @@ def main() -> None:
         s = results["scan_candidates"]
         rows.append(["scan candidate stage (same docs)", f"{s['docs_per_second']} docs/s", "–"])
     for key, target in (("query_words_only", "p50 ≤ 50 ms"), ("query_rewrite_check", "p50 ≤ 300 ms")):
+        if key not in results:
+            continue
         q = results[key]
         rows.append(
             [key.replace("_", " "), f"p50 {q['p50_ms']} ms, p99 {q['p99_ms']} ms, mean {q['mean_ms']} ms", target]
@@ -254,7 +267,7 @@ def main() -> None:
         load = results["load"]
         rows.append(
             [
-                f"load, {load['clients']} clients, {load['seconds']} s",
+                f"load, {load['clients']} clients, {load['workers']} query processes, {load['seconds']} s",
                 f"{load['queries_per_second']} q/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} ms, "
                 f"{load['errors']} errors",
                 "≥ 50 q/s at p99 ≤ 1 s, 0 errors",
@@ -262,7 +275,8 @@ def main() -> None:
         )
     table = "\n".join(markdown_table(["measure", f"{args.size:,} documents", "target"], rows))
     print(table)
-    write_results(ROOT / "bench" / "results" / "archive_bench", results, table + "\n")
+    stem = "archive_bench" if not (args.reuse or args.skip_queries or args.skip_load) else "archive_bench-partial"
+    write_results(ROOT / "bench" / "results" / stem, results, table + "\n")
 
 
 if __name__ == "__main__":

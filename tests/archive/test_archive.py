@@ -108,3 +108,13 @@ def test_a_file_that_is_no_archive_is_an_archive_error(tmp_path) -> None:  # noq
         Archive.open(bogus)
     with pytest.raises(ArchiveError, match="no archive here"):
         Archive.open(tmp_path / "missing.db", create=False)
+
+
+def test_public_names_exist() -> None:
+    import copytrail.archive
+
+    for name in copytrail.archive.__all__:
+        assert hasattr(copytrail.archive, name), name
+    assert {"Archive", "ArchiveStore", "MemoryStore", "SQLiteStore", "check_documents"} <= set(
+        copytrail.archive.__all__
+    )

@@ -438,12 +438,3 @@ def check_documents(
     if add:
         archive.add_documents(docs)
     return results
-
-
-def relation_counts(results: Iterable[QueryResult]) -> dict[str, int]:
-    """Matches per relation over many query results (for summaries)."""
-    counts: dict[str, int] = {}
-    for result in results:
-        for match in result.matches:
-            counts[match.relation.value] = counts.get(match.relation.value, 0) + 1
-    return dict(sorted(counts.items()))

@@ -93,7 +93,8 @@ def serve_command(
     Example:
       export COPYTRAIL_TOKEN=$(openssl rand -hex 32)
       copytrail serve --index news.db --port 8000
-      curl -H "Authorization: Bearer $COPYTRAIL_TOKEN" -d '{"text": "..."}' localhost:8000/v1/query
+      curl -H "Authorization: Bearer $COPYTRAIL_TOKEN" -H 'Content-Type: application/json' \\
+         -d '{"text": "..."}' localhost:8000/v1/query
     """
     set_command_state(debug=debug)
     from copytrail.errors import require

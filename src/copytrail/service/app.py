@@ -43,7 +43,7 @@ from copytrail.archive.json import match_to_dict
 from copytrail.compare import CompareConfig, compare
 from copytrail.errors import CopytrailError, EmbedderError, InputError, WorkTimeout
 from copytrail.ingest import load_bytes
-from copytrail.records import CompareReport
+from copytrail.records import CompareReport, LoadedText
 from copytrail.report.json import report_to_dict
 from copytrail.scan.records import ScanDocument
 from copytrail.service.config import ServiceConfig
@@ -107,7 +107,7 @@ def _problem(status: int, kind: str, message: str, headers: dict[str, str] | Non
     return JSONResponse(error_body(status, kind, message), status_code=status, headers=headers)
 
 
-def _loaded_text(text: str | bytes, name: str, max_bytes: int) -> Any:
+def _loaded_text(text: str | bytes, name: str, max_bytes: int) -> LoadedText:
     """Text from a request as the library loads files: encoding, HTML extraction and the same refusals."""
     if isinstance(text, str):
         try:

@@ -56,7 +56,8 @@ def read_token(token_file: str | None) -> str:
         path = Path(token_file)
         if not path.is_file():
             raise InputNotFound(token_file, "no such token file; write the token on its first line")
-        token = path.read_text(encoding="utf-8").strip().splitlines()[0] if path.read_text().strip() else ""
+        lines = path.read_text(encoding="utf-8").strip().splitlines()
+        token = lines[0].strip() if lines else ""
         where = token_file
     else:
         token = os.environ.get("COPYTRAIL_TOKEN", "").strip()
