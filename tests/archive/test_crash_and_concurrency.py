@@ -24,17 +24,19 @@ import sys
 from copytrail.archive import Archive
 from copytrail.scan.readers import iter_documents
 from copytrail.scan.records import ScanDocument
-docs = [d for d in iter_documents([sys.argv[2]]) if isinstance(d, ScanDocument)]
+docs = [d for d in iter_documents([sys.argv[2]]) if isinstance(d, ScanDocument)][: int(sys.argv[4])]
 with Archive.open(sys.argv[1]) as archive:
     archive.add_documents(docs, batch_size=int(sys.argv[3]))
 """
 BATCH = 8
+# Documents the writer adds: 15 batches, enough to kill it part-way and for readers to see it grow.
+LIMIT = 120
 
 
 def _start_writer(db: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
     folder = require_shared(BBC / "business")
-    return subprocess.Popen([sys.executable, "-c", _WRITER, str(db), str(folder), str(BATCH)], env=env)
+    return subprocess.Popen([sys.executable, "-c", _WRITER, str(db), str(folder), str(BATCH), str(LIMIT)], env=env)
 
 
 def _documents(db: Path) -> int:
@@ -59,19 +61,19 @@ def test_kill_9_during_add_loses_nothing_committed_and_rerun_duplicates_nothing(
     Archive.open(db).close()
     writer = _start_writer(db)
     try:
-        _wait_for(db, 5 * BATCH, writer)
+        _wait_for(db, 4 * BATCH, writer)
     finally:
         writer.kill()  # SIGKILL: no cleanup of any kind
         writer.wait()
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     committed = _documents(db)
-    assert committed % BATCH == 0 and committed < 255  # whole batches only, and it was killed mid-way
+    assert committed % BATCH == 0 and committed < LIMIT  # whole batches only, and it was killed mid-way
     with Archive.open(db) as archive:
-        docs = [d for d in iter_documents([BBC / "business"]) if isinstance(d, ScanDocument)]
+        docs = [d for d in iter_documents([BBC / "business"]) if isinstance(d, ScanDocument)][:LIMIT]
         result = archive.add_documents(docs)
-        assert (result.added, result.unchanged, result.documents) == (255 - committed, committed, 255)
-        # Nothing duplicated: the postings on disk are exactly those of the 255 documents, once each.
+        assert (result.added, result.unchanged, result.documents) == (LIMIT - committed, committed, LIMIT)
+        # Nothing duplicated: the postings on disk are exactly those of the documents, once each.
         stored = {s.id: s for s in stored_documents(docs, archive.fingerprint)}
         flags = {}
         for s in stored.values():
