@@ -118,3 +118,21 @@ def test_public_names_exist() -> None:
     assert {"Archive", "ArchiveStore", "MemoryStore", "SQLiteStore", "check_documents"} <= set(
         copytrail.archive.__all__
     )
+
+
+def test_connections_of_ended_threads_are_closed(tmp_path) -> None:  # noqa: ANN001
+    """A server's worker threads come and go; their connections must not pile up."""
+    import gc
+    import threading
+
+    from copytrail.archive import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "a.db")
+    threads = [threading.Thread(target=lambda: store.known(["x"])) for _ in range(20)]
+    for t in threads:
+        t.start()
+        t.join()
+    gc.collect()
+    assert store.open_connections() == 1  # the main thread's, opened by the constructor
+    store.close()
+    assert store.open_connections() == 0

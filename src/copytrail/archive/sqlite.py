@@ -29,6 +29,7 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -89,8 +90,7 @@ class SQLiteStore(ArchiveStore):
         self.path = str(path)
         self._timeout = timeout
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._held: weakref.WeakSet[_Held] = weakref.WeakSet()
         target = Path(self.path)
         if target.is_dir():
             raise ArchiveError(self.path, "is a folder; give the archive's file name, such as archive.db")
@@ -112,9 +112,13 @@ class SQLiteStore(ArchiveStore):
             raise ArchiveError(self.path, f"is not a copytrail archive ({exc}); check the path") from None
 
     def _conn(self) -> sqlite3.Connection:
-        """This thread's connection (sqlite3 connections must not be shared across threads)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
+        """This thread's connection (sqlite3 connections must not be shared across threads).
+
+        A server's worker threads come and go; each one's connection is closed when the
+        thread ends (its thread-local holder is collected), so connections do not pile up.
+        """
+        held = getattr(self._local, "held", None)
+        if held is None:
             try:
                 # check_same_thread=False only so close() may close every thread's connection; each
                 # thread still uses its own.
@@ -124,10 +128,9 @@ class SQLiteStore(ArchiveStore):
                 conn.execute("PRAGMA cache_size=-65536")
             except sqlite3.DatabaseError as exc:
                 raise ArchiveError(self.path, f"is not a copytrail archive ({exc}); check the path") from None
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
-        return conn
+            held = self._local.held = _Held(conn)
+            self._held.add(held)
+        return held.conn
 
     def _meta(self, key: str) -> bytes | str | None:
         row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -293,10 +296,27 @@ class SQLiteStore(ArchiveStore):
         size = sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
         return StoreCounts(documents, indexed, characters, int(self._meta("postings") or 0), size)
 
+    def open_connections(self) -> int:
+        """Connections open now (one per thread that used the store and is still alive)."""
+        return len(self._held)
+
     def close(self) -> None:
-        with self._lock:
-            for conn in self._connections:
-                with contextlib.suppress(sqlite3.ProgrammingError):  # a thread that has ended made it
-                    conn.close()
-            self._connections.clear()
+        for held in list(self._held):
+            held.close()
         self._local = threading.local()
+
+
+class _Held:
+    """One thread's connection; closed when the thread ends and its thread-local value is collected."""
+
+    __slots__ = ("__weakref__", "conn")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __del__(self) -> None:
+        self.close()
