@@ -136,3 +136,30 @@ def test_connections_of_ended_threads_are_closed(tmp_path) -> None:  # noqa: ANN
     assert store.open_connections() == 1  # the main thread's, opened by the constructor
     store.close()
     assert store.open_connections() == 0
+
+
+_FOOTER = (
+    "\n\nSign up for our morning briefing newsletter to get the biggest stories of the day delivered to your inbox "
+    "before breakfast every weekday. Follow our business desk on social media for live updates on markets, "
+    "currencies and commodities from around the world as they happen. Our journalists are independent and every "
+    "correction we make is listed on the corrections page together with the date it was made.\n"
+)
+
+
+def test_chrome_learned_from_the_archive_is_no_evidence_of_reuse() -> None:
+    """Ten archived stories and a query share only a newsletter footer: learned as stock text, it pairs nothing."""
+    from copytrail.scan.readers import iter_documents
+    from tests.conftest import BBC, require_shared
+
+    tech = [d for d in iter_documents([require_shared(BBC / "tech")]) if isinstance(d, ScanDocument)][:11]
+    stored = [ScanDocument(d.id, d.text + _FOOTER) for d in tech[:10]]
+    probe = ScanDocument("probe", tech[10].text + _FOOTER)
+    learned = Archive(MemoryStore())
+    learned.add_documents(stored, learn=True)
+    assert len(learned.common_text()) >= 3
+    result = learned.query(probe, top=20)
+    assert result.candidates == 10 and result.matches == ()
+    # The same archive before it learned anything calls every one of them partial reuse.
+    unlearned = Archive(MemoryStore())
+    unlearned.add_documents(stored, learn=False)
+    assert {m.relation for m in unlearned.query(probe, top=20).matches} == {Relation.PARTIAL_REUSE}
