@@ -163,3 +163,18 @@ def test_chrome_learned_from_the_archive_is_no_evidence_of_reuse() -> None:
     unlearned = Archive(MemoryStore())
     unlearned.add_documents(stored, learn=False)
     assert {m.relation for m in unlearned.query(probe, top=20).matches} == {Relation.PARTIAL_REUSE}
+
+
+@pytest.mark.slow
+def test_workers_do_not_change_the_archive(corpus, tmp_path) -> None:  # noqa: ANN001
+    docs = corpus[:60] + [dataclasses.replace(corpus[0], text=corpus[0].text + "\nA late correction.")]
+    stats = []
+    for workers in (1, 2):
+        with Archive.open(tmp_path / f"w{workers}.db") as archive:
+            result = archive.add_documents(docs, workers=workers, batch_size=16, learn=True)
+            assert (result.added, result.replaced) == (60, 1)
+            found = archive.query(corpus[1], top=50)
+            stats.append(
+                (archive.stats().postings, archive.stats().indexed, [(m.id, m.relation) for m in found.matches])
+            )
+    assert stats[0] == stats[1]

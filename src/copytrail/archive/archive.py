@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from typing import Any
 
@@ -126,6 +128,7 @@ class Archive:
         reader: ReaderConfig | None = None,
         *,
         advance: Callable[[int], None] | None = None,
+        workers: int = 1,
     ) -> AddResult:
         """Add every document of ``inputs`` (the inputs ``scan`` reads, with the same skip reports).
 
@@ -146,7 +149,7 @@ class Archive:
                 else:
                     skipped.append(item)
 
-        result = self.add_documents(documents(), advance=advance, learn=True)
+        result = self.add_documents(documents(), advance=advance, learn=True, workers=workers)
         if result.added + result.replaced + result.unchanged == 0:
             reasons = "; ".join(f"{s.file}: {s.reason}" for s in skipped[:3]) or "no .txt/.html file or record found"
             raise NothingRead(", ".join(str(p) for p in paths), f"no document could be read ({reasons})")
@@ -159,6 +162,7 @@ class Archive:
         learn: bool | None = None,
         advance: Callable[[int], None] | None = None,
         batch_size: int = _BATCH,
+        workers: int = 1,
     ) -> AddResult:
         """Add documents; an id already archived with the same content is left alone, with other content replaced.
 
@@ -168,43 +172,55 @@ class Archive:
                 None when 1% of the archive changed since it was last learned.
             advance: called with the number of documents handled, for progress bars.
             batch_size: documents per transaction (a kill loses at most the batch in flight).
+            workers: processes that fingerprint and segment batches (the costly part); this
+                process alone writes, batch after batch in order, so the result does not
+                depend on it.
         """
         started = time.perf_counter()
         totals = {"added": 0, "replaced": 0, "unchanged": 0}
+        pool = _fingerprint_pool(workers) if workers > 1 else None
+        # Batches in flight: (documents in it, ids it replaces, its fingerprints or their future).
+        pending: deque[tuple[int, list[str], Any]] = deque()
+        planned: set[str] = set()
+
+        def drain(keep: int) -> None:
+            while len(pending) > keep:
+                size, replaced, work = pending.popleft()
+                self._write(work.result() if pool is not None else work, replaced)
+                if advance is not None:
+                    advance(size)
+
         with self._write_lock:
-            batch: list[ScanDocument] = []
-            ids: set[str] = set()
-            for doc in documents:
-                if doc.id in ids:  # the same id twice in one batch: the later one replaces the earlier
-                    self._add_batch(batch, totals)
-                    batch, ids = [], set()
-                batch.append(doc)
-                ids.add(doc.id)
-                if len(batch) >= batch_size:
-                    self._add_batch(batch, totals)
-                    if advance is not None:
-                        advance(len(batch))
-                    batch, ids = [], set()
-            self._add_batch(batch, totals)
-            if advance is not None and batch:
-                advance(len(batch))
+            try:
+                for batch in _batches(documents, batch_size):
+                    if not planned.isdisjoint(d.id for d in batch):
+                        drain(0)  # an id again: what it replaces must be written before it is planned
+                        planned.clear()
+                    todo, replaced = self._plan(batch, totals)
+                    planned.update(d.id for d in batch)
+                    if pool is not None:
+                        pending.append((len(batch), replaced, pool.submit(stored_documents, todo, self.fingerprint)))
+                    else:
+                        pending.append((len(batch), replaced, stored_documents(todo, self.fingerprint)))
+                    drain(2 * workers if pool is not None else 0)
+                drain(0)
+            finally:
+                if pool is not None:
+                    pool.shutdown(cancel_futures=True)
             if learn or (learn is None and self._stale()):
                 self.learn_common_text()
         count = self.store.counts().documents
         return AddResult(skipped=(), documents=count, seconds=round(time.perf_counter() - started, 3), **totals)
 
-    def _add_batch(self, batch: Sequence[ScanDocument], totals: dict[str, int]) -> None:
-        if not batch:
-            return
+    def _plan(self, batch: Sequence[ScanDocument], totals: dict[str, int]) -> tuple[list[ScanDocument], list[str]]:
+        """The documents of ``batch`` to store (new or changed), and the ids among them that replace archived ones."""
         known = self.store.known(d.id for d in batch)
         todo = [d for d in batch if known.get(d.id) != content_hash(d)]
-        totals["unchanged"] += len(batch) - len(todo)
-        if not todo:
-            return
         replaced = [d.id for d in todo if d.id in known]
+        totals["unchanged"] += len(batch) - len(todo)
         totals["replaced"] += len(replaced)
         totals["added"] += len(todo) - len(replaced)
-        self._write(stored_documents(todo, self.fingerprint), replaced)
+        return todo, replaced
 
     def delete(self, ids: Iterable[str]) -> list[str]:
         """Remove documents by id; returns those that were archived (unknown ids are ignored)."""
@@ -224,6 +240,8 @@ class Archive:
         exact copies are stored and found through it. When that first one goes, the next
         copy takes its place in the indexes.
         """
+        if not new and not remove_ids:
+            return
         removed = self._as_stored(remove_ids)
         gone = {s.id for s in removed}
         indexed_keys: set[int] = set()
@@ -398,6 +416,27 @@ class Archive:
             common_sentences=len(common) if common is not None else 0,
             common_stale=max(0, stale),
         )
+
+
+def _batches(documents: Iterable[ScanDocument], size: int) -> Iterator[list[ScanDocument]]:
+    """Batches of at most ``size`` documents; an id seen earlier in the batch starts a new one (it replaces)."""
+    batch: list[ScanDocument] = []
+    ids: set[str] = set()
+    for doc in documents:
+        if doc.id in ids or len(batch) >= size:
+            yield batch
+            batch, ids = [], set()
+        batch.append(doc)
+        ids.add(doc.id)
+    if batch:
+        yield batch
+
+
+def _fingerprint_pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver: a fork of a threaded process (a server adding documents) could inherit a held lock.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return ProcessPoolExecutor(workers, mp_context=context)
 
 
 def check_documents(

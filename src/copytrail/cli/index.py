@@ -58,6 +58,14 @@ def index_group() -> None:
     type=click.Path(dir_okay=False),
     help="Write the skip list (JSONL: file, line, reason, id) to FILE.",
 )
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes that fingerprint and segment documents (the archive is the same whatever the number).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @_debug_option
 def add_command(
@@ -66,6 +74,7 @@ def add_command(
     id_field: str,
     text_field: str,
     skipped_path: str | None,
+    workers: int,
     as_json: bool,
     debug: bool,
 ) -> None:
@@ -88,7 +97,7 @@ def add_command(
 
     reader = ReaderConfig(id_field=id_field, text_field=text_field)
     with Archive.open(index_path) as archive:
-        result = archive.add(inputs, reader)
+        result = archive.add(inputs, reader, workers=workers)
     if skipped_path is not None:
         with open(skipped_path, "w", encoding="utf-8") as fh:
             for line in add_result_to_dict(result)["skipped"]:
