@@ -75,18 +75,19 @@ def collection_path(size: int) -> Path:
     return path
 
 
-def measure_add(path: Path, db: Path) -> dict[str, Any]:
+def measure_add(path: Path, db: Path, workers: int = 1) -> dict[str, Any]:
     from copytrail.archive import Archive
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     started = time.perf_counter()
     with Archive.open(db) as archive:
-        result = archive.add([path])
+        result = archive.add([path], workers=workers)
         seconds = time.perf_counter() - started
         archive.store._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")  # noqa: SLF001 - size without the log
         stats = archive.stats()
     return {
+        "workers": workers,
         "documents": result.added,
         "seconds": round(seconds, 1),
         "docs_per_second": round(result.added / seconds, 1),
@@ -224,6 +225,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse an archive of this size built before")
     parser.add_argument("--skip-queries", action="store_true", help="leave the in-process query latencies out")
     parser.add_argument("--workers", type=int, default=2, help="query processes of the server in the load test")
+    parser.add_argument("--add-workers", type=int, default=1, help="processes that fingerprint documents in the add")
     args = parser.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -232,7 +234,7 @@ def main() -> None:
     results: dict[str, Any] = {"revision": git_revision(), "size": args.size, "cpus": os.cpu_count()}
     results["load_average_start"] = os.getloadavg()[0]
     if not (args.reuse and db.exists()):
-        results["add"] = measure_add(path, db)
+        results["add"] = measure_add(path, db, args.add_workers)
         print("add", results["add"], flush=True)
     if not args.skip_scan:
         results["scan_candidates"] = measure_scan_candidates(path)
@@ -251,7 +253,8 @@ def main() -> None:
     rows = []
     if "add" in results:
         a = results["add"]
-        rows.append(["add", f"{a['docs_per_second']} docs/s ({a['documents']:,} in {a['seconds']} s)", "–"])
+        label = f"add, {a['workers']} process{'es' if a['workers'] > 1 else ''}"
+        rows.append([label, f"{a['docs_per_second']} docs/s ({a['documents']:,} in {a['seconds']} s)", "–"])
         rows.append(["archive size", f"{a['bytes_per_document'] / 1000:.1f} kB/doc ({a['bytes'] / 1e6:.0f} MB)", "–"])
     if "scan_candidates" in results:
         s = results["scan_candidates"]
@@ -275,7 +278,8 @@ def main() -> None:
         )
     table = "\n".join(markdown_table(["measure", f"{args.size:,} documents", "target"], rows))
     print(table)
-    stem = "archive_bench" if not (args.reuse or args.skip_queries or args.skip_load) else "archive_bench-partial"
+    partial = args.reuse or args.skip_queries or args.skip_load or args.skip_scan
+    stem = "archive_bench" if not partial else "archive_bench-partial"
     write_results(ROOT / "bench" / "results" / stem, results, table + "\n")
 
 
