@@ -17,6 +17,9 @@ else is a bug and keeps its traceback (exit status 1).
     │   ├── UnusableInput     an input as a whole cannot be scanned (format, missing column)
     │   └── NothingRead       a scan read no document at all (names the files and why)
     ├── OutputError           an output path (--html, --out) cannot be written
+    ├── ArchiveError          an archive (copytrail index) cannot be opened or used
+    │   └── UnknownDocument   an id the archive does not hold (delete, reports)
+    ├── WorkTimeout           a request's work ran past its time limit (the service answers 503)
     ├── EmbedderError         the sentence embedder cannot be loaded or run
     │   └── MissingEmbedder   its optional dependency is missing (also a MissingExtra)
     └── MissingExtra          an optional dependency is missing (also an ImportError);
@@ -34,6 +37,7 @@ from types import ModuleType
 
 __all__ = [
     "BinaryInput",
+    "ArchiveError",
     "CopytrailError",
     "EmbedderError",
     "EmptyInput",
@@ -45,7 +49,9 @@ __all__ = [
     "NotAFile",
     "NothingRead",
     "OutputError",
+    "UnknownDocument",
     "UnusableInput",
+    "WorkTimeout",
     "install_hint",
     "require",
 ]
@@ -113,6 +119,30 @@ class OutputError(CopytrailError):
 
     def __reduce__(self):  # noqa: ANN204
         return (type(self), (self.path, self.detail))
+
+
+class ArchiveError(CopytrailError):
+    """An archive cannot be opened or used: not an archive, built with other settings, locked, damaged.
+
+    Attributes:
+        path: the archive's path.
+    """
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.detail = message
+
+    def __reduce__(self):  # noqa: ANN204
+        return (type(self), (self.path, self.detail))
+
+
+class UnknownDocument(ArchiveError):
+    """The archive holds no document with this id."""
+
+
+class WorkTimeout(CopytrailError):
+    """The work ran past its time limit and was stopped between two comparisons."""
 
 
 class EmbedderError(CopytrailError):
