@@ -22,48 +22,18 @@ import numpy as np
 from copytrail.archive.records import StoredDocument
 from copytrail.normalize import prepare_document
 from copytrail.normalize.common import sentence_keys
-from copytrail.records import DocumentMeta, LoadedText, SourceFormat
-from copytrail.scan.candidates import EXACT, MINHASH, RARE_NGRAMS, RARE_PAIRS, fingerprint_texts
+from copytrail.scan.candidates import EXACT, MINHASH, RARE_NGRAMS, RARE_PAIRS, band_keys, fingerprint_texts
 from copytrail.scan.config import FingerprintConfig
 from copytrail.scan.fingerprint import lsh_bands
 from copytrail.scan.records import ScanDocument
+from copytrail.scan.verify import as_loaded
 
 __all__ = ["Candidate", "PostingSource", "as_loaded", "content_hash", "find_archive_candidates", "stored_documents"]
-
-_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-
-
-def as_loaded(doc: ScanDocument) -> LoadedText:
-    """A document as the pair engine's input (its text is already decoded and extracted)."""
-    return LoadedText(
-        name=doc.id,
-        text=doc.text,
-        source_format=SourceFormat.TEXT,
-        encoding="utf-8",
-        byte_size=len(doc.text.encode("utf-8", "surrogatepass")),
-        meta=DocumentMeta(date=doc.date, url=doc.url, sitename=doc.source),
-    )
-
 
 def content_hash(doc: ScanDocument) -> str:
     """What makes a re-add of the same id a no-op: its text and metadata, hashed."""
     payload = json.dumps([doc.text, doc.date, doc.source, doc.url], ensure_ascii=False)
     return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """One 64-bit key per (document, band): the band's rows and its number, hashed (uint64, shape docs x bands).
-
-    The band number is mixed in so that all bands share one table: equal keys mean the
-    same rows in the same band, as a bucket of the scan's ``band_pairs``.
-    """
-    out = np.zeros((len(signatures), bands), dtype=np.uint64)
-    for band in range(bands):
-        keys = np.full(len(signatures), band + 1, dtype=np.uint64)
-        for c in range(rows):
-            keys = keys * _MULTIPLIER + signatures[:, band * rows + c].astype(np.uint64) + np.uint64(c + 1)
-        out[:, band] = keys
-    return out
 
 
 @lru_cache(maxsize=16)
