@@ -2,8 +2,13 @@
 
 Usage::
 
-    python bench/scan_bench.py --systems copytrail          # once: the scan whose pairs are looked at
-    python bench/template_calibration.py                    # re-compares its pairs, sweeps the rule
+    python bench/template_calibration.py --scan-dir DIR     # re-compares DIR's pairs, sweeps the rule
+
+``DIR`` is a ``copytrail scan`` of the scan benchmark's corpus made *without* the rule (the
+rule only takes pairs away, so a scan made with it has nothing left to sweep): the committed
+results come from the scan ``python bench/scan_bench.py --systems copytrail`` made at 40f41d5,
+the commit before the rule. At a later commit, set ``RelationConfig.template_min_swapped`` out
+of reach for that scan.
 
 A wire's template stories (eurobond issues, convertible debentures: the same wording with
 another issuer, amount, coupon and dates) align as rewrites or partial reuse and chain the
@@ -148,9 +153,7 @@ def evaluate(rows: list[dict], truth: scan_bench.Truth, rule: tuple[int, float] 
 
 def lost(result: dict, base: dict, split: str) -> int:
     """Positive pairs of ``split`` found without the rule and lost with it."""
-    return sum(
-        base["recall"][split][k]["found"] - result["recall"][split][k]["found"] for k in base["recall"][split]
-    )
+    return sum(base["recall"][split][k]["found"] - result["recall"][split][k]["found"] for k in base["recall"][split])
 
 
 def choose(results: list[dict], base: dict) -> dict:
@@ -189,7 +192,11 @@ def markdown(report: dict) -> str:
                 ]
             )
     lines += markdown_table(["", "rule", "split", "purity", "positive pairs found", "pairs dropped"], rows)
-    lines += ["", "Every rule swept (DEV purity, DEV positives lost, HELD-OUT purity, HELD-OUT lost, pairs dropped):", ""]
+    lines += [
+        "",
+        "Every rule swept (DEV purity, DEV positives lost, HELD-OUT purity, HELD-OUT lost, pairs dropped):",
+        "",
+    ]
     sweep = [
         [
             str(r["rule"]["min_swapped"]),
@@ -213,7 +220,9 @@ def markdown(report: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--cache", type=Path, default=scan_bench.DEFAULT_CACHE, help="scan_bench's cache folder")
-    p.add_argument("--scan-dir", type=Path, default=None, help="a copytrail scan of the corpus (default: scan_bench's)")
+    p.add_argument(
+        "--scan-dir", type=Path, default=None, help="a scan of the corpus made without the rule (default: scan_bench's)"
+    )
     p.add_argument("--out", type=Path, default=RESULTS / "template_calibration")
     args = p.parse_args(argv)
     folder = corpus_builder.ensure_corpus(corpus_builder.CorpusParams(), args.cache)
@@ -229,8 +238,13 @@ def main(argv: list[str] | None = None) -> int:
         "scan_dir": str(scan_dir),
         "pairs": len(rows),
         "facts": [
-            {"pair": [r["pair"].id_a, r["pair"].id_b], "relation": r["pair"].relation.value, "class": r["class"],
-             "kept": r["kept"], "swapped": r["swapped"]}
+            {
+                "pair": [r["pair"].id_a, r["pair"].id_b],
+                "relation": r["pair"].relation.value,
+                "class": r["class"],
+                "kept": r["kept"],
+                "swapped": r["swapped"],
+            }
             for r in rows
         ],
         "baseline": base,

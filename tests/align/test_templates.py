@@ -9,7 +9,7 @@ from copytrail import CompareConfig, Relation, load_bytes
 from copytrail.align.evidence import FactCounts, fact_counts
 from copytrail.align.relation import RelationConfig
 from copytrail.normalize import prepare_document
-from copytrail.records import SentencePair
+from copytrail.records import PassageLabel, SentencePair
 
 WORDS_ONLY = CompareConfig(embedder="none")
 RULE_OFF = dataclasses.replace(WORDS_ONLY, relation=RelationConfig(template_min_swapped=10**9))
@@ -17,37 +17,40 @@ REUSE = (Relation.DUPLICATE, Relation.NEAR_DUPLICATE, Relation.REWRITE, Relation
 
 # Two Reuters-21578 eurobond announcements (reuters/00905 and reuters/01475): one template,
 # other issuer, amount, coupon, dates and lead manager.
-GASUNIE = """NEDERLANDSE GASUNIE ISSUES 100 MLN DLR EUROBOND
 
-NV Nederlandse Gasunie is issuing a 100 mln dlr eurobond due April 15, 1992 paying 7-1/4 pct and priced at 101-1/8 pct, lead manager Citicorp Investment Bank Ltd said.
 
-The non-callable bond is available in denominations of 5,000 dlrs and will be listed in Luxembourg. The selling concession is 1-1/4 pct, while management and underwriting combined pays 5/8 pct.
+def story(*paragraphs: str) -> str:
+    return "\n\n".join(paragraphs) + "\n"
 
-The payment date is April 15.
 
-REUTER
-"""
-HAMBURGISCHE = """HAMBURGISCHE L/B ISSUES AUSTRALIAN DLR EUROBOND
-
-Hamburgische Landesbank Girozentrale is issuing a 50 mln Australian dlr eurobond due April 2, 1991 paying 15 pct and priced at 101-1/2 pct, lead manager Orion Royal Bank Ltd said.
-
-The non-callable bond is available in denominations of 1,000 and 10,000 Australian dlrs and will be listed in Luxembourg. The selling concession is 1-1/8 pct while management and underwriting combined pays 5/8 pct.
-
-The payment date is April 2.
-
-REUTER
-"""
+GASUNIE = story(
+    "NEDERLANDSE GASUNIE ISSUES 100 MLN DLR EUROBOND",
+    "NV Nederlandse Gasunie is issuing a 100 mln dlr eurobond due April 15, 1992 paying 7-1/4 pct and priced "
+    "at 101-1/8 pct, lead manager Citicorp Investment Bank Ltd said.",
+    "The non-callable bond is available in denominations of 5,000 dlrs and will be listed in Luxembourg. "
+    "The selling concession is 1-1/4 pct, while management and underwriting combined pays 5/8 pct.",
+    "The payment date is April 15.",
+    "REUTER",
+)
+HAMBURGISCHE = story(
+    "HAMBURGISCHE L/B ISSUES AUSTRALIAN DLR EUROBOND",
+    "Hamburgische Landesbank Girozentrale is issuing a 50 mln Australian dlr eurobond due April 2, 1991 paying "
+    "15 pct and priced at 101-1/2 pct, lead manager Orion Royal Bank Ltd said.",
+    "The non-callable bond is available in denominations of 1,000 and 10,000 Australian dlrs and will be listed "
+    "in Luxembourg. The selling concession is 1-1/8 pct while management and underwriting combined pays 5/8 pct.",
+    "The payment date is April 2.",
+    "REUTER",
+)
 # The Hamburgische story reworded by another desk: every fact kept, the wording changed.
-HAMBURGISCHE_REWORDED = """HAMBURGISCHE L/B BRINGS AUSTRALIAN DLR EUROBOND
-
-Hamburgische Landesbank Girozentrale has launched a 50 mln Australian dlr eurobond due April 2, 1991 with a 15 pct coupon, priced at 101-1/2 pct, said lead manager Orion Royal Bank Ltd.
-
-The bond cannot be called and comes in denominations of 1,000 and 10,000 Australian dlrs, with a listing in Luxembourg. Selling concession is 1-1/8 pct and management and underwriting together pay 5/8 pct.
-
-Payment is due on April 2.
-
-REUTER
-"""
+HAMBURGISCHE_REWORDED = story(
+    "HAMBURGISCHE L/B BRINGS AUSTRALIAN DLR EUROBOND",
+    "Hamburgische Landesbank Girozentrale has launched a 50 mln Australian dlr eurobond due April 2, 1991 with a "
+    "15 pct coupon, priced at 101-1/2 pct, said lead manager Orion Royal Bank Ltd.",
+    "The bond cannot be called and comes in denominations of 1,000 and 10,000 Australian dlrs, with a listing "
+    "in Luxembourg. Selling concession is 1-1/8 pct and management and underwriting together pay 5/8 pct.",
+    "Payment is due on April 2.",
+    "REUTER",
+)
 
 
 def doc(text: str, name: str):
@@ -69,10 +72,12 @@ def test_a_reworded_copy_that_keeps_its_facts_is_still_reuse() -> None:
 
 
 def test_fact_counts_tell_swapped_facts_from_dropped_ones() -> None:
-    a = prepare_document(doc("Acme Corp sold 120 trucks to Ford in Detroit on Tuesday, its chief Ann Lee said.\n", "a"))
-    swapped = prepare_document(doc("Zenith Ltd sold 75 trucks to Ford in Detroit on Tuesday, its chief Bo Park said.\n", "b"))
-    dropped = prepare_document(doc("Acme Corp sold trucks to Ford on Tuesday, its chief said.\n", "c"))
-    pair = [SentencePair(a=0, b=0, similarity=0.9, lexical=0.6, semantic=None, label=copytrail.PassageLabel.EDITED)]
+    a = prepare_document(doc("Acme Corp sold 120 trucks to Ford in Detroit on Tuesday, its chief Ann Lee said.", "a"))
+    swapped = prepare_document(
+        doc("Zenith Ltd sold 75 trucks to Ford in Detroit on Tuesday, its chief Bo Park said.", "b")
+    )
+    dropped = prepare_document(doc("Acme Corp sold trucks to Ford on Tuesday, its chief said.", "c"))
+    pair = [SentencePair(0, 0, similarity=0.9, lexical=0.6, semantic=None, label=PassageLabel.EDITED)]
     template = fact_counts(a, swapped, pair)
     assert template.swapped >= 4 and template.kept == 2  # ford, detroit kept; issuer, number, chief swapped
     edited = fact_counts(a, dropped, pair)

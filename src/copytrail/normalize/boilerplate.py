@@ -172,7 +172,9 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
     first_prose = prose[0] if prose else len(lines)
     last_prose = prose[-1] if prose else -1
 
-    if first_prose < len(lines) and _looks_like_title(lines[first_prose], units[first_prose]):
+    # A table row is data, never the headline: the headline is then the line above the table.
+    first_line = lines[first_prose] if first_prose < len(lines) else ""
+    if first_line and not _is_table_row(first_line) and _looks_like_title(first_line, units[first_prose]):
         roles[first_prose] = UnitRole(Role.HEADING, "title")
         first_prose = next((i for i in prose if i > first_prose), len(lines))
 
