@@ -194,7 +194,7 @@ def fact_tokens(segment: Segment) -> list[str]:
     Names are split into lower-cased words, so that an edit inside a name ("General Motors
     Acceptance Corp" / "General Motors Corp") keeps the words both sides still share;
     figures lose their thousands separators. Used to tell a template filled with other
-    facts from a copy of the same story (:func:`copytrail.align.evidence.fact_agreement`).
+    facts from a copy of the same story (:func:`copytrail.align.evidence.fact_counts`).
     """
     figures = [m.group().replace(",", "") for m in _FIGURE.finditer(segment.text)]
     words = [w.lower() for m in names(segment) for w in m.text.split() if w not in _STOP_NAMES]
