@@ -21,6 +21,7 @@ from copytrail.errors import (
     NotAFile,
     NothingRead,
     OutputError,
+    PairTooLong,
     UnusableInput,
 )
 from copytrail.ingest import load_bytes, load_text
@@ -74,6 +75,7 @@ __all__ = [
     "NotAFile",
     "NothingRead",
     "OutputError",
+    "PairTooLong",
     "UnusableInput",
     "LoadedText",
     "Original",

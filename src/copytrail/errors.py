@@ -12,6 +12,7 @@ else is a bug and keeps its traceback (exit status 1).
     │   ├── InputNotFound     the path does not exist (or is a folder where a file is needed)
     │   ├── NotAFile          a FIFO, device or socket: refused at once, never read
     │   ├── InputTooLarge     over the size limit for the operation
+    │   ├── PairTooLong       two documents too long to align in the way their pair needs
     │   ├── BinaryInput       the bytes are not text (image, archive, executable, …)
     │   ├── EmptyInput        nothing left to compare once decoded and extracted
     │   ├── UnusableInput     an input as a whole cannot be scanned (format, missing column)
@@ -45,6 +46,7 @@ __all__ = [
     "NotAFile",
     "NothingRead",
     "OutputError",
+    "PairTooLong",
     "UnusableInput",
     "install_hint",
     "require",
@@ -81,6 +83,13 @@ class NotAFile(InputError):
 
 class InputTooLarge(InputError):
     """The document is larger than the operation's size limit."""
+
+
+class PairTooLong(InputError):
+    """Two documents are too long to align in the way their pair needs (translated ones, past the dense limit).
+
+    ``source`` names both documents.
+    """
 
 
 class BinaryInput(InputError):
