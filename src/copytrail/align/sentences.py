@@ -57,7 +57,7 @@ CONTAINED_MIN_SHARED_WORDS = 0.5
 CONTEXT_PASSES = 5
 # In windowed alignment (long documents) a cell is embedded only when its sentences share this
 # many content-word stems (or are lexically close); see _share_content.
-WINDOW_MIN_SHARED_STEMS = 1
+WINDOW_MIN_SHARED_STEMS = 2
 # Words of fewer letters are left out of the stem sets of the shuffled pass and the clause gaps (e12e1c6).
 STEM_SET_MIN_LETTERS = 3
 
@@ -192,7 +192,7 @@ def align_sentences(
                 f"sentence by sentence up to {config.max_dense_cells:,} sentence pairs "
                 f"(about {math.isqrt(config.max_dense_cells):,} sentences a side); compare them in parts",
             )
-        rows, cols = window_cells(ta, tb, config.windows)
+        rows, cols = window_cells(ta, tb, config.windows, min_ratio=config.anchor_ratio)
         # Rounded to whole percent as cdist's uint8 matrix is, so both paths take the same decisions.
         ratio = np.array(
             [round(fuzz.ratio(ta[r], tb[c])) for r, c in zip(rows.tolist(), cols.tolist())], dtype=np.float32
