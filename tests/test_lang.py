@@ -65,3 +65,20 @@ def test_too_little_text_is_not_identified() -> None:
 def test_language_name() -> None:
     assert language_name("ru") == "Russian (ru)"
     assert language_name(None) == "an unidentified language"
+
+
+def test_unpacked_language_model_ranks_like_py3langids_own(tmp_path, monkeypatch, capsys) -> None:  # noqa: ANN001
+    """The model is unpacked into the cache once (saying so on stderr) and then ranks as py3langid does."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    from copytrail.lang import _from_unpacked
+
+    monkeypatch.setenv("COPYTRAIL_CACHE", str(tmp_path))
+    unpacked = _from_unpacked(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+    assert "unpacking the language model once" in capsys.readouterr().err
+    assert len(list(tmp_path.glob("py3langid-*.npz"))) == 1
+    again = _from_unpacked(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+    assert capsys.readouterr().err == ""
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    for text in ("Russia has said it is withdrawing its troops", "Россия заявила, что выводит войска", "政府今天决定"):
+        assert unpacked.rank(text)[:5] == reference.rank(text)[:5] == again.rank(text)[:5]

@@ -17,10 +17,16 @@ Russian statement at length) lists each language with its share.
 
 from __future__ import annotations
 
+import lzma
+import os
+import shutil
+import sys
 from collections import Counter
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
+from copytrail.cache import cache_dir
 from copytrail.errors import CopytrailError
 from copytrail.records import Document, LanguageShare
 
@@ -96,12 +102,50 @@ def language_name(code: str | None) -> str:
 @cache
 def _identifier():  # noqa: ANN202 - py3langid's LanguageIdentifier, imported lazily
     try:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
     except ImportError as exc:
         raise LanguageIdError(
             "language identification needs py3langid, one of copytrail's own dependencies: reinstall copytrail"
         ) from exc
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    try:
+        return _from_unpacked(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+    except (OSError, ValueError, KeyError, ImportError, AttributeError, TypeError):
+        # The unpacked copy leans on py3langid's model layout; any surprise falls back to its own loader.
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _from_unpacked(packed: Path, identifier_class):  # noqa: ANN001, ANN202
+    """py3langid's model from an unpacked copy in the cache, unpacked there on first use.
+
+    py3langid ships its model LZMA-compressed and decompresses all 68 MB in every process:
+    0.5-1.5 s of a one-pair ``copytrail compare``, most of the language step (measured
+    with ``bench/bench_compare.py``). Reading an unpacked copy takes a fifth of that.
+    """
+    import numpy as np
+    from py3langid.modelio import _to_array
+
+    stat = packed.stat()
+    target = cache_dir() / f"py3langid-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    if not target.exists():
+        print(f"copytrail: unpacking the language model once, into {target.parent} ...", file=sys.stderr, flush=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        try:
+            with lzma.open(packed) as src, open(partial, "wb") as out:
+                shutil.copyfileobj(src, out, length=1 << 20)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+    with np.load(target, allow_pickle=False) as data:
+        return identifier_class(
+            np.asarray(data["ptc"]),
+            np.asarray(data["pc"]),
+            data["classes"].tolist(),
+            _to_array(data["nextmove"]),
+            data["out_feat"].tolist(),
+            norm_probs=True,
+            tk_row=_to_array(data["nextmove_row"]),
+        )
 
 
 def detect_language(text: str) -> tuple[str | None, float]:

@@ -21,18 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
+from copytrail.cache import cache_dir
 from copytrail.embed.base import l2_normalise
 from copytrail.errors import MissingEmbedder, require
 
 _MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length
 _BATCH = 16  # fastest of 8/16/32/128 on two cores; long padded batches lose
-
-
-def cache_dir() -> Path:
-    root = os.environ.get("COPYTRAIL_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "copytrail"
-    )
-    return Path(root)
 
 
 def _model_dir() -> Path:
