@@ -70,7 +70,11 @@ def _postings(texts: list[str], n: int) -> dict[tuple[str, ...], list[int]]:
 
 
 def anchor_cells(ta: list[str], tb: list[str], config: WindowConfig) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, columns) of the anchor pairs of two lists of normalised sentences, sorted."""
+    """(rows, columns) of the candidate anchors of two lists of normalised sentences, sorted.
+
+    Candidates share ``min_shared`` rare n-grams or are identical; :func:`window_cells`
+    keeps those similar enough on characters.
+    """
     post_a = _postings(ta, config.ngram)
     post_b = _postings(tb, config.ngram)
     shared: dict[tuple[int, int], int] = defaultdict(int)
