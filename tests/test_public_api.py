@@ -11,6 +11,7 @@ def test_exported_members() -> None:
     public = {n for n in dir(copytrail) if not n.startswith("_")}
     modules = {
         "align",
+        "cache",
         "cli",
         "compare",
         "embed",
