@@ -100,3 +100,20 @@ def test_translated_pairs_past_the_dense_limit_are_refused_up_front() -> None:
             config=WINDOWED,
             crosslingual=default_crosslingual_classifier(),
         )
+
+
+def test_clearly_unrelated_articles_embed_nothing_and_a_rewrite_still_embeds() -> None:
+    """The document gate of the dense aligner (UNRELATED_MAX_SHARED_STEMS)."""
+    from tests.conftest import KHERSON_COPY, KHERSON_ORIGINAL
+
+    common = {"embedder": HashingEmbedder(), "classifier": default_classifier(), "config": AlignConfig()}
+    business = _document(_stories(1)[0], "business.txt")
+    sport = _document(sorted(require_shared(BBC).glob("sport/*.txt"))[0].read_text(encoding="utf-8"), "sport.txt")
+    unrelated = align_sentences(business, sport, **common)
+    assert unrelated.sentences_embedded == 0 and unrelated.pairs == ()
+    rewrite = align_sentences(
+        _document(require_shared(KHERSON_COPY).read_text(encoding="utf-8"), "a.txt"),
+        _document(require_shared(KHERSON_ORIGINAL).read_text(encoding="utf-8"), "b.txt"),
+        **common,
+    )
+    assert rewrite.sentences_embedded > 20

@@ -58,6 +58,12 @@ CONTEXT_PASSES = 5
 # In windowed alignment (long documents) a cell is embedded only when its sentences share this
 # many content-word stems (or are lexically close); see _share_content.
 WINDOW_MIN_SHARED_STEMS = 2
+# Within one language, a pair of documents with no lexical pair at all, none of whose sentence
+# pairs shares more than this many content stems, embeds nothing (see _clearly_unrelated). On
+# PAN13 (--limit 20, 100 pairs) every pair called same_story or reuse had a sentence pair
+# sharing 5 or more, and the five unrelated BBC pairs of bench/bench_compare.py share 2-3.
+# Gating pairs that had lexical pairs too cost one PAN13 random-obfuscation pair coverage.
+UNRELATED_MAX_SHARED_STEMS = 3
 # Words of fewer letters are left out of the stem sets of the shuffled pass and the clause gaps (e12e1c6).
 STEM_SET_MIN_LETTERS = 3
 
@@ -241,6 +247,16 @@ def align_sentences(
     if not dense:
         keep = _share_content(a, b, ia, ib, rows, cols) | (ratio >= config.candidate_ratio)
         rows, cols, ratio = rows[keep], cols[keep], ratio[keep]
+    elif (
+        crosslingual is None
+        and embedder is not None
+        and not pairs
+        and not contained
+        and len(rows)
+        and _clearly_unrelated(a, b, ia, ib, rows, cols)
+    ):
+        # Nothing to embed for: the embeddings could only confirm "unrelated" (its score is then 1.0).
+        rows, cols, ratio = rows[:0], cols[:0], ratio[:0]
     rest_a = sorted(set(rows.tolist()))
     rest_b = sorted(set(cols.tolist()))
     a_vectors: dict[int, np.ndarray] = {}
@@ -338,6 +354,21 @@ def _share_content(
             stems_b[c] = stem_set(b.segments[ib[c]].text)
         keep[k] = len(stems_a[r] & stems_b[c]) >= WINDOW_MIN_SHARED_STEMS
     return keep
+
+
+def _clearly_unrelated(
+    a: Document, b: Document, ia: list[int], ib: list[int], rows: np.ndarray, cols: np.ndarray
+) -> bool:
+    """Whether no open pair of sentences shares more than ``UNRELATED_MAX_SHARED_STEMS`` content stems.
+
+    Two articles on different subjects share a few common words at most; a paraphrase or
+    the same story told again shares names and rare words. Embedding the ~100 sentences of
+    an unrelated pair was 90% of its time (``bench/bench_compare.py``).
+    """
+    stems_a = {r: stem_set(a.segments[ia[r]].text) for r in set(rows.tolist())}
+    stems_b = {c: stem_set(b.segments[ib[c]].text) for c in set(cols.tolist())}
+    limit = UNRELATED_MAX_SHARED_STEMS
+    return not any(len(stems_a[r] & stems_b[c]) > limit for r, c in zip(rows.tolist(), cols.tolist()))
 
 
 def _neighbours(rows: np.ndarray, cols: np.ndarray) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
