@@ -18,8 +18,8 @@ Usage::
     relation (file reading, ~1 ms, is left out). Pairs: the Kherson pair
     (../shared/examples/kherson, ~1,000 and ~1,200 words), 5 BBC articles of 850-1,300
     words each against a lightly edited copy of itself, and 5 pairs of unrelated BBC
-    articles of that size (the worst case: nothing anchors lexically, every sentence is
-    embedded).
+    articles of that size (nothing anchors lexically: every sentence was embedded until
+    the document gate of ``align/sentences.py``, which now embeds none of them).
 (c) Throughput on the same ~500 real BBC sentences: the ONNX path
     (``copytrail.embed.minilm.MiniLMEmbedder``) against the torch reference
     (``copytrail.embed.others.SentenceTransformerEmbedder``), and the largest cosine

@@ -316,6 +316,14 @@ class Truth:
             **{i: texts[i] for i, d in self.docs.items() if d["group"] in ("bbc", "reuters")},
         }
         self._ngrams: dict[str, set[int]] = {}
+        self._texts = texts
+        self._pan13_families: dict[str, str] | None = None
+
+    def pan13_families(self) -> dict[str, str]:
+        """PAN13 truth families joined over shared unlisted text (:func:`pan13_text_families`), made once."""
+        if self._pan13_families is None:
+            self._pan13_families = pan13_text_families(self, self._texts)
+        return self._pan13_families
 
     def family(self, doc_id: str) -> str:
         return self.docs[doc_id]["family"]
@@ -380,8 +388,12 @@ def components(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {x: families.find(x) for group in families.groups() for x in group}
 
 
-def purity(comp: dict[str, str], truth: Truth) -> float | None:
-    """Size-weighted share of each predicted family's labelled members in its majority truth family."""
+def purity(comp: dict[str, str], truth: Truth, families: dict[str, str] | None = None) -> float | None:
+    """Size-weighted share of each predicted family's labelled members in its majority truth family.
+
+    ``families`` overrides the truth family of the documents it names (a diagnostic).
+    """
+    family = (lambda d: families.get(d) or truth.family(d)) if families else truth.family
     members: dict[str, list[str]] = defaultdict(list)
     for doc, r in comp.items():
         if doc in truth.purity_labelled:
@@ -389,8 +401,63 @@ def purity(comp: dict[str, str], truth: Truth) -> float | None:
     total = sum(len(m) for m in members.values())
     if not total:
         return None
-    majority = sum(Counter(truth.family(d) for d in m).most_common(1)[0][1] for m in members.values())
+    majority = sum(Counter(family(d) for d in m).most_common(1)[0][1] for m in members.values())
     return majority / total
+
+
+def _origin(group: str) -> str:
+    """The source collection of a document's group: PAN13, Clough & Stevenson, or news (BBC, Reuters, their copies)."""
+    return "pan13" if group.startswith("pan13") else "clough" if group.startswith("clough") else "news"
+
+
+def pan13_text_families(truth: Truth, texts: dict[str, str]) -> dict[str, str]:
+    """PAN13 documents' truth families, also joined where two documents share text PAN does not list.
+
+    Two PAN13 documents "share text" by the scorer's own test for unlabelled pairs: at least
+    :data:`SHARED_EIGHTGRAMS` word 8-grams in common (many suspicious documents are the same
+    essay with other plagiarism put in; PAN lists only the source pairs it built). For a
+    diagnostic purity beside the real one, never for a target.
+    """
+    pan = sorted(i for i, d in truth.docs.items() if d["group"].startswith("pan13"))
+    index: dict[int, list[str]] = defaultdict(list)
+    for doc in pan:
+        words = corpus_builder.normalised(texts[doc]).split()
+        for gram in {hash(tuple(words[i : i + 8])) for i in range(len(words) - 7)}:
+            index[gram].append(doc)
+    shared: Counter[tuple[str, str]] = Counter()
+    for docs in index.values():
+        # An 8-gram in many documents is a stock phrase, not a shared passage.
+        if 1 < len(docs) <= 50:
+            shared.update((x, y) for k, x in enumerate(docs) for y in docs[k + 1 :])
+    joined = UnionFind()
+    for doc in pan:
+        joined.find(truth.family(doc))
+    for (x, y), n in shared.items():
+        if n >= SHARED_EIGHTGRAMS:
+            joined.union(truth.family(x), truth.family(y))
+    return {doc: joined.find(truth.family(doc)) for doc in pan}
+
+
+def purity_by_origin(comp: dict[str, str], truth: Truth) -> dict[str, dict]:
+    """Purity split by where the members come from: each labelled member counts as in or out of its
+    predicted family's majority truth family, and is tallied under its own origin.
+
+    PAN13 lists only the pairs it built; its suspicious documents are often near-copies of one
+    another (the same essay with other plagiarism put in), which PAN does not list. Such members
+    count as impure here, as in :func:`purity`; this split shows how much of the figure they make.
+    """
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc, r in comp.items():
+        if doc in truth.purity_labelled:
+            members[r].append(doc)
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for m in members.values():
+        majority = Counter(truth.family(d) for d in m).most_common(1)[0][0]
+        for d in m:
+            row = tally[_origin(truth.docs[d]["group"])]
+            row[0] += truth.family(d) == majority
+            row[1] += 1
+    return {k: {"pure": a, "members": n, "purity": a / n} for k, (a, n) in sorted(tally.items())}
 
 
 def recall_by_kind(found: set[frozenset], comp: dict[str, str], truth: Truth) -> dict[str, dict]:
@@ -479,6 +546,9 @@ def score(pairs: list[tuple[str, str]], truth: Truth, families: list[list[str]] 
         "families": len(set(comp.values())),
         "purity": purity(comp, truth),
         "component_purity": purity(pair_components, truth),
+        "purity_by_origin": purity_by_origin(comp, truth),
+        # Diagnostic only: PAN13 truth families joined where two documents share unlisted text.
+        "purity_pan13_shared_text": purity(comp, truth, truth.pan13_families()),
         "kinds": recall_by_kind(found, comp, truth),
     }
 
@@ -682,6 +752,11 @@ def markdown(report: dict) -> str:
         ("wrong pairs of two unrelated pages in one template", lambda s: f"{s.get('same_template_wrong', 0):,}"),
         ("family purity (the tool's own families)", lambda s: fmt(s["purity"])),
         ("purity of the pairs' connected components", lambda s: fmt(s.get("component_purity"))),
+        ("… family purity of news / PAN13 / Clough members", _origin_purity_cell),
+        (
+            "… family purity, PAN13 truth joined over shared unlisted text (diagnostic)",
+            lambda s: fmt(s.get("purity_pan13_shared_text")),
+        ),
         ("negatives found (PAN13 01 / Clough non)", _negatives_cell),
         ("pairs found", lambda s: f"{s['pairs']:,}"),
         (
@@ -759,6 +834,11 @@ def _miss_examples(m: dict) -> str:
     shown = [f"{e['pair'][0]} (no candidate, 5-gram J {e['jaccard_5gram']})" for e in m["never_examples"][:1]]
     shown += [f"{e['pair'][0]} (verify: {e['verify_relation']['relation']})" for e in m["rejected_examples"][:1]]
     return "; ".join(shown)
+
+
+def _origin_purity_cell(s: dict) -> str:
+    by = s.get("purity_by_origin") or {}
+    return " / ".join(fmt(by[k]["purity"]) if k in by else "–" for k in ("news", "pan13", "clough"))
 
 
 def _negatives_cell(s: dict) -> str:

@@ -57,6 +57,24 @@ def test_mixed_document_lists_each_language_by_share() -> None:
     assert doc.languages[0].share > doc.languages[1].share > 0.2
 
 
+def test_long_document_is_identified_on_a_sample_and_keeps_its_other_language() -> None:
+    """Past DOCUMENT_SAMPLE_CHARS the document's language comes from an even sample; the
+    paragraphs are still each identified, so a German fifth still counts."""
+    from copytrail.lang import DOCUMENT_SAMPLE_CHARS, _sample
+
+    # Numbered, so that no sentence repeats (a repeat is boilerplate, not alignable text).
+    paragraphs = [
+        ENGLISH.replace("Friday", f"day {k}") if k % 5 else GERMAN.replace("Freitagmorgen", f"Tag {k}")
+        for k in range(1, 1500)
+    ]
+    assert sum(len(p) for p in paragraphs) > 3 * DOCUMENT_SAMPLE_CHARS
+    assert len(_sample(paragraphs)) <= DOCUMENT_SAMPLE_CHARS + 2 * len(GERMAN)
+    doc = _doc("\n\n".join(paragraphs))
+    assert doc.language == "en"
+    assert [s.code for s in doc.languages] == ["en", "de"]
+    assert 0.15 < doc.languages[1].share < 0.25
+
+
 def test_too_little_text_is_not_identified() -> None:
     doc = _doc("Never again.\n\nOK then.")
     assert doc.language is None and doc.languages == ()
@@ -65,3 +83,20 @@ def test_too_little_text_is_not_identified() -> None:
 def test_language_name() -> None:
     assert language_name("ru") == "Russian (ru)"
     assert language_name(None) == "an unidentified language"
+
+
+def test_unpacked_language_model_ranks_like_py3langids_own(tmp_path, monkeypatch, capsys) -> None:  # noqa: ANN001
+    """The model is unpacked into the cache once (saying so on stderr) and then ranks as py3langid does."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    from copytrail.lang import _from_unpacked
+
+    monkeypatch.setenv("COPYTRAIL_CACHE", str(tmp_path))
+    unpacked = _from_unpacked(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+    assert "unpacking the language model once" in capsys.readouterr().err
+    assert len(list(tmp_path.glob("py3langid-*.npz"))) == 1
+    again = _from_unpacked(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+    assert capsys.readouterr().err == ""
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    for text in ("Russia has said it is withdrawing its troops", "Россия заявила, что выводит войска", "政府今天决定"):
+        assert unpacked.rank(text)[:5] == reference.rank(text)[:5] == again.rank(text)[:5]

@@ -11,6 +11,8 @@ def test_exported_members() -> None:
     public = {n for n in dir(copytrail) if not n.startswith("_")}
     modules = {
         "align",
+        "archive",
+        "cache",
         "cli",
         "compare",
         "embed",
@@ -26,5 +28,6 @@ def test_exported_members() -> None:
         "report",
         "scan",
         "schemas",
+        "service",
     }
     assert public - exported - modules == set()

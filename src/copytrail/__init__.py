@@ -22,6 +22,7 @@ from copytrail.errors import (
     NotAFile,
     NothingRead,
     OutputError,
+    PairTooLong,
     UnusableInput,
 )
 from copytrail.ingest import load_bytes, load_text
@@ -76,6 +77,7 @@ __all__ = [
     "NotAFile",
     "NothingRead",
     "OutputError",
+    "PairTooLong",
     "UnusableInput",
     "LoadedText",
     "Original",

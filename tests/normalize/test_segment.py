@@ -95,3 +95,30 @@ def test_a_table_without_running_text_is_the_story() -> None:
     )
     roles = {s.text: s.role.value for s in doc(table).segments}
     assert roles["Shr 27.89p vs 24.24p"] == roles["Pretax profit 54.6 mln vs 46.5 mln"] == "story"
+
+
+def test_a_table_above_a_note_in_prose_is_the_story_not_navigation() -> None:
+    # reuters/04732: before the fix every row above the note was taken for navigation, so a
+    # copy of the report could align only the note.
+    report = (
+        "D.H. HOLMES CO LTD <HLME> 4TH QTR NET\n\nShr 39 cts vs 1.34 dlrs\n\nNet 1,392,000 vs 4,686,000\n\n"
+        "Sales 81.9 mln vs 81.7 mln\n\nYear\n\nShr 10 cts vs 97 cts\n\n"
+        "Pretax net profits 3,052,000 dlrs vs 4,498,000 dlrs in quarter and loss 572,000 dlrs vs profit "
+        "2,922,000 dlrs in year.\n\nReuter\n"
+    )
+    roles = {s.text: s.role for s in doc(report).segments}
+    rows = ("Shr 39 cts vs 1.34 dlrs", "Net 1,392,000 vs 4,686,000", "Sales 81.9 mln vs 81.7 mln")
+    assert all(roles[row].counts_for_coverage for row in rows)
+    assert roles["D.H. HOLMES CO LTD <HLME> 4TH QTR NET"].value == "heading"
+
+
+def test_a_time_stamp_above_a_story_is_no_table_row() -> None:
+    page = (
+        "Edited 3 September 2005 at 07:13 GMT\n\nStory from Wednesday, February 10, 2016\n\n"
+        "Council approves budget\n\n"
+        "The council approved the new budget on Monday after a long debate about road repairs and schools.\n"
+    )
+    roles = {s.text: s.role.value for s in doc(page).segments}
+    assert roles["Edited 3 September 2005 at 07:13 GMT"] == "boilerplate"
+    assert roles["Story from Wednesday, February 10, 2016"] == "boilerplate"
+    assert roles["Council approves budget"] == "heading"

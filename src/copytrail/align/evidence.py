@@ -18,14 +18,24 @@ segmenter, weigh every word 1: evidence then degrades to a word count, never to 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from copytrail.normalize import match_words, normalise_for_match
 from copytrail.normalize.scripts import count_words, has_unspaced
 from copytrail.records import Document, Passage, SentencePair
 
-__all__ = ["pair_evidence", "passage_evidence", "reuse_evidence", "word_count", "word_weight"]
+__all__ = [
+    "FactCounts",
+    "fact_counts",
+    "pair_evidence",
+    "passage_evidence",
+    "reuse_evidence",
+    "word_count",
+    "word_weight",
+]
 
 # Zipf 6 is one word in a thousand ("about", "people"); 3 is one in a million.
 _COMMON_ZIPF = 6.0
@@ -89,3 +99,42 @@ def passage_evidence(a: Document, b: Document, passages: Iterable[Passage], *, m
 def word_count(doc: Document, index: int) -> int:
     """Words of one segment, as matching sees them (Chinese, Japanese, Thai in English-word equivalents)."""
     return count_words(normalise_for_match(doc.segments[index].text))
+
+
+@dataclass(frozen=True, slots=True)
+class FactCounts:
+    """Facts (figures, words of names) of an alignment, kept or swapped between the two sides.
+
+    Attributes:
+        kept: fact tokens both sentences of an aligned pair carry.
+        swapped: per pair, the smaller of the two sides' own fact tokens, summed: a fact
+            of one side that stands where the other has a different one. A fact only one
+            side has (dropped, or added) is an edit, not a swap, and is not counted.
+    """
+
+    kept: int
+    swapped: int
+
+    @property
+    def agreement(self) -> float:
+        """Share of the compared facts that were kept (1.0 when there are none)."""
+        total = self.kept + self.swapped
+        return self.kept / total if total else 1.0
+
+
+def fact_counts(a: Document, b: Document, pairs: Iterable[SentencePair]) -> FactCounts:
+    """How many facts the aligned sentences keep, and how many they swap for others.
+
+    A copy, however heavily edited, keeps its story's names and figures: edits drop or
+    reword them, they rarely put other ones in their place. Two instances of a template
+    (a wire's bond-issue or earnings announcement) share the wording and swap the facts:
+    issuer, amount, coupon, dates, lead manager.
+    """
+    from copytrail.explain.facts import fact_tokens  # explain builds on align; only this reaches back
+
+    kept = swapped = 0
+    for p in pairs:
+        ta, tb = Counter(fact_tokens(a.segments[p.a])), Counter(fact_tokens(b.segments[p.b]))
+        kept += sum((ta & tb).values())
+        swapped += min(sum((ta - tb).values()), sum((tb - ta).values()))
+    return FactCounts(kept, swapped)

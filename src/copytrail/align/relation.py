@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from copytrail.align.evidence import passage_evidence, reuse_evidence, word_count
+from copytrail.align.evidence import fact_counts, passage_evidence, reuse_evidence, word_count
 from copytrail.normalize import match_words, normalise_for_match
 from copytrail.normalize.scripts import count_words
 from copytrail.records import Coverage, Document, Passage, PassageLabel, Relation, SentencePair
@@ -48,6 +48,15 @@ class RelationConfig:
     # Aligned sentences shorter than this (words) carry no evidence: menus, share bars,
     # labels and one-line prompts. Set with min_passage_evidence by the same script.
     min_evidence_words: int = 10
+    # A template, not reuse: two instances of a wire's template story (bond issues,
+    # earnings notes) share the wording and swap the facts (issuer, amounts, coupon,
+    # dates). An alignment of one language that swaps at least template_min_swapped
+    # figures or name words for others (copytrail.align.evidence.fact_counts), and keeps
+    # under template_max_agreement of its compared facts, is not a copy: a copy, however
+    # edited, keeps its story's facts. Set by bench/template_calibration.py on its DEV split
+    # (the highest DEV family purity that loses no DEV positive pair).
+    template_min_swapped: int = 8
+    template_max_agreement: float = 0.6
 
 
 def _words(doc: Document, index: int) -> int:
@@ -69,6 +78,18 @@ def _longest_shared_run(text_a: str, text_b: str) -> int:
     match = SequenceMatcher(None, words_a, words_b, autojunk=False).find_longest_match(0, len(words_a), 0, len(words_b))
     # In words, whatever the script: a run of Chinese characters counts as the words it holds.
     return count_words(" ".join(words_a[match.a : match.a + match.size]))
+
+
+def is_template(a: Document, b: Document, pairs: Sequence[SentencePair], config: RelationConfig) -> bool:
+    """Whether the alignment is a template filled with other facts (see ``RelationConfig``).
+
+    Only within one language: a translation writes names in another script, so its facts
+    cannot be compared token for token.
+    """
+    if (a.language or "en") != (b.language or "en"):
+        return False
+    counts = fact_counts(a, b, pairs)
+    return counts.swapped >= config.template_min_swapped and counts.agreement < config.template_max_agreement
 
 
 def classify_relation(
@@ -102,7 +123,17 @@ def classify_relation(
 
     if pairs and low >= config.duplicate_coverage and verbatim_share >= config.duplicate_verbatim_share:
         return Relation.DUPLICATE, round(min(low, verbatim_share), 4)
-    if pairs and low >= config.near_duplicate_coverage and lexical_share >= config.near_duplicate_lexical_share:
+    template = bool(pairs) and is_template(a, b, pairs, config)
+    if template:
+        # The wording is shared, the story is not: no evidence of reuse, so what is left
+        # is "same story" (the aligned pairs are still shown) or less.
+        strongest = overall = 0.0
+    if (
+        pairs
+        and not template
+        and low >= config.near_duplicate_coverage
+        and lexical_share >= config.near_duplicate_lexical_share
+    ):
         return Relation.NEAR_DUPLICATE, round(low * lexical_share, 4)
     if (
         overall >= config.min_passage_evidence

@@ -13,8 +13,11 @@
 
 from __future__ import annotations
 
+import math
 import time
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -23,7 +26,9 @@ from rapidfuzz.distance import Indel
 from copytrail.align.crosslingual import CrossLingualClassifier
 from copytrail.align.features import PairClassifier, content_words, pair_features
 from copytrail.align.stem import stem
+from copytrail.align.windows import WindowConfig, window_cells
 from copytrail.embed.base import Embedder
+from copytrail.errors import PairTooLong
 from copytrail.normalize import match_words, normalise_for_match
 from copytrail.normalize.scripts import count_words, has_unspaced
 from copytrail.records import Document, PassageLabel, SentencePair
@@ -50,6 +55,15 @@ CONTAINED_MIN_LENGTH_RATIO = 1.2
 CONTAINED_MIN_SHARED_WORDS = 0.5
 # The context pass repeats (a pair taken puts its neighbours in context) at most this often (db792ac).
 CONTEXT_PASSES = 5
+# In windowed alignment (long documents) a cell is embedded only when its sentences share this
+# many content-word stems (or are lexically close); see _share_content.
+WINDOW_MIN_SHARED_STEMS = 2
+# Within one language, a pair of documents with no lexical pair at all, none of whose sentence
+# pairs shares more than this many content stems, embeds nothing (see _clearly_unrelated). On
+# PAN13 (--limit 20, 100 pairs) every pair called same_story or reuse had a sentence pair
+# sharing 5 or more, and the five unrelated BBC pairs of bench/bench_compare.py share 2-3.
+# Gating pairs that had lexical pairs too cost one PAN13 random-obfuscation pair coverage.
+UNRELATED_MAX_SHARED_STEMS = 3
 # Words of fewer letters are left out of the stem sets of the shuffled pass and the clause gaps (e12e1c6).
 STEM_SET_MIN_LETTERS = 3
 
@@ -93,8 +107,15 @@ class AlignConfig:
     context_cosine: float = 0.6  # tests/test_kherson.py (db792ac)
     shuffled_min_shared: int = 5  # bench/pan13.py, random obfuscation (e12e1c6)
     shuffled_min_jaccard: float = 0.5  # bench/pan13.py, random obfuscation (e12e1c6)
+    # 500 x 500 sentences (about 10,000 words a side): every pair of two news articles,
+    # even long ones, is still scored, so their results are those of the dense aligner;
+    # past it the windows keep time linear (bench/long_compare.py).
+    max_dense_cells: int = 250_000
+    windows: WindowConfig = field(default_factory=WindowConfig)
 
     def __post_init__(self) -> None:
+        if self.max_dense_cells < 1:
+            raise ValueError(f"max_dense_cells must be at least 1, got {self.max_dense_cells}")
         for name in ("anchor_ratio", "verbatim_ratio", "edited_ratio", "gap_threshold"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -109,6 +130,8 @@ class SentenceAlignment:
     sentences_embedded: int
     a_vectors: dict[int, np.ndarray]
     b_vectors: dict[int, np.ndarray]
+    # Long documents: only the cells in windows around anchors were scored (align.windows).
+    windowed: bool = False
 
 
 def alignable_indices(doc: Document) -> list[int]:
@@ -139,6 +162,11 @@ def align_sentences(
 ) -> SentenceAlignment:
     """Find the sentence pairs of A and B that carry the same content.
 
+    Every pair of alignable sentences is a candidate *cell*, up to
+    ``config.max_dense_cells`` of them; past that, only the cells in windows around
+    anchor pairs (:mod:`copytrail.align.windows`), so that long documents cost time and
+    memory in proportion to their length. The steps below are the same either way.
+
     Args:
         a, b: the documents, segmented and roled.
         embedder: embeds sentences left unpaired by lexical anchors; None compares on
@@ -147,6 +175,10 @@ def align_sentences(
         config: thresholds.
         crosslingual: for documents in two languages, the decision on multilingual
             cosines and language-independent anchors that replaces ``classifier``.
+
+    Raises:
+        PairTooLong: a pair in two languages past ``max_dense_cells`` (anchor windows need
+            shared words, which a translation lacks).
     """
     started = time.perf_counter()
     ia, ib = alignable_indices(a), alignable_indices(b)
@@ -154,7 +186,25 @@ def align_sentences(
     tb = [normalise_for_match(b.segments[j].text) for j in ib]
     if not ia or not ib:
         return SentenceAlignment((), time.perf_counter() - started, 0.0, 0, {}, {})
-    ratio = process.cdist(ta, tb, scorer=fuzz.ratio, dtype=np.uint8, workers=1).astype(np.float32) / 100.0
+    dense = len(ia) * len(ib) <= config.max_dense_cells
+    if dense:
+        rows, cols = np.divmod(np.arange(len(ia) * len(ib)), len(ib))
+        ratio = process.cdist(ta, tb, scorer=fuzz.ratio, dtype=np.uint8, workers=1).ravel().astype(np.float32) / 100.0
+    else:
+        if crosslingual is not None:
+            raise PairTooLong(
+                f"{a.name} and {b.name}",
+                f"{len(ia):,} x {len(ib):,} sentences in two languages: translated documents are aligned "
+                f"sentence by sentence up to {config.max_dense_cells:,} sentence pairs "
+                f"(about {math.isqrt(config.max_dense_cells):,} sentences a side); compare them in parts",
+            )
+        rows, cols = window_cells(ta, tb, config.windows, min_ratio=config.anchor_ratio)
+        # Rounded to whole percent as cdist's uint8 matrix is, so both paths take the same decisions.
+        ratio = np.array(
+            [round(fuzz.ratio(ta[r], tb[c])) for r, c in zip(rows.tolist(), cols.tolist())], dtype=np.float32
+        ) / np.float32(100.0)
+    position_a = {seg: r for r, seg in enumerate(ia)}
+    position_b = {seg: c for c, seg in enumerate(ib)}
 
     taken_a: set[int] = set()
     taken_b: set[int] = set()
@@ -173,22 +223,42 @@ def align_sentences(
             label=label_for(words, config),
         )
 
-    for flat in np.argsort(-ratio, axis=None, kind="stable"):
-        r, c = divmod(int(flat), len(ib))
-        if ratio[r, c] < config.anchor_ratio:
+    for k in np.argsort(-ratio, kind="stable"):
+        if ratio[k] < config.anchor_ratio:
             break
+        r, c = int(rows[k]), int(cols[k])
         if r not in taken_a and c not in taken_b:
-            take(r, c, ratio[r, c], None)
-    contained = _contained_sentences(a, b, ia, ib, pairs, config)
-    taken_a.update(ia.index(p.a) for p in contained)
-    taken_b.update(ib.index(p.b) for p in contained)
-    for r, c, share in _shuffled_pairs(a, b, ia, ib, taken_a, taken_b, config):
+            take(r, c, ratio[k], None)
+    neighbours = None if dense else _neighbours(rows, cols)
+    contained = _contained_sentences(a, b, ia, ib, pairs, config, neighbours)
+    taken_a.update(position_a[p.a] for p in contained)
+    taken_b.update(position_b[p.b] for p in contained)
+    cells = None if dense else zip(rows.tolist(), cols.tolist())
+    for r, c, share in _shuffled_pairs(a, b, ia, ib, taken_a, taken_b, config, cells):
         take(r, c, share, None)
     lexical_seconds = time.perf_counter() - started
 
+    # The cells still open: neither sentence paired. Only their sentences are embedded.
     embed_started = time.perf_counter()
-    rest_a = [r for r in range(len(ia)) if r not in taken_a]
-    rest_b = [c for c in range(len(ib)) if c not in taken_b]
+    open_cells = np.array([r not in taken_a for r in rows.tolist()], dtype=bool) & np.array(
+        [c not in taken_b for c in cols.tolist()], dtype=bool
+    )
+    rows, cols, ratio = rows[open_cells], cols[open_cells], ratio[open_cells]
+    if not dense:
+        keep = _share_content(a, b, ia, ib, rows, cols) | (ratio >= config.candidate_ratio)
+        rows, cols, ratio = rows[keep], cols[keep], ratio[keep]
+    elif (
+        crosslingual is None
+        and embedder is not None
+        and not pairs
+        and not contained
+        and len(rows)
+        and _clearly_unrelated(a, b, ia, ib, rows, cols)
+    ):
+        # Nothing to embed for: the embeddings could only confirm "unrelated" (its score is then 1.0).
+        rows, cols, ratio = rows[:0], cols[:0], ratio[:0]
+    rest_a = sorted(set(rows.tolist()))
+    rest_b = sorted(set(cols.tolist()))
     a_vectors: dict[int, np.ndarray] = {}
     b_vectors: dict[int, np.ndarray] = {}
     if embedder is not None and rest_a and rest_b:
@@ -196,34 +266,47 @@ def align_sentences(
         vb = embedder.embed([b.segments[ib[c]].text for c in rest_b])
         a_vectors = {ia[r]: va[k] for k, r in enumerate(rest_a)}
         b_vectors = {ib[c]: vb[k] for k, c in enumerate(rest_b)}
-        cosine = va @ vb.T
+        if dense:
+            cosine = (va @ vb.T).ravel()
+        else:
+            row_of = np.full(len(ia), -1)
+            row_of[rest_a] = np.arange(len(rest_a))
+            col_of = np.full(len(ib), -1)
+            col_of[rest_b] = np.arange(len(rest_b))
+            cosine = np.concatenate(
+                [
+                    np.einsum("ij,ij->i", va[row_of[rows[k : k + 20_000]]], vb[col_of[cols[k : k + 20_000]]])
+                    for k in range(0, len(rows), 20_000)
+                ]
+                or [np.zeros(0, dtype=np.float32)]
+            )
     else:
-        cosine = np.zeros((len(rest_a), len(rest_b)), dtype=np.float32)
+        cosine = np.zeros(len(rows), dtype=np.float32)
     embed_seconds = time.perf_counter() - embed_started
 
-    scores = np.zeros_like(cosine, dtype=np.float64)
+    scores = np.zeros(len(rows), dtype=np.float64)
     threshold = classifier.threshold
     if crosslingual is not None:
         threshold = crosslingual.threshold
         if a_vectors and b_vectors:
             scores = crosslingual.score(
-                [a.segments[ia[r]].text for r in rest_a], [b.segments[ib[c]].text for c in rest_b], cosine
-            )
+                [a.segments[ia[r]].text for r in rest_a],
+                [b.segments[ib[c]].text for c in rest_b],
+                cosine.reshape(len(rest_a), len(rest_b)),
+            ).ravel()
     else:
-        for k, r in enumerate(rest_a):
-            for m, c in enumerate(rest_b):
-                if cosine[k, m] >= config.candidate_cosine or ratio[r, c] >= config.candidate_ratio:
-                    features = pair_features(a.segments[ia[r]].text, b.segments[ib[c]].text, float(cosine[k, m]))
-                    scores[k, m] = classifier.probability(features)[0]
+        for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist())):
+            if cosine[k] >= config.candidate_cosine or ratio[k] >= config.candidate_ratio:
+                features = pair_features(a.segments[ia[r]].text, b.segments[ib[c]].text, float(cosine[k]))
+                scores[k] = classifier.probability(features)[0]
 
     if scores.size:
-        for flat in np.argsort(-scores, axis=None, kind="stable"):
-            k, m = divmod(int(flat), scores.shape[1])
-            if scores[k, m] < threshold:
+        for k in np.argsort(-scores, kind="stable"):
+            if scores[k] < threshold:
                 break
-            r, c = rest_a[k], rest_b[m]
+            r, c = int(rows[k]), int(cols[k])
             if r not in taken_a and c not in taken_b:
-                take(r, c, scores[k, m], cosine[k, m])
+                take(r, c, scores[k], cosine[k])
 
         # Context pass: a weak pair whose neighbours align next to each other is kept.
         def in_context(r: int, c: int) -> bool:
@@ -234,26 +317,78 @@ def align_sentences(
             return follows or precedes
 
         # Repeat: a pair taken here puts its own neighbours in context.
+        by_cosine = np.argsort(-cosine, kind="stable")
         for _ in range(CONTEXT_PASSES):
             found = len(pairs)
-            for flat in np.argsort(-cosine, axis=None, kind="stable"):
-                k, m = divmod(int(flat), cosine.shape[1])
-                r, c = rest_a[k], rest_b[m]
+            for k in by_cosine:
+                r, c = int(rows[k]), int(cols[k])
                 if r in taken_a or c in taken_b or not in_context(r, c):
                     continue
-                if scores[k, m] >= config.gap_threshold or cosine[k, m] >= config.context_cosine:
-                    take(r, c, scores[k, m], cosine[k, m])
+                if scores[k] >= config.gap_threshold or cosine[k] >= config.context_cosine:
+                    take(r, c, scores[k], cosine[k])
             if len(pairs) == found:
                 break
 
     ordered = tuple(sorted([*pairs.values(), *contained], key=lambda p: (p.a, p.b)))
     return SentenceAlignment(
-        ordered, lexical_seconds, embed_seconds, len(a_vectors) + len(b_vectors), a_vectors, b_vectors
+        ordered, lexical_seconds, embed_seconds, len(a_vectors) + len(b_vectors), a_vectors, b_vectors, not dense
     )
 
 
+def _share_content(
+    a: Document, b: Document, ia: list[int], ib: list[int], rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """Whether the sentences of each windowed cell share ``WINDOW_MIN_SHARED_STEMS`` content-word stems.
+
+    A window's open cells are mostly a dropped story facing an inserted one; embedding
+    them all was most of a long pair's time. A paraphrase keeps some names and rare
+    words, so cells without them are not embedded.
+    """
+    stems_a: dict[int, set[str]] = {}
+    stems_b: dict[int, set[str]] = {}
+    keep = np.zeros(len(rows), dtype=bool)
+    for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist())):
+        if r not in stems_a:
+            stems_a[r] = stem_set(a.segments[ia[r]].text)
+        if c not in stems_b:
+            stems_b[c] = stem_set(b.segments[ib[c]].text)
+        keep[k] = len(stems_a[r] & stems_b[c]) >= WINDOW_MIN_SHARED_STEMS
+    return keep
+
+
+def _clearly_unrelated(
+    a: Document, b: Document, ia: list[int], ib: list[int], rows: np.ndarray, cols: np.ndarray
+) -> bool:
+    """Whether no open pair of sentences shares more than ``UNRELATED_MAX_SHARED_STEMS`` content stems.
+
+    Two articles on different subjects share a few common words at most; a paraphrase or
+    the same story told again shares names and rare words. Embedding the ~100 sentences of
+    an unrelated pair was 90% of its time (``bench/bench_compare.py``).
+    """
+    stems_a = {r: stem_set(a.segments[ia[r]].text) for r in set(rows.tolist())}
+    stems_b = {c: stem_set(b.segments[ib[c]].text) for c in set(cols.tolist())}
+    limit = UNRELATED_MAX_SHARED_STEMS
+    return not any(len(stems_a[r] & stems_b[c]) > limit for r, c in zip(rows.tolist(), cols.tolist()))
+
+
+def _neighbours(rows: np.ndarray, cols: np.ndarray) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """For the windowed cells: the columns each row may pair with, and the rows each column may."""
+    of_row: dict[int, list[int]] = defaultdict(list)
+    of_col: dict[int, list[int]] = defaultdict(list)
+    for r, c in zip(rows.tolist(), cols.tolist()):
+        of_row[r].append(c)
+        of_col[c].append(r)
+    return of_row, of_col
+
+
 def _contained_sentences(
-    a: Document, b: Document, ia: list[int], ib: list[int], pairs: dict[int, SentencePair], config: AlignConfig
+    a: Document,
+    b: Document,
+    ia: list[int],
+    ib: list[int],
+    pairs: dict[int, SentencePair],
+    config: AlignConfig,
+    neighbours: tuple[dict[int, list[int]], dict[int, list[int]]] | None = None,
 ) -> list[SentencePair]:
     """Pairs for sentences that an editor merged into (or split out of) a longer one.
 
@@ -261,6 +396,10 @@ def _contained_sentences(
     unaligned. An unpaired sentence of at least ``MIN_CONTAINED_WORDS`` words whose text
     sits almost whole inside a longer sentence of the other side (rapidfuzz
     ``partial_ratio``) joins it, even if that sentence already has a partner.
+
+    Args:
+        neighbours: for windowed alignment, the positions each row (A) and each column
+            (B) may pair with; None: any.
     """
     paired_a = {p.a for p in pairs.values()}
     paired_b = {p.b for p in pairs.values()}
@@ -269,29 +408,54 @@ def _contained_sentences(
         own, other = (ia, ib) if side == "a" else (ib, ia)
         own_doc, other_doc = (a, b) if side == "a" else (b, a)
         paired = paired_a if side == "a" else paired_b
-        loose = [i for i in own if i not in paired and count_words(own_doc.segments[i].text) >= MIN_CONTAINED_WORDS]
+        allowed = None if neighbours is None else neighbours[0 if side == "a" else 1]
+        loose = [
+            (k, i)
+            for k, i in enumerate(own)
+            if i not in paired and count_words(own_doc.segments[i].text) >= MIN_CONTAINED_WORDS
+        ]
+        if allowed is not None:
+            loose = [(k, i) for k, i in loose if k in allowed]
         if not loose or not other:
             continue
-        short = [normalise_for_match(own_doc.segments[i].text) for i in loose]
-        long = [normalise_for_match(other_doc.segments[j].text) for j in other]
-        scores = _containment_scores(short, long)
-        for k, index in enumerate(loose):
-            for m in np.argsort(-scores[k], kind="stable")[:CONTAINED_TOP]:
-                if scores[k, m] < config.anchor_ratio + CONTAINED_MARGIN:
+        long = _LazyTexts(other_doc, other)
+        for k, index in loose:
+            short = normalise_for_match(own_doc.segments[index].text)
+            candidates = range(len(other)) if allowed is None else allowed[k]
+            for score, m in _containment_scores(short, long, candidates)[:CONTAINED_TOP]:
+                if score < config.anchor_ratio + CONTAINED_MARGIN:
                     break
                 seg_a, seg_b = (index, other[m]) if side == "a" else (other[m], index)
                 words = word_ratio(a.segments[seg_a].text, b.segments[seg_b].text)
-                share = float(scores[k, m])
                 extra.append(
-                    SentencePair(seg_a, seg_b, round(share, 4), round(words, 4), None, label_for(share, config))
+                    SentencePair(seg_a, seg_b, round(score, 4), round(words, 4), None, label_for(score, config))
                 )
                 paired.add(index)
                 break
     return extra
 
 
-def _containment_scores(short: list[str], long: list[str]) -> np.ndarray:
-    """rapidfuzz ``partial_ratio`` (0..1) of each short text against each long enough text.
+class _LazyTexts:
+    """Normalised texts and word sets of a document's sentences, made when first asked for."""
+
+    def __init__(self, doc: Document, indices: list[int]) -> None:
+        self.doc, self.indices = doc, indices
+        self._texts: dict[int, str] = {}
+        self._words: dict[int, set[str]] = {}
+
+    def text(self, m: int) -> str:
+        if m not in self._texts:
+            self._texts[m] = normalise_for_match(self.doc.segments[self.indices[m]].text)
+        return self._texts[m]
+
+    def words(self, m: int) -> set[str]:
+        if m not in self._words:
+            self._words[m] = set(match_words(self.text(m)))
+        return self._words[m]
+
+
+def _containment_scores(short: str, long: _LazyTexts, candidates: Iterable[int]) -> list[tuple[float, int]]:
+    """rapidfuzz ``partial_ratio`` (0..1) of a short text in each long enough candidate, best first.
 
     A long enough text is at least ``CONTAINED_MIN_LENGTH_RATIO`` (1.2) times longer.
 
@@ -299,28 +463,40 @@ def _containment_scores(short: list[str], long: list[str]) -> np.ndarray:
     scorer here (it was 40% of the scan's verify time as a full matrix), so it runs only
     where at least half of the short text's words occur in the long one: a sentence
     that sits almost whole inside another shares most of its words with it. Other
-    cells are 0.
+    candidates are left out. Ties keep the candidates' order.
     """
-    scores = np.zeros((len(short), len(long)))
-    long_words = [set(match_words(text)) for text in long]
-    for k, text in enumerate(short):
-        words = set(match_words(text))
-        for m, other in enumerate(long_words):
-            if len(long[m]) >= CONTAINED_MIN_LENGTH_RATIO * len(text) and len(words & other) >= (
-                CONTAINED_MIN_SHARED_WORDS * len(words)
-            ):
-                scores[k, m] = fuzz.partial_ratio(text, long[m]) / 100.0
-    return scores
+    words = set(match_words(short))
+    scored = []
+    for m in candidates:
+        other = long.text(m)
+        if len(other) >= CONTAINED_MIN_LENGTH_RATIO * len(short) and len(words & long.words(m)) >= (
+            CONTAINED_MIN_SHARED_WORDS * len(words)
+        ):
+            scored.append((fuzz.partial_ratio(short, other) / 100.0, m))
+    scored.sort(key=lambda item: -item[0])
+    return scored
 
 
 def _shuffled_pairs(
-    a: Document, b: Document, ia: list[int], ib: list[int], taken_a: set[int], taken_b: set[int], config: AlignConfig
+    a: Document,
+    b: Document,
+    ia: list[int],
+    ib: list[int],
+    taken_a: set[int],
+    taken_b: set[int],
+    config: AlignConfig,
+    cells: Iterable[tuple[int, int]] | None = None,
 ) -> list[tuple[int, int, float]]:
     """Rows (r, c) whose sentences share most content-word stems, in whatever order.
 
     Word shuffles and synonym swaps defeat character similarity and pull embeddings
     apart, but leave the bag of names and rare words mostly intact.
+
+    Args:
+        cells: for windowed alignment, the (r, c) that may pair; None: any.
     """
+    if cells is not None:
+        return _best_first(_shuffled_cells(a, b, ia, ib, taken_a, taken_b, config, cells))
     stems_b = {c: stem_set(b.segments[ib[c]].text) for c in range(len(ib)) if c not in taken_b}
     index: dict[str, list[int]] = {}
     for c, stems in stems_b.items():
@@ -341,6 +517,41 @@ def _shuffled_pairs(
             jaccard = n / len(stems_a | stems_b[c])
             if jaccard >= config.shuffled_min_jaccard:
                 scored.append((jaccard, r, c))
+    return _best_first(scored)
+
+
+def _shuffled_cells(
+    a: Document,
+    b: Document,
+    ia: list[int],
+    ib: list[int],
+    taken_a: set[int],
+    taken_b: set[int],
+    config: AlignConfig,
+    cells: Iterable[tuple[int, int]],
+) -> list[tuple[float, int, int]]:
+    """The shuffled-pair scores of the given open cells (the windowed form of the loop above)."""
+    stems_a: dict[int, set[str]] = {}
+    stems_b: dict[int, set[str]] = {}
+    scored = []
+    for r, c in cells:
+        if r in taken_a or c in taken_b:
+            continue
+        if r not in stems_a:
+            stems_a[r] = stem_set(a.segments[ia[r]].text)
+        if c not in stems_b:
+            stems_b[c] = stem_set(b.segments[ib[c]].text)
+        n = len(stems_a[r] & stems_b[c])
+        if n < config.shuffled_min_shared:
+            continue
+        jaccard = n / len(stems_a[r] | stems_b[c])
+        if jaccard >= config.shuffled_min_jaccard:
+            scored.append((jaccard, r, c))
+    return scored
+
+
+def _best_first(scored: list[tuple[float, int, int]]) -> list[tuple[int, int, float]]:
+    """One partner per sentence, the best-scoring pairs first."""
     chosen, used_a, used_b = [], set(), set()
     for jaccard, r, c in sorted(scored, reverse=True):
         if r not in used_a and c not in used_b:

@@ -103,6 +103,8 @@ else:
         copytrail compare A B           how two documents reuse each other's text
         copytrail scan INPUT --out DIR  every reuse pair and family in a collection
         copytrail dedup INPUT --out F   the collection with one document per family
+        copytrail index add|query ...   a growing archive to query for reuse
+        copytrail serve --index PATH    the archive and compare over HTTP, with a web page
         """
 
     @main.command("compare")
@@ -217,6 +219,14 @@ else:
     main.add_command(scan_command)
     main.add_command(dedup_command)
     # --- end scan ---
+
+    # --- archive: `copytrail index ...` and `copytrail serve` ---
+    from copytrail.cli.index import index_group
+    from copytrail.cli.serve import serve_command
+
+    main.add_command(index_group)
+    main.add_command(serve_command)
+    # --- end archive ---
 
     def entry_point() -> None:
         main()

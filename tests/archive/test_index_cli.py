@@ -1,0 +1,54 @@
+"""``copytrail index``: add, query, delete and stats through the command line, with its exit statuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from copytrail.cli.main import main
+from tests.conftest import KHERSON_COPY, KHERSON_ORIGINAL, require_shared
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_add_query_delete_stats(tmp_path: Path) -> None:
+    db = str(tmp_path / "news.db")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "original.txt").write_text(require_shared(KHERSON_ORIGINAL).read_text())
+    (folder / "empty.txt").write_text("   \n")
+    code, out, _ = _run("index", "add", "--index", db, str(folder))
+    assert code == 0
+    assert "2 documents in = 1 read + 1 skipped; 1 added" in out
+    assert "empty.txt" in out  # the skip is listed with its reason
+    code, out, _ = _run("index", "add", "--index", db, str(folder))
+    assert code == 0 and "0 added, 0 replaced, 1 already archived" in out
+
+    code, out, _ = _run("index", "query", "--index", db, str(require_shared(KHERSON_COPY)), "--json")
+    assert code == 0
+    (query,) = json.loads(out)["queries"]
+    (match,) = query["matches"]
+    assert match["id"] == "original.txt" and match["relation"] == "rewrite"
+    assert match["report"]["relation"] == "rewrite" and match["report"]["passages"]
+
+    code, out, _ = _run("index", "stats", "--index", db, "--json")
+    assert code == 0 and json.loads(out)["documents"] == 1
+
+    code, _, err = _run("index", "delete", "--index", db, "original.txt", "missing.txt")
+    assert code == 2 and "missing.txt" in err and "nothing was deleted" in err
+    code, out, _ = _run("index", "delete", "--index", db, "original.txt")
+    assert code == 0 and "deleted 1 documents (0 left)" in out
+
+
+def test_bad_archive_paths_are_one_line_errors(tmp_path: Path) -> None:
+    code, _, err = _run("index", "stats", "--index", str(tmp_path / "nothing.db"))
+    assert code == 2 and err.startswith("Error: ArchiveError:") and "no archive here" in err
+    code, _, err = _run("index", "add", "--index", str(tmp_path / "no" / "such" / "a.db"), str(tmp_path))
+    assert code == 2 and "does not exist" in err
+    code, _, err = _run("index", "add", "--index", str(tmp_path / "a.db"), str(tmp_path / "missing-input"))
+    assert code == 2 and "InputNotFound" in err
