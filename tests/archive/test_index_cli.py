@@ -52,3 +52,30 @@ def test_bad_archive_paths_are_one_line_errors(tmp_path: Path) -> None:
     assert code == 2 and "does not exist" in err
     code, _, err = _run("index", "add", "--index", str(tmp_path / "a.db"), str(tmp_path / "missing-input"))
     assert code == 2 and "InputNotFound" in err
+
+
+def test_scan_against_an_archive_finds_the_copy_and_can_add_it(tmp_path: Path) -> None:
+    db = str(tmp_path / "news.db")
+    archived, new = tmp_path / "archived", tmp_path / "new"
+    archived.mkdir()
+    new.mkdir()
+    (archived / "original.txt").write_text(require_shared(KHERSON_ORIGINAL).read_text())
+    (new / "copy.txt").write_text(require_shared(KHERSON_COPY).read_text())
+    (new / "empty.txt").write_text("  \n")
+    assert _run("index", "add", "--index", db, str(archived))[0] == 0
+
+    code, out, _ = _run("scan", str(new), "--out", str(tmp_path / "out"), "--against", db, "--add")
+    assert code == 0, out
+    assert "rewrite" in out and "original.txt" in out
+    assert "Checked 1 documents (1 skipped): 1 reuse an archived or earlier document, then added" in out
+    (line,) = (tmp_path / "out" / "matches.jsonl").read_text().splitlines()
+    record = json.loads(line)
+    assert record["query"] == "copy.txt" and [m["id"] for m in record["matches"]] == ["original.txt"]
+    assert "empty.txt" in (tmp_path / "out" / "documents-skipped.jsonl").read_text()
+    code, out, _ = _run("index", "stats", "--index", db, "--json")
+    assert json.loads(out)["documents"] == 2  # --add put the new document in
+
+    code, _, err = _run("scan", str(new), "--out", str(tmp_path / "out2"), "--add")
+    assert code == 2 and "--against" in err
+    code, _, err = _run("scan", str(new), "--out", str(tmp_path / "out3"), "--against", str(tmp_path / "none.db"))
+    assert code == 2 and "ArchiveError" in err

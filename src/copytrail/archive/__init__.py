@@ -11,6 +11,7 @@
 Needs the ``scan`` extra (datasketch), like ``copytrail scan``.
 """
 
+from copytrail.archive.against import AgainstResult, scan_against
 from copytrail.archive.archive import Archive, check_documents
 from copytrail.archive.records import AddResult, ArchiveMatch, ArchiveStats, QueryResult, StoredDocument
 from copytrail.archive.sqlite import SQLiteStore
@@ -18,6 +19,7 @@ from copytrail.archive.store import ArchiveStore, MemoryStore
 
 __all__ = [
     "AddResult",
+    "AgainstResult",
     "Archive",
     "ArchiveMatch",
     "ArchiveStats",
@@ -27,4 +29,5 @@ __all__ = [
     "SQLiteStore",
     "StoredDocument",
     "check_documents",
+    "scan_against",
 ]

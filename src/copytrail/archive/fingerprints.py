@@ -30,6 +30,7 @@ from copytrail.scan.verify import as_loaded
 
 __all__ = ["Candidate", "PostingSource", "as_loaded", "content_hash", "find_archive_candidates", "stored_documents"]
 
+
 def content_hash(doc: ScanDocument) -> str:
     """What makes a re-add of the same id a no-op: its text and metadata, hashed."""
     payload = json.dumps([doc.text, doc.date, doc.source, doc.url], ensure_ascii=False)

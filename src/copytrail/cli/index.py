@@ -171,18 +171,26 @@ def query_command(
     if as_json:
         click.echo(json.dumps({"queries": [query_result_to_dict(r) for r in results]}, indent=2, ensure_ascii=False))
         return
+    for line in query_lines(results):
+        click.echo(line)
+
+
+def query_lines(results: Any) -> list[str]:
+    """Per query document: how many archived documents match, then one line per match."""
+    lines = []
     for result in results:
         plural = "s" if len(result.matches) != 1 else ""
-        click.echo(
+        lines.append(
             f"{result.query_id}: {len(result.matches)} matching archived document{plural} "
             f"({result.candidates} candidates compared, {result.seconds:.2f} s)"
         )
         for m in result.matches:
             cover = m.report.coverage
-            click.echo(
+            lines.append(
                 f"  {m.relation.value:<15} {m.id}  score {m.score:.2f}, coverage {cover.a:.0%} of the query, "
                 f"{cover.b:.0%} of it, {len(m.report.passages)} passages"
             )
+    return lines
 
 
 @index_group.command("delete")

@@ -233,9 +233,31 @@ def summary_lines(result: Any) -> list[str]:
     show_default=True,
     help="Pairs (largest families first) that get a full compare page in compare/.",
 )
+@click.option(
+    "--against",
+    "against",
+    metavar="ARCHIVE",
+    type=click.Path(dir_okay=False),
+    help="Incremental: check each input document against this archive (copytrail index) and the inputs before "
+    "it, instead of scanning the inputs among themselves; writes matches.jsonl to --out.",
+)
+@click.option(
+    "--add/--no-add",
+    "add_to_archive",
+    default=False,
+    show_default=True,
+    help="With --against: then add the input documents to the archive.",
+)
 @_collection_options
 def scan_command(
-    inputs: tuple[str, ...], out_dir: str, report: bool, compare_pages: int, debug: bool, **opts: Any
+    inputs: tuple[str, ...],
+    out_dir: str,
+    report: bool,
+    compare_pages: int,
+    against: str | None,
+    add_to_archive: bool,
+    debug: bool,
+    **opts: Any,
 ) -> None:
     """Find every pair of documents in a collection where one reuses the other.
 
@@ -259,8 +281,12 @@ def scan_command(
     candidates.jsonl, sentence-keys/, common-text.npz, pairs.jsonl,
     pair-reports.parquet, families.jsonl (and .parquet), stats.json, and
     report.html to open in a browser. A run stopped part way resumes from the
-    stages it finished (and, locally, from the finished shards of fingerprints/). The record formats are JSON
-    Schemas in copytrail/schemas/scan-*.v1.schema.json.
+    stages it finished (and, locally, from the finished shards of fingerprints/).
+    The record formats are JSON Schemas in copytrail/schemas/scan-*.v1.schema.json.
+
+    With --against ARCHIVE, each document is instead checked against an archive made
+    by `copytrail index add` and against the inputs before it (the same pairs a scan
+    of archive and inputs would find), and matches.jsonl is written to --out.
 
     \b
     Examples:
@@ -269,7 +295,22 @@ def scan_command(
       copytrail scan dump.csv --out scan-out --id-field guid --text-field body
       copytrail scan crawl.warc.gz --out scan-out
       copytrail scan feed.jsonl --out scan-out --engine spark --spark-master 'local[*]'
+      copytrail scan today.jsonl --out today-out --against news.db --add
     """
+    if against is not None:
+        set_command_state(debug=debug)
+        from copytrail.archive import scan_against
+        from copytrail.cli.index import query_lines
+
+        if opts["engine"] != "local":
+            raise click.UsageError("--against runs on this machine: leave out --engine")
+        checked = scan_against(inputs, out_dir, against, reader=_config(opts).reader, add=add_to_archive)
+        for line in query_lines(checked.results):
+            click.echo(line)
+        click.echo(checked.summary())
+        return
+    if add_to_archive:
+        raise click.UsageError("--add needs --against ARCHIVE")
     set_command_state(debug=debug, rerun_hint=f"rerun the same command to resume from the stages finished in {out_dir}")
     from copytrail.scan.run import scan
 
