@@ -15,7 +15,6 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -37,12 +36,6 @@ def content_hash(doc: ScanDocument) -> str:
     return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-@lru_cache(maxsize=16)
-def _bands(config: FingerprintConfig) -> tuple[int, int]:
-    # datasketch integrates the false positive and negative rates to choose them: 40 ms, once per config.
-    return lsh_bands(config)
-
-
 def stored_documents(
     docs: Sequence[ScanDocument], config: FingerprintConfig, *, sentences: bool = True
 ) -> list[StoredDocument]:
@@ -56,7 +49,7 @@ def stored_documents(
     if not docs:
         return []
     prints = fingerprint_texts([d.text for d in docs], config)
-    bands, rows = _bands(config)
+    bands, rows = lsh_bands(config)
     keys = band_keys(prints.signatures, bands, rows)
     ngram_split = np.searchsorted(prints.ngram_docs, np.arange(1, len(docs)))
     pair_split = np.searchsorted(prints.word_pair_docs, np.arange(1, len(docs)))

@@ -151,8 +151,13 @@ def estimate_jaccard(signatures: np.ndarray, i: int, j: int) -> float:
     return float(np.mean(signatures[i] == signatures[j]))
 
 
+@lru_cache(maxsize=16)
 def lsh_bands(config: FingerprintConfig) -> tuple[int, int]:
-    """``(bands, rows)`` that datasketch's MinHashLSH chooses for ``lsh_threshold`` and ``num_perm``."""
+    """``(bands, rows)`` that datasketch's MinHashLSH chooses for ``lsh_threshold`` and ``num_perm``.
+
+    Cached: datasketch integrates false positive and negative rates to choose them (about
+    20 ms a call), and the fingerprint kernel needs them for every chunk.
+    """
     datasketch = require("datasketch")
     lsh = datasketch.MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
     return int(lsh.b), int(lsh.r)
