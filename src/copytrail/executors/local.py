@@ -215,12 +215,12 @@ def _sorted_ids(dataset: Path, exclude: frozenset[str]) -> pa.Array:
 
 def _codes(pairs: pa.Table, ids: pa.Array) -> np.ndarray:
     """Pair codes ``i * n + j`` of the ``id_a, id_b`` pairs whose both documents are among ``ids``."""
-    n = len(ids)
-    a = pc.index_in(pairs.column("id_a"), value_set=ids).to_numpy(zero_copy_only=False)
-    b = pc.index_in(pairs.column("id_b"), value_set=ids).to_numpy(zero_copy_only=False)
-    ok = ~(np.isnan(a.astype(float)) | np.isnan(b.astype(float)))
-    a, b = a[ok].astype(np.int64), b[ok].astype(np.int64)
-    return np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+    a = pc.index_in(pairs.column("id_a"), value_set=ids)
+    b = pc.index_in(pairs.column("id_b"), value_set=ids)
+    both = pc.and_(pc.is_valid(a), pc.is_valid(b))
+    a = pc.filter(a, both).to_numpy().astype(np.int64)
+    b = pc.filter(b, both).to_numpy().astype(np.int64)
+    return np.unique(np.minimum(a, b) * len(ids) + np.maximum(a, b))
 
 
 def _entries(dataset: Path, column: str, ids: pa.Array) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from copytrail.pipeline.stage import Stage, StageContext
@@ -38,11 +37,15 @@ class ReportStage(Stage):
         wanted = {m for f in families for m in f.members}
         documents = {d.id: d for d in ctx.store.read_jsonl(DOCUMENTS, ScanDocument) if d.id in wanted}
         reports = pq.read_table(ctx.store.path(PAIR_REPORTS))
+        # Row of each pair, found once; a report is unpacked only for a pair that gets a page.
+        pairs_saved = zip(reports.column("id_a").to_pylist(), reports.column("id_b").to_pylist())
+        row_of = {pair: k for k, pair in enumerate(pairs_saved)}
+        packed = reports.column("report")
 
         def saved(pair: ReusePair) -> CompareReport | None:
-            mask = pc.and_(pc.equal(reports.column("id_a"), pair.id_a), pc.equal(reports.column("id_b"), pair.id_b))
-            found = reports.filter(mask).column("report").to_pylist()
-            return unpack_report(found[0]) if found and found[0] is not None else None
+            k = row_of.get((pair.id_a, pair.id_b))
+            data = packed[k].as_py() if k is not None else None
+            return unpack_report(data) if data is not None else None
 
         pages = min(self.compare_pages, len(pairs))
         with progress_bar("report", pages, enabled=ctx.progress) as advance:

@@ -70,7 +70,7 @@ class VerifyKernel:
         object.__setattr__(self, "_verifier", PairVerifier({}, self.config, self.common))
 
     def __call__(self, pairs: Sequence[tuple[ScanDocument, ScanDocument, dict]]) -> pa.RecordBatch:
-        verifier: PairVerifier = self.__dict__.get("_verifier") or PairVerifier({}, self.config, self.common)
+        verifier: PairVerifier = self.__dict__["_verifier"]  # set by setup(), which every executor calls first
         rows: dict[str, list[Any]] = {name: [] for name in VERDICT_SCHEMA.names}
         for doc_a, doc_b, row in pairs:
             candidate = CandidatePair(
