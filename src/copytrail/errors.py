@@ -117,11 +117,12 @@ class NothingRead(InputError):
     """A scan read no document: every input was empty, ignored or unreadable (the message says which and why)."""
 
 
-class OutputError(CopytrailError):
-    """An output path cannot be written (missing folder, no permission, a folder where a file goes).
+class _AtPath:
+    """Mixed into errors about one path: the message starts with it (``path: what is wrong``).
 
     Attributes:
-        path: the output path.
+        path: the path.
+        detail: what is wrong, without the path.
     """
 
     def __init__(self, path: str, message: str) -> None:
@@ -129,24 +130,16 @@ class OutputError(CopytrailError):
         self.path = path
         self.detail = message
 
-    def __reduce__(self):  # noqa: ANN204
+    def __reduce__(self):  # noqa: ANN204 - pickles across worker processes with both arguments
         return (type(self), (self.path, self.detail))
 
 
-class ArchiveError(CopytrailError):
-    """An archive cannot be opened or used: not an archive, built with other settings, locked, damaged.
+class OutputError(_AtPath, CopytrailError):
+    """An output path cannot be written (missing folder, no permission, a folder where a file goes)."""
 
-    Attributes:
-        path: the archive's path.
-    """
 
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.detail = message
-
-    def __reduce__(self):  # noqa: ANN204
-        return (type(self), (self.path, self.detail))
+class ArchiveError(_AtPath, CopytrailError):
+    """An archive cannot be opened or used: not an archive, built with other settings, locked, damaged."""
 
 
 class UnknownDocument(ArchiveError):
