@@ -512,12 +512,18 @@ def _shuffled_pairs(
             for c in index.get(key, ()):
                 shared[c] = shared.get(c, 0) + 1
         for c, n in shared.items():
-            if n < config.shuffled_min_shared:
-                continue
-            jaccard = n / len(stems_a | stems_b[c])
-            if jaccard >= config.shuffled_min_jaccard:
+            jaccard = _shuffled_score(n, stems_a, stems_b[c], config)
+            if jaccard is not None:
                 scored.append((jaccard, r, c))
     return _best_first(scored)
+
+
+def _shuffled_score(shared: int, stems_a: set[str], stems_b: set[str], config: AlignConfig) -> float | None:
+    """The stem Jaccard of two sentences that share ``shared`` stems, or None when it is too weak to pair them."""
+    if shared < config.shuffled_min_shared:
+        return None
+    jaccard = shared / len(stems_a | stems_b)
+    return jaccard if jaccard >= config.shuffled_min_jaccard else None
 
 
 def _shuffled_cells(
@@ -541,11 +547,8 @@ def _shuffled_cells(
             stems_a[r] = stem_set(a.segments[ia[r]].text)
         if c not in stems_b:
             stems_b[c] = stem_set(b.segments[ib[c]].text)
-        n = len(stems_a[r] & stems_b[c])
-        if n < config.shuffled_min_shared:
-            continue
-        jaccard = n / len(stems_a[r] | stems_b[c])
-        if jaccard >= config.shuffled_min_jaccard:
+        jaccard = _shuffled_score(len(stems_a[r] & stems_b[c]), stems_a[r], stems_b[c], config)
+        if jaccard is not None:
             scored.append((jaccard, r, c))
     return scored
 
