@@ -32,7 +32,7 @@ from copytrail.pipeline.executor import PAIR_SCHEMA, Executor, KeyRule
 from copytrail.pipeline.stage import Stage, StageContext
 from copytrail.scan.candidates import EXACT, MAX_BUCKET, MINHASH, RARE_NGRAMS, RARE_PAIRS, TRANSLATION
 from copytrail.scan.config import FingerprintConfig
-from copytrail.scan.fingerprint import lsh_bands
+from copytrail.scan.fingerprint import estimate_jaccard, lsh_bands
 from copytrail.scan.records import CandidatePair, ScanDocument
 from copytrail.scan.stages.names import CANDIDATES, DOCUMENTS, FINGERPRINTS
 
@@ -81,17 +81,17 @@ def candidate_pairs(
     shared = dict(
         zip(zip(rare.column("id_a").to_pylist(), rare.column("id_b").to_pylist()), rare.column("shared").to_pylist())
     )
-    signatures = _signatures(fingerprints, {x for pair in every for x in pair})
+    row, signatures = _signatures(fingerprints, {x for pair in every for x in pair})
     out = []
     for pair in every:
         sources = tuple(name for name, pairs in found.items() if pair in pairs)
-        a, b = signatures[pair[0]], signatures[pair[1]]
+        estimate = estimate_jaccard(signatures, row[pair[0]], row[pair[1]]) if pair not in found[EXACT] else 1.0
         out.append(
             CandidatePair(
                 id_a=pair[0],
                 id_b=pair[1],
                 sources=sources,
-                jaccard=1.0 if pair in found[EXACT] else round(float(np.mean(a == b)), 4),
+                jaccard=round(estimate, 4),
                 shared_ngrams=int(shared.get(pair, 0)),
             )
         )
@@ -112,14 +112,14 @@ def candidate_pairs(
     return out, counters
 
 
-def _signatures(fingerprints: Any, ids: set[str]) -> dict[str, np.ndarray]:
-    if not ids:
-        return {}
-    rows = dataset_rows(fingerprints, ["id", "signature"], ids=sorted(ids))
-    return {
-        i: np.frombuffer(s, dtype=np.uint32)
-        for i, s in zip(rows.column("id").to_pylist(), rows.column("signature").to_pylist())
-    }
+def _signatures(fingerprints: Any, ids: set[str]) -> tuple[dict[str, int], np.ndarray]:
+    """The MinHash signatures of ``ids`` as matrix rows, and each id's row."""
+    rows = dataset_rows(fingerprints, ["id", "signature"], ids=sorted(ids)) if ids else None
+    if rows is None or not len(rows):
+        return {}, np.empty((0, 0), np.uint32)
+    row = {doc_id: k for k, doc_id in enumerate(rows.column("id").to_pylist())}
+    matrix = np.stack([np.frombuffer(s, dtype=np.uint32) for s in rows.column("signature").to_pylist()])
+    return row, matrix
 
 
 @dataclass(frozen=True)
