@@ -183,3 +183,20 @@ def test_background_folder_takes_shared_chrome_out_of_the_evidence(tmp_path: Pat
     empty.mkdir()
     refused = CliRunner().invoke(main, ["compare", str(a), str(b), "--background", str(empty)])
     assert refused.exit_code == 2 and "holds no .txt or .html files" in refused.output
+
+
+def test_compare_imports_no_scan_or_service_code(tmp_path: Path) -> None:
+    """scan, dedup, index and serve load on first use: compare pays nothing for pyarrow or FastAPI."""
+    a = tmp_path / "a.txt"
+    a.write_text(STORY, encoding="utf-8")
+    code = (
+        "import sys; from copytrail.cli.main import main\n"
+        f"try: main(['compare', '--embedder', 'none', {str(a)!r}, {str(a)!r}])\n"
+        "except SystemExit as exit: assert exit.code == 0, exit.code\n"
+        "print(sorted(m for m in ('pyarrow', 'fastapi', 'copytrail.scan', 'copytrail.archive') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    listed = run("--help").output
+    for command in ("compare", "dedup", "index", "scan", "serve"):
+        assert f"  {command} " in listed
