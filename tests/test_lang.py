@@ -58,8 +58,8 @@ def test_mixed_document_lists_each_language_by_share() -> None:
 
 
 def test_long_document_is_identified_on_a_sample_and_keeps_its_other_language() -> None:
-    """Past DOCUMENT_SAMPLE_CHARS the document's language comes from an even sample; the
-    paragraphs are still each identified, so a German fifth still counts."""
+    """Past DOCUMENT_SAMPLE_CHARS the document's language and its shares come from a sample
+    of paragraphs, each identified on its own, so a German fifth still counts."""
     from copytrail.lang import DOCUMENT_SAMPLE_CHARS, _sample
 
     # Numbered, so that no sentence repeats (a repeat is boilerplate, not alignable text).
@@ -68,7 +68,7 @@ def test_long_document_is_identified_on_a_sample_and_keeps_its_other_language() 
         for k in range(1, 1500)
     ]
     assert sum(len(p) for p in paragraphs) > 3 * DOCUMENT_SAMPLE_CHARS
-    assert len(_sample(paragraphs)) <= DOCUMENT_SAMPLE_CHARS + 2 * len(GERMAN)
+    assert sum(len(p) for p in _sample(paragraphs)) <= DOCUMENT_SAMPLE_CHARS + 2 * len(GERMAN)
     doc = _doc("\n\n".join(paragraphs))
     assert doc.language == "en"
     assert [s.code for s in doc.languages] == ["en", "de"]
