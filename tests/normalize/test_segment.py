@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from copytrail import LoadedText, SourceFormat, prepare_document
 from copytrail.normalize.segment import split_units
+from tests.conftest import BBC, require_shared
 
 
 def doc(text: str):
@@ -122,3 +123,33 @@ def test_a_time_stamp_above_a_story_is_no_table_row() -> None:
     assert roles["Edited 3 September 2005 at 07:13 GMT"] == "boilerplate"
     assert roles["Story from Wednesday, February 10, 2016"] == "boilerplate"
     assert roles["Council approves budget"] == "heading"
+
+
+_SENTENCE_TEXT = st.text(
+    alphabet=st.sampled_from(list("Ab z.!?,;:'\"\n\t  \u201c\u201d0123") + list("éßЖжΩ北京。！？😀\u0301\u00a0")),
+    min_size=1,
+    max_size=200,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SENTENCE_TEXT)
+def test_sentence_offsets_are_blingfires_own(text: str) -> None:
+    """The fast byte-to-code-point mapping gives exactly blingfire's own offsets, in every script."""
+    import blingfire
+
+    from copytrail.normalize.segment import sentence_offsets
+
+    assert sentence_offsets(text) == blingfire.text_to_sentences_and_offsets(text)[1]
+
+
+def test_sentence_offsets_match_blingfire_on_real_news() -> None:
+    import blingfire
+
+    from copytrail.normalize.segment import sentence_offsets
+
+    paths = sorted(require_shared(BBC).glob("*/0[0-2]*.txt"))
+    texts = [p for path in paths for p in path.read_text(encoding="utf-8", errors="replace").split("\n\n") if p]
+    assert len(texts) > 200
+    for text in texts:
+        assert sentence_offsets(text) == blingfire.text_to_sentences_and_offsets(text)[1]

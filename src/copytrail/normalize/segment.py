@@ -12,10 +12,12 @@ level:
 
 from __future__ import annotations
 
+import ctypes
 import re
 from dataclasses import dataclass
 
 import blingfire
+import numpy as np
 
 from copytrail.normalize.scripts import ends_sentence, split_extra_sentences
 
@@ -119,12 +121,45 @@ def _missed_boundaries(chunk: str, start: int, end: int) -> list[tuple[int, int]
     return [_strip_span(chunk, s, e) for s, e in zip(bounds, bounds[1:])]
 
 
+def sentence_offsets(chunk: str) -> list[tuple[int, int]]:
+    """blingfire's sentences of ``chunk`` as code-point ``(start, end)`` offsets.
+
+    The same answer as ``blingfire.text_to_sentences_and_offsets(chunk)[1]`` (a property
+    test holds them equal), at a fraction of the cost: blingfire's own wrapper maps byte
+    offsets to code points in a Python loop over every byte, 1.6 s of a 1 MB ``compare``.
+    Here ASCII needs no mapping and other text is mapped with one cumulative sum.
+    """
+    encoded = chunk.encode("utf-8")
+    if not encoded:
+        return []
+    capacity = 2 * len(encoded)
+    output = ctypes.create_string_buffer(capacity)
+    starts, ends = (ctypes.c_int32 * capacity)(), (ctypes.c_int32 * capacity)()
+    found = blingfire.blingfire.TextToSentencesWithOffsets(
+        ctypes.c_char_p(encoded), ctypes.c_int(len(encoded)), ctypes.byref(output),
+        ctypes.byref(starts), ctypes.byref(ends), ctypes.c_int(capacity),
+    )  # fmt: skip
+    if found == -1 or found > capacity:
+        return []
+    count = output.value.count(b"\n") + 1
+    # blingfire's end offsets are inclusive byte positions.
+    bounds = np.empty(2 * count, dtype=np.int64)
+    bounds[0::2] = np.frombuffer(starts, dtype=np.int32, count=count)
+    bounds[1::2] = np.frombuffer(ends, dtype=np.int32, count=count) + 1
+    if len(encoded) != len(chunk):
+        leading = np.frombuffer(encoded, dtype=np.uint8) & 0xC0 != 0x80
+        code_points_before = np.concatenate(([0], np.cumsum(leading)))
+        bounds = code_points_before[np.clip(bounds, 0, len(encoded))]
+    flat = bounds.tolist()
+    return list(zip(flat[0::2], flat[1::2]))
+
+
 def split_sentences(text: str, units: list[Unit]) -> list[RawSentence]:
     """Cut each unit into sentences with offsets into ``text``."""
     sentences: list[RawSentence] = []
     for unit_index, unit in enumerate(units):
         chunk = text[unit.start : unit.end]
-        _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
+        offsets = sentence_offsets(chunk)
         if not offsets:
             offsets = [(0, len(chunk))]
         offsets = split_extra_sentences(chunk, [(s, e) for s, e in offsets])
