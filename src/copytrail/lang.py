@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import lzma
 import math
-import random
 import os
+import random
 import shutil
 import sys
 from collections import Counter
