@@ -54,8 +54,11 @@ def word_weight(word: str, language: str = "en") -> float:
     return min(1.0, max(0.0, (_COMMON_ZIPF - zipf) / (_COMMON_ZIPF - _RARE_ZIPF)))
 
 
+@lru_cache(maxsize=1 << 16)
 def sentence_mass(text: str, language: str = "en") -> float:
     """The rarity mass of a sentence: the sum of its words' weights.
+
+    Cached: the strongest passage and the whole alignment weigh the same sentences.
 
     Chinese, Japanese and Thai cannot be split into wordfreq's words without a
     segmenter, so their characters weigh 1 per English word they are worth
