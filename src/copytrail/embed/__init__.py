@@ -80,12 +80,14 @@ def check_embedder(name: str) -> None:
 
 
 @cache
-def load_embedder(name: str = "minilm", *, device: str = "cpu") -> Embedder:
+def load_embedder(name: str = "minilm", *, device: str = "cpu", persistent: bool = True) -> Embedder:
     """Load (once per process) the named embedder, wrapped in a sentence cache.
 
     Args:
         name: one of :data:`EMBEDDERS`, or the path of a folder holding a
             sentence-transformers model (``local:`` before it is allowed).
+        persistent: also keep vectors on disk between processes
+            (:mod:`copytrail.embed.store`); ``scan`` passes False.
 
     Raises:
         EmbedderError: unknown name, or the model's extra is not installed.
@@ -112,7 +114,11 @@ def load_embedder(name: str = "minilm", *, device: str = "cpu") -> Embedder:
         raise EmbedderError(
             f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDERS)}, or give a local model folder"
         )
-    return CachedEmbedder(inner)
+    if not persistent:
+        return CachedEmbedder(inner)
+    from copytrail.embed.store import default_store
+
+    return CachedEmbedder(inner, store=default_store())
 
 
 def embedder_for(a: str | None, b: str | None, preferred: Embedder | None) -> Embedder | None:

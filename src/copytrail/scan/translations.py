@@ -94,7 +94,7 @@ def proposed_translations(documents: Iterable[ScanDocument], config: Fingerprint
         ids.append(doc.id)
         leads.append(lead_text(doc.text))
         languages.append(doc.language)
-    vectors = load_embedder(config.translation_embedder).embed(leads) if leads else np.empty((0, 1), np.float32)
+    vectors = load_embedder(config.translation_embedder, persistent=False).embed(leads) if leads else np.empty((0, 1), np.float32)
     found = translation_pairs(
         vectors, languages, min_cosine=config.translation_min_cosine, neighbours=config.translation_neighbours
     )

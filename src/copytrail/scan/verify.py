@@ -165,4 +165,4 @@ def _load(name: str):  # noqa: ANN202 - an Embedder, imported lazily
         return None
     from copytrail.embed import load_embedder
 
-    return load_embedder(name)
+    return load_embedder(name, persistent=False)
