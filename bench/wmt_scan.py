@@ -59,6 +59,7 @@ def measure(xx: str, embedder: str, workers: int, translations: str, min_cosine:
     cross = {p for p in found if p[0].split("/", 1)[0] != p[1].split("/", 1)[0]}
     right = found & truth
     wrong = {p for p in found if p[0].split("/", 1)[1] != p[1].split("/", 1)[1]}
+    relation_of = {tuple(sorted((p.id_a, p.id_b))): p.relation.value for p in result.pairs}
     return {
         "pair": f"en-{xx}",
         "documents": len(documents),
@@ -71,6 +72,8 @@ def measure(xx: str, embedder: str, workers: int, translations: str, min_cosine:
         "precision": round(len(right) / (len(right) + len(wrong)), 4) if right or wrong else None,
         "cross_language_pairs_found": len(cross),
         "relations": result.relation_counts(),
+        # Listed so that a wrong pair can be looked at (some may be real same-event coverage).
+        "wrong": sorted(f"{a} {b}: {relation_of[a, b]}" for a, b in wrong),
         "seconds": round(seconds, 1),
         "embedder": embedder,
         "translations": translations,
@@ -98,11 +101,15 @@ def main() -> None:
     ]
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = RESULTS / f"wmt_scan_{args.split}{'' if args.translations == 'none' else '_translations'}"
+    # A run over some languages replaces their rows and keeps the others'.
+    previous = json.loads(Path(f"{stem}.json").read_text()) if Path(f"{stem}.json").exists() else []
+    ran = {r["pair"] for r in rows}
+    rows = [r for r in previous if r["pair"] not in ran] + rows
     Path(f"{stem}.json").write_text(json.dumps(rows, indent=1) + "\n")
     lines = [
-        f"# Translated copies in a scan (`python bench/wmt_scan.py --languages {args.languages} "
+        f"# Translated copies in a scan (`python bench/wmt_scan.py --languages {','.join(r['pair'][3:] for r in rows)} "
         f"--embedder {args.embedder} --translations {args.translations} --min-cosine {args.min_cosine} "
-        f"--split {args.split}`)",
+        f"--split {args.split}`; last run: --languages {args.languages})",
         "",
         "| pair | documents | translations proposed | found (recall) | wrong pairs (across languages) | precision | s |",  # noqa: E501
         "|---|---|---|---|---|---|---|",

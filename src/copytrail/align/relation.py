@@ -48,6 +48,13 @@ class RelationConfig:
     # Aligned sentences shorter than this (words) carry no evidence: menus, share bars,
     # labels and one-line prompts. Set with min_passage_evidence by the same script.
     min_evidence_words: int = 10
+    # An alignment that covers at least this share of both documents counts the evidence
+    # of every aligned sentence, short ones included: a short post and its translation
+    # (four sentences of eight words) aligned whole have no room for the scattered chrome
+    # the word minimum is there to discount. Set by bench/whole_document_calibration.py:
+    # the midpoint between the most a DEV negative covers of both documents (0.36, a WMT
+    # decoy) and the least a DEV translation it is needed for does (1.0).
+    whole_document_coverage: float = 0.68
     # A template, not reuse: two instances of a wire's template story (bond issues,
     # earnings notes) share the wording and swap the facts (issuer, amounts, coupon,
     # dates). An alignment of one language that swaps at least template_min_swapped
@@ -120,6 +127,8 @@ def classify_relation(
     # alignment; a partial reuse needs it in one passage (see RelationConfig).
     strongest = passage_evidence(a, b, passages, min_words=config.min_evidence_words)
     overall = reuse_evidence(a, b, [p for p in pairs if _long_enough(a, b, p, config.min_evidence_words)])
+    if pairs and low >= config.whole_document_coverage:
+        overall = max(overall, reuse_evidence(a, b, pairs))
 
     if pairs and low >= config.duplicate_coverage and verbatim_share >= config.duplicate_verbatim_share:
         return Relation.DUPLICATE, round(min(low, verbatim_share), 4)
@@ -150,7 +159,16 @@ def classify_relation(
         or _longest_shared_run(a.segments[p.a].text, b.segments[p.b].text) >= config.partial_min_words
         for p in pairs
     )
-    if strongest >= config.min_passage_evidence and (run or long_copy or len(pairs) >= config.partial_min_pairs):
+    partial = strongest >= config.min_passage_evidence and (run or long_copy or len(pairs) >= config.partial_min_pairs)
+    if (a.language or "en") != (b.language or "en"):
+        # Across languages every aligned pair is a paraphrase, and two reports of one event
+        # (the same announcement, told by two outlets) say the same facts sentence by
+        # sentence: a lead of two such sentences, or three scattered ones, is not a copy.
+        # A translated passage is a run of partial_min_pairs sentences that follow each
+        # other in both, with the evidence in that run.
+        runs = [passage for passage in passages if len(passage.pairs) >= config.partial_min_pairs]
+        partial = passage_evidence(a, b, runs, min_words=config.min_evidence_words) >= config.min_passage_evidence
+    if partial:
         return Relation.PARTIAL_REUSE, round(max(high, similarity * high), 4)
     if topic_cosine is not None and topic_cosine >= config.same_story_cosine:
         return Relation.SAME_STORY, round(topic_cosine, 4)

@@ -48,6 +48,8 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u2013]\s)")
 _TIMECODE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 _PERSON_NAME = re.compile(r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}$")
 _TERMINAL = (".", "!", "?", '"', "\u201d", "'", "\u2019")
+# A short sentence needs as many words as a stand-alone headline does.
+_SHORT_SENTENCE_MIN_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,11 @@ def _is_prose(line: str) -> bool:
     """A line that reads as running text rather than a label, menu item or credit."""
     n = _words(line)
     return (n >= 12 and ends_sentence(line, _TERMINAL)) or n >= 25
+
+
+def _is_short_sentence(line: str) -> bool:
+    """A line of a few words that ends like a sentence: "Let all be well with them."."""
+    return _words(line) >= _SHORT_SENTENCE_MIN_WORDS and ends_sentence(line, _TERMINAL)
 
 
 def _content_role(line: str) -> UnitRole | None:
@@ -162,12 +169,15 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
     _mark_captions(lines, roles)
     _mark_bios(lines, roles)
 
-    prose = [i for i, line in enumerate(lines) if roles[i] is None and _is_prose(line)]
+    open_lines = [i for i in range(len(lines)) if roles[i] is None]
+    prose = [i for i in open_lines if _is_prose(lines[i])]
     running_text = bool(prose)
-    if not running_text:
+    if not running_text or all(_is_short_sentence(lines[i]) or _is_prose(lines[i]) for i in open_lines):
         # No running text at all (an earnings table, a list of results): the short lines
-        # are the story, not the chrome around one.
-        prose = [i for i in range(len(lines)) if roles[i] is None]
+        # are the story, not the chrome around one. Nor has a text of nothing but
+        # sentences any menu, title bar or footer: a post of a few short sentences ("Hat,
+        # not a telephone...") is story from its first line to its last.
+        prose = open_lines
     else:
         # A table before or after the prose (an earnings report's rows above its note)
         # is part of the story, so the story starts and ends with it.
