@@ -94,7 +94,8 @@ def proposed_translations(documents: Iterable[ScanDocument], config: Fingerprint
         ids.append(doc.id)
         leads.append(lead_text(doc.text))
         languages.append(doc.language)
-    vectors = load_embedder(config.translation_embedder, persistent=False).embed(leads) if leads else np.empty((0, 1), np.float32)
+    embedder = load_embedder(config.translation_embedder, persistent=False)
+    vectors = embedder.embed(leads) if leads else np.empty((0, 1), np.float32)
     found = translation_pairs(
         vectors, languages, min_cosine=config.translation_min_cosine, neighbours=config.translation_neighbours
     )
