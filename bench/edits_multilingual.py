@@ -278,7 +278,7 @@ class Article:
             digits = m.group()
             before, after = t[max(0, start - 1) : start], t[end : end + 1]
             if unspaced:
-                if after in set("年月日時:：/.") or before in set("-－/"):
+                if re.match(r"\s?[年月日時:：/.]", t[end : end + 2]) or before in set("-－/"):
                     continue  # a date, a time or a code
             else:
                 if re.match(r"[\w\-/:]", after) or re.match(r"[\w\-/]", before):
@@ -472,6 +472,8 @@ class NamePool:
     @classmethod
     def build(cls, language: str, texts: list[tuple[str, str]]) -> NamePool:
         pool = cls(language)
+        months, days = calendar_words(language)
+        calendar = {w.lower() for lists in (months, days) for forms in lists for w in forms}
         for text, _ in texts:
             pool.lower_words.update(w for w in re.findall(r"[^\W\d_]+", text) if w.islower())
         seen = set()
@@ -480,6 +482,7 @@ class NamePool:
                 word = m.group()
                 if (
                     word not in seen
+                    and word.lower() not in calendar
                     and pool.is_name(word, english)
                     and m.start()
                     and text[m.start() - 2 : m.start()] not in {". ", "\n\n"}
