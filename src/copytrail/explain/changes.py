@@ -34,6 +34,9 @@ _MONTH_KEYS = {
     "dec": "december",
 }
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame", "prof", "presi", "prime", "minis", "gen"}
+# A negation flip changes a word or two ("ist" -> "ist nicht", "on" -> "ei ole", "る" -> "ない");
+# a longer stretch that differs is a rewrite, whose negations are not a fact that changed.
+_NEGATION_REGION_TOKENS = 4
 _NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
 
 
@@ -84,6 +87,20 @@ def _name_tokens(mentions: list[Mention]) -> set[str]:
             if word[:1].isupper():
                 tokens.add(re.sub(r"'s$|'$", "", word).strip(".").lower()[:STEM_LETTERS])
     return tokens
+
+
+def _name_words(mentions: list[Mention]) -> set[str]:
+    return {w.replace("’", "'").strip(".'").lower() for m in mentions for w in m.text.split() if w[:1].isupper()}
+
+
+def _inflected_in(word: str, others: set[str]) -> bool:
+    """``word`` is one of ``others`` give or take an ending: one starts with the other ("Lamb",
+    "Lambin"), or they share their first four letters ("Foxille", "Foxin"; not "Merkel", "Merz")."""
+    return word in others or any(
+        o.startswith(word) or word.startswith(o) or (len(word) >= 4 and o[:4] == word[:4])
+        for o in others
+        if min(len(o), len(word)) >= 3
+    )
 
 
 class _PairExplainer:
@@ -176,8 +193,14 @@ class _PairExplainer:
         mb = [m for m in names(seg_b, self.language) if not _inside(m, quotes)]
         tokens_a, tokens_b = _name_tokens(ma), _name_tokens(mb)
         # Compared word by word, so "Mr Howard" / "Mr Ferris" differ although both say "Mr".
-        only_a = [m for m in ma if _name_tokens([m]) - tokens_b - _HONORIFICS]
-        only_b = [m for m in mb if _name_tokens([m]) - tokens_a - _HONORIFICS]
+        if self.english:
+            only_a = [m for m in ma if _name_tokens([m]) - tokens_b - _HONORIFICS]
+            only_b = [m for m in mb if _name_tokens([m]) - tokens_a - _HONORIFICS]
+        else:
+            # Names take case endings: "Lamb" / "Lambin", "Путин" / "Путина", "Merkel" / "Merkels".
+            words_a, words_b = _name_words(ma), _name_words(mb)
+            only_a = [m for m in ma if any(not _inflected_in(w, words_b) for w in _name_words([m]))]
+            only_b = [m for m in mb if any(not _inflected_in(w, words_a) for w in _name_words([m]))]
         # A name only one side gives is often a pronoun resolved ("it" -> "Moscow"); a
         # name swapped for another is the change worth a reader's time.
         if not only_a or not only_b:
@@ -226,7 +249,8 @@ class _PairExplainer:
         the two sentences differ, word by word (character by character in Chinese and Japanese),
         with a negating word ("nicht", "не", "ei", "ません", "不") on one side only."""
         neg_a, neg_b = negators(seg_a, self.language), negators(seg_b, self.language)
-        if not neg_a and not neg_b:
+        # As many negations on both sides: moved or reworded ("sanoi, ettei" / "ei"), not flipped.
+        if len(neg_a) == len(neg_b):
             return []
         tokens_a, tokens_b = _diff_tokens(seg_a), _diff_tokens(seg_b)
         matcher = SequenceMatcher(None, [t[2] for t in tokens_a], [t[2] for t in tokens_b], autojunk=False)
@@ -239,6 +263,8 @@ class _PairExplainer:
             in_b = [m for m in neg_b if m.span.start < region_b.end and region_b.start < m.span.end]
             if len(in_a) == len(in_b) or any(_inside(m, altered) for m in in_a + in_b):
                 continue
+            if max(i2 - i1, j2 - j1) > _NEGATION_REGION_TOKENS:
+                continue  # a clause rewritten or left out, not a negation flipped
             # One word of context each side, so that the change reads as a phrase.
             shown_a, shown_b = _region(seg_a, tokens_a, i1 - 1, i2 + 1), _region(seg_b, tokens_b, j1 - 1, j2 + 1)
             text_a = self.a.text[shown_a.start : shown_a.end]

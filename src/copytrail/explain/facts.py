@@ -141,13 +141,26 @@ def _digits_key(text: str) -> str:
     return re.sub(r"[\s\u00a0\u202f]", "", text.translate(_FULL_WIDTH_DIGITS))
 
 
+def _number_key(text: str) -> str:
+    """The value a number states, however it is written: "2.000" and "2 000" are 2000, "3,5" is
+    3.5, "74,0" is 74, "95 %" is 95 (the percent sign is a unit; "95 prosenttia" says it in words)."""
+    plain = _digits_key(text).strip("%％$£€¥₽")
+    parts = re.split(r"[.,]", plain)
+    if len(parts) > 1 and all(len(part) == 3 for part in parts[1:]):
+        return "".join(parts)  # grouped thousands
+    whole, _, fraction = re.sub(r"[.,](?=\d+$)", ".", plain).partition(".")
+    whole = re.sub(r"[.,]", "", whole)
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
 def _any_quantities(segment: Segment, language: str) -> list[Mention]:
     out = []
     text = segment.text
     for match in _ANY_NUMBER.finditer(text):
-        key = _digits_key(match.group())
-        if re.fullmatch(r"(?:19|20)\d\d", key):
-            continue  # a year: see dates()
+        key = _number_key(match.group())
+        if re.fullmatch(r"(?:19|20)\d\d", _digits_key(match.group())):
+            continue  # a year: see dates() ("2.000" is no year, though its value is 2000)
         if language in UNSPACED and (
             _CJK_DATE_UNIT.match(text, match.end()) or _CJK_YEAR.fullmatch(text, match.start(), match.end())
         ):

@@ -35,7 +35,8 @@ _NEGATORS = {
     "de": r"\b(?:nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|nichts|niemand)\b",
     "es": r"\b(?:no|nunca|jamás|tampoco|nadie|nada|ningún|ninguna|ninguno|ni)\b",
     "ru": r"\b(?:не|ни|нет|никогда|ничего|никто|нельзя)\b",
-    "fi": r"\b(?:ei|en|et|emme|ette|eivät|eikä|älä|älkää)\b",
+    # Finnish negation verb in every person, also fused with "että", "jotta", "jos" and "-kä": ettei, ellei, eikä.
+    "fi": r"\b(?:ett|jott|ell)?(?:ei|en|et|emme|ette|eivät)(?:kä)?\b|\b(?:älä|älkää)\b",
     # Japanese negative endings; Chinese negators, but not inside 非常 (very), 不过 (however),
     # 不断 (constantly), 未来 (future) and the like.
     "ja": r"ない|なかった|ません|ず(?=[、。にとも])",
