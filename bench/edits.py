@@ -656,7 +656,10 @@ def _segment_at(bounds: list[tuple[int, int]], pos: int) -> int | None:
     return None
 
 
-def score(records: list[dict], cases: list[Case]) -> dict:
+def score(records: list[dict], cases: list[Case], hint=None) -> dict:  # noqa: ANN001
+    """Precision and recall per kind; ``hint(case, edit, record)`` names a likely cause of a miss
+    (default :func:`diagnose`, which knows English only)."""
+    hint = hint or diagnose
     by_name = {c.name: c for c in cases}
     true_n: Counter[str] = Counter()
     found: Counter[str] = Counter()
@@ -739,8 +742,8 @@ def score(records: list[dict], cases: list[Case]) -> dict:
                 why = "reported as " + "+".join(kinds)
             else:
                 why = "aligned, nothing reported"
-            hint = diagnose(case, edit, rec)
-            key = f"missed {edit.kind}: {why}" + (f" [{hint}]" if hint else "")
+            cause = hint(case, edit, rec)
+            key = f"missed {edit.kind}: {why}" + (f" [{cause}]" if cause else "")
             patterns[key].append(_example(case, edit, hits))
     table = []
     for kind in (*KINDS, "verb_form"):

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 
 from copytrail.align.stem import STEM_LETTERS
-from copytrail.explain.facts import Mention, dates, names, negatable_verbs, quantities, verb_groups
+from copytrail.explain.facts import Mention, dates, names, negatable_verbs, negators, quantities, verb_groups
 from copytrail.explain.quotes import Quote, extract_quotes, normalise_quote
 from copytrail.normalize import normalise_for_match
-from copytrail.records import Change, ChangeKind, CompareReport, Document, Segment, SentencePair
+from copytrail.normalize.scripts import DIFF_TOKEN
+from copytrail.records import Change, ChangeKind, CompareReport, Document, Segment, SentencePair, Span
 
 _MONTH_KEYS = {
     "jan": "january",
@@ -31,6 +34,9 @@ _MONTH_KEYS = {
     "dec": "december",
 }
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame", "prof", "presi", "prime", "minis", "gen"}
+# A negation flip changes a word or two ("ist" -> "ist nicht", "on" -> "ei ole", "る" -> "ない");
+# a longer stretch that differs is a rewrite, whose negations are not a fact that changed.
+_NEGATION_REGION_TOKENS = 4
 _NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
 
 
@@ -83,13 +89,31 @@ def _name_tokens(mentions: list[Mention]) -> set[str]:
     return tokens
 
 
+def _name_words(mentions: list[Mention]) -> set[str]:
+    return {w.replace("’", "'").strip(".'").lower() for m in mentions for w in m.text.split() if w[:1].isupper()}
+
+
+def _inflected_in(word: str, others: set[str]) -> bool:
+    """``word`` is one of ``others`` give or take an ending: one starts with the other ("Lamb",
+    "Lambin"), or they share their first four letters ("Foxille", "Foxin"; not "Merkel", "Merz")."""
+    return word in others or any(
+        o.startswith(word) or word.startswith(o) or (len(word) >= 4 and o[:4] == word[:4])
+        for o in others
+        if min(len(o), len(word)) >= 3
+    )
+
+
 class _PairExplainer:
     """Finds the changes of one document pair; quotes are extracted once per document."""
 
     def __init__(self, a: Document, b: Document) -> None:
         self.a, self.b = a, b
-        self.quotes_a = _quotes_by_segment(a, extract_quotes(a.text))
-        self.quotes_b = _quotes_by_segment(b, extract_quotes(b.text))
+        # Both sides are in one language here (a translated pair goes to crosslingual.py);
+        # None (too little text to tell) keeps the English rules.
+        self.language = a.language or b.language
+        self.english = self.language in (None, "en")
+        self.quotes_a = _quotes_by_segment(a, extract_quotes(a.text, self.language))
+        self.quotes_b = _quotes_by_segment(b, extract_quotes(b.text, self.language))
         self.reported_quotes: set[tuple[int, int]] = set()
 
     def explain(self, pair: SentencePair) -> list[Change]:
@@ -101,7 +125,10 @@ class _PairExplainer:
         changes += self._quantities(pair, seg_a, seg_b, altered)
         changes += self._dates(pair, seg_a, seg_b, altered)
         changes += self._names(pair, seg_a, seg_b, qa + qb)
-        changes += self._verbs(pair, seg_a, seg_b, altered)
+        if self.english:
+            changes += self._verbs(pair, seg_a, seg_b, altered)
+        else:
+            changes += self._negation_flips(pair, seg_a, seg_b, altered)
         if not changes and normalise_for_match(seg_a.text) != normalise_for_match(seg_b.text):
             changes.append(
                 Change(
@@ -148,22 +175,32 @@ class _PairExplainer:
         return out
 
     def _quantities(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
-        ma = [m for m in quantities(seg_a) if not _inside(m, altered)]
-        mb = [m for m in quantities(seg_b) if not _inside(m, altered)]
-        return _paired_differences(ChangeKind.NUMBER, pair, ma, mb, key=lambda m: m.key, one_sided=False)
+        ma = [m for m in quantities(seg_a, self.language) if not _inside(m, altered)]
+        mb = [m for m in quantities(seg_b, self.language) if not _inside(m, altered)]
+        return _paired_differences(
+            ChangeKind.NUMBER, pair, ma, mb, key=lambda m: m.key, one_sided=False, counted=not self.english
+        )
 
     def _dates(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
-        ma = [m for m in dates(seg_a) if not _inside(m, altered)]
-        mb = [m for m in dates(seg_b) if not _inside(m, altered)]
-        return _paired_differences(ChangeKind.DATE, pair, ma, mb, key=_date_key, one_sided=True)
+        ma = [m for m in dates(seg_a, self.language) if not _inside(m, altered)]
+        mb = [m for m in dates(seg_b, self.language) if not _inside(m, altered)]
+        return _paired_differences(
+            ChangeKind.DATE, pair, ma, mb, key=_date_key, one_sided=True, counted=not self.english
+        )
 
     def _names(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, quotes: list[Quote]) -> list[Change]:
-        ma = [m for m in names(seg_a) if not _inside(m, quotes)]
-        mb = [m for m in names(seg_b) if not _inside(m, quotes)]
+        ma = [m for m in names(seg_a, self.language) if not _inside(m, quotes)]
+        mb = [m for m in names(seg_b, self.language) if not _inside(m, quotes)]
         tokens_a, tokens_b = _name_tokens(ma), _name_tokens(mb)
         # Compared word by word, so "Mr Howard" / "Mr Ferris" differ although both say "Mr".
-        only_a = [m for m in ma if _name_tokens([m]) - tokens_b - _HONORIFICS]
-        only_b = [m for m in mb if _name_tokens([m]) - tokens_a - _HONORIFICS]
+        if self.english:
+            only_a = [m for m in ma if _name_tokens([m]) - tokens_b - _HONORIFICS]
+            only_b = [m for m in mb if _name_tokens([m]) - tokens_a - _HONORIFICS]
+        else:
+            # Names take case endings: "Lamb" / "Lambin", "Путин" / "Путина", "Merkel" / "Merkels".
+            words_a, words_b = _name_words(ma), _name_words(mb)
+            only_a = [m for m in ma if any(not _inflected_in(w, words_b) for w in _name_words([m]))]
+            only_b = [m for m in mb if any(not _inflected_in(w, words_a) for w in _name_words([m]))]
         # A name only one side gives is often a pronoun resolved ("it" -> "Moscow"); a
         # name swapped for another is the change worth a reader's time.
         if not only_a or not only_b:
@@ -207,6 +244,60 @@ class _PairExplainer:
                 )
         return out
 
+    def _negation_flips(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
+        """Negation added or taken away, in a language other than English: the stretches where
+        the two sentences differ, word by word (character by character in Chinese and Japanese),
+        with a negating word ("nicht", "не", "ei", "ません", "不") on one side only."""
+        neg_a, neg_b = negators(seg_a, self.language), negators(seg_b, self.language)
+        # As many negations on both sides: moved or reworded ("sanoi, ettei" / "ei"), not flipped.
+        if len(neg_a) == len(neg_b):
+            return []
+        tokens_a, tokens_b = _diff_tokens(seg_a), _diff_tokens(seg_b)
+        matcher = SequenceMatcher(None, [t[2] for t in tokens_a], [t[2] for t in tokens_b], autojunk=False)
+        out = []
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            region_a, region_b = _region(seg_a, tokens_a, i1, i2), _region(seg_b, tokens_b, j1, j2)
+            in_a = [m for m in neg_a if m.span.start < region_a.end and region_a.start < m.span.end]
+            in_b = [m for m in neg_b if m.span.start < region_b.end and region_b.start < m.span.end]
+            if len(in_a) == len(in_b) or any(_inside(m, altered) for m in in_a + in_b):
+                continue
+            if max(i2 - i1, j2 - j1) > _NEGATION_REGION_TOKENS:
+                continue  # a clause rewritten or left out, not a negation flipped
+            # One word of context each side, so that the change reads as a phrase.
+            shown_a, shown_b = _region(seg_a, tokens_a, i1 - 1, i2 + 1), _region(seg_b, tokens_b, j1 - 1, j2 + 1)
+            text_a = self.a.text[shown_a.start : shown_a.end]
+            text_b = self.b.text[shown_b.start : shown_b.end]
+            out.append(
+                Change(
+                    ChangeKind.NEGATION,
+                    shown_a,
+                    shown_b,
+                    text_a,
+                    text_b,
+                    pair.a,
+                    pair.b,
+                    detail=f"“{text_a}” became “{text_b}”: negation flipped",
+                )
+            )
+        return out
+
+
+def _diff_tokens(segment: Segment) -> list[tuple[int, int, str]]:
+    """(start, end, lower-cased token) in document offsets: words, or single CJK characters."""
+    at = segment.start
+    return [(at + m.start(), at + m.end(), m.group().lower()) for m in DIFF_TOKEN.finditer(segment.text)]
+
+
+def _region(segment: Segment, tokens: list[tuple[int, int, str]], first: int, stop: int) -> Span:
+    """The text of ``tokens[first:stop]`` (clipped to the sentence); an empty run is the point between tokens."""
+    first, stop = max(first, 0), min(stop, len(tokens))
+    if stop > first:
+        return Span(tokens[first][0], tokens[stop - 1][1])
+    at = tokens[first][0] if first < len(tokens) else (tokens[-1][1] if tokens else segment.start)
+    return Span(at, at)
+
 
 def _matched_mentions(ma: list[Mention], mb: list[Mention], altered: list[Quote]) -> list[tuple[Mention, Mention]]:
     """Mentions with the same key, paired in order of appearance (the n-th with the n-th).
@@ -239,10 +330,30 @@ def _same_but_for_boundary(a: list[str], b: list[str]) -> bool:
     return longer[1:] == shorter or longer[:-1] == shorter
 
 
-def _paired_differences(kind, pair, ma, mb, *, key, one_sided: bool) -> list[Change]:  # noqa: ANN001
-    keys_a, keys_b = {key(m) for m in ma}, {key(m) for m in mb}
-    only_a = [m for m in ma if key(m) not in keys_b]
-    only_b = [m for m in mb if key(m) not in keys_a]
+def _unmatched(ma: list[Mention], mb: list[Mention], key) -> list[Mention]:  # noqa: ANN001
+    """The mentions of ``ma`` left over when each mention of ``mb`` cancels one of the same key, in order."""
+    left = Counter(key(m) for m in mb)
+    out = []
+    for m in ma:
+        if left[key(m)]:
+            left[key(m)] -= 1
+        else:
+            out.append(m)
+    return out
+
+
+def _paired_differences(kind, pair, ma, mb, *, key, one_sided: bool, counted: bool = False) -> list[Change]:  # noqa: ANN001
+    """Mentions one side has and the other lacks, paired in order.
+
+    ``counted``: compared as multisets, so that "1 person, 1 shirt" -> "7 persons, 1 shirt"
+    is a change although both still say 1 (used outside English; English keeps sets).
+    """
+    if counted:
+        only_a, only_b = _unmatched(ma, mb, key), _unmatched(mb, ma, key)
+    else:
+        keys_a, keys_b = {key(m) for m in ma}, {key(m) for m in mb}
+        only_a = [m for m in ma if key(m) not in keys_b]
+        only_b = [m for m in mb if key(m) not in keys_a]
     out = []
     for x, y in zip(only_a, only_b):
         out.append(Change(kind, x.span, y.span, x.text, y.text, pair.a, pair.b, detail=f"“{x.text}” became “{y.text}”"))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from copytrail.align.stem import stem
+from copytrail.explain.languages import UNSPACED, calendar, has_case, negator
 from copytrail.records import Segment, Span
 
 _NUMBER_WORDS = (
@@ -119,8 +120,64 @@ def _quantity_key(match: re.Match[str]) -> str:
     return re.sub(r"\s+", " ", match.group().lower().replace(",", "")).strip()
 
 
-def quantities(segment: Segment) -> list[Mention]:
-    """Numbers and counted quantities: "more than 40", "a dozen", "20,000-30,000", "third"."""
+def _is_english(language: str | None) -> bool:
+    """English rules also serve a document whose language was not identified (too little text)."""
+    return language is None or language == "en"
+
+
+# Any script: digits with grouped thousands ("1.000", "10 000", "1,000,000") or a decimal
+# part ("3,5"), a currency sign before and a percent sign after; full-width digits too.
+_ANY_NUMBER = re.compile(
+    r"(?<![\d.,])[$£€¥₽]?(?:\d{1,3}(?:(?:[.,]|[ \u00a0\u202f])\d{3})+(?![\d])(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?:\s?[%％])?(?![\d])"
+)
+# Chinese and Japanese dates are digits too: "2019年", "5月", "3日" (but "200 年历史" is 200 years).
+_CJK_DATE_UNIT = re.compile(r"\s?[月日]")
+_CJK_YEAR = re.compile(r"(?<![\d])\d{4}(?=\s?年)")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _digits_key(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]", "", text.translate(_FULL_WIDTH_DIGITS))
+
+
+def _number_key(text: str) -> str:
+    """The value a number states, however it is written: "2.000" and "2 000" are 2000, "3,5" is
+    3.5, "74,0" is 74, "95 %" is 95 (the percent sign is a unit; "95 prosenttia" says it in words)."""
+    plain = _digits_key(text).strip("%％$£€¥₽")
+    parts = re.split(r"[.,]", plain)
+    if len(parts) > 1 and all(len(part) == 3 for part in parts[1:]):
+        return "".join(parts)  # grouped thousands
+    whole, _, fraction = re.sub(r"[.,](?=\d+$)", ".", plain).partition(".")
+    whole = re.sub(r"[.,]", "", whole)
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
+def _any_quantities(segment: Segment, language: str) -> list[Mention]:
+    out = []
+    text = segment.text
+    for match in _ANY_NUMBER.finditer(text):
+        key = _number_key(match.group())
+        if re.fullmatch(r"(?:19|20)\d\d", _digits_key(match.group())):
+            continue  # a year: see dates() ("2.000" is no year, though its value is 2000)
+        if language in UNSPACED and (
+            _CJK_DATE_UNIT.match(text, match.end()) or _CJK_YEAR.fullmatch(text, match.start(), match.end())
+        ):
+            continue
+        start = segment.start + match.start()
+        out.append(Mention(Span(start, start + len(match.group())), match.group(), key))
+    return out
+
+
+def quantities(segment: Segment, language: str | None = None) -> list[Mention]:
+    """Numbers and counted quantities: "more than 40", "a dozen", "20,000-30,000", "third".
+
+    In another language than English, numbers in digits with that language's separators
+    ("1.000", "10 000", "3,5", "１８"); number words are not read.
+    """
+    if not _is_english(language):
+        return _any_quantities(segment, language)
     found = []
     for mention in _mentions(_QUANTITY, segment, _quantity_key):
         words = mention.key.split()
@@ -133,13 +190,88 @@ def quantities(segment: Segment) -> list[Mention]:
     return found
 
 
-def dates(segment: Segment) -> list[Mention]:
-    """Days of the week, calendar dates, months and years."""
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d])")
+_CJK_DATE = re.compile(
+    r"(?<![\d])\d{1,2}\s?月(?:\s?\d{1,2}\s?日)?|(?<![\d])\d{1,2}\s?日|[一二三四五六七八九十]{1,3}月"
+    r"|[月火水木金土日](?=曜)|(?:星期|礼拜|周)[一二三四五六日天]"
+)
+
+
+def _any_dates(segment: Segment, language: str) -> list[Mention]:
+    text, out = segment.text, []
+    found: list[tuple[int, int, str]] = [(m.start(), m.end(), _digits_key(m.group())) for m in _YEAR.finditer(text)]
+    names = calendar(language)
+    if names is not None:
+        found += [(m.start(), m.end(), names.key(m.group())) for m in names.pattern.finditer(text)]
+    if language in UNSPACED:
+        found += [(m.start(), m.end(), _digits_key(m.group())) for m in _CJK_DATE.finditer(text)]
+        found += [(m.start(), m.end(), _digits_key(m.group())) for m in _CJK_YEAR.finditer(text)]
+    for start, end, key in sorted(found):
+        if out and segment.start + start < out[-1].span.end:
+            continue
+        out.append(Mention(Span(segment.start + start, segment.start + end), text[start:end], key))
+    return out
+
+
+def dates(segment: Segment, language: str | None = None) -> list[Mention]:
+    """Days of the week, calendar dates, months and years.
+
+    In another language than English: years, and month and weekday names in that
+    language (CLDR's, with case endings where the language inflects them: see
+    :mod:`copytrail.explain.languages`), keyed so that "января" and "январе" meet;
+    "5月", "3日", "星期一", "月曜" in Chinese and Japanese.
+    """
+    if not _is_english(language):
+        return _any_dates(segment, language)
     return [m for m in _mentions(_DATE, segment) if m.key not in {"may", "march"} or m.text[0].isupper()]
 
 
-def names(segment: Segment) -> list[Mention]:
-    """Capitalised names not at the start of the sentence (a crude, dependency-free NER)."""
+_ANY_WORD = re.compile(r"(?<!\w)[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*")
+_NAME_JOINERS = {"de", "da", "del", "van", "von", "der", "al", "bin", "ibn", "la", "le", "du", "dos"}
+
+
+def _any_names(segment: Segment, language: str) -> list[Mention]:
+    """Runs of capitalised words (with joiners: "Ursula von der Leyen") in a cased script."""
+    if not has_case(language):
+        return []
+    text, out = segment.text, []
+    names_of_days = calendar(language)
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        if run and run[0].start() == 0:
+            run.pop(0)  # the capital of a sentence's first word says nothing ("Aber", "Но", "Vaikka")
+        while run and run[-1].group() in _NAME_JOINERS:
+            run.pop()
+        if run:
+            start, end = run[0].start(), run[-1].end()
+            words = text[start:end]
+            out.append(Mention(Span(segment.start + start, segment.start + end), words, words))
+        run.clear()
+
+    for match in _ANY_WORD.finditer(text):
+        word = match.group()
+        joined = run and text[run[-1].end() : match.start()] == " "
+        if names_of_days is not None and names_of_days.pattern.fullmatch(word):
+            close()  # a month or weekday is no part of a name: "im Oktober Khalid Darwish"
+        elif word[0].isupper() or (joined and word in _NAME_JOINERS):
+            if run and not joined:
+                close()
+            run.append(match)
+        else:
+            close()
+    close()
+    return out
+
+
+def names(segment: Segment, language: str | None = None) -> list[Mention]:
+    """Capitalised names not at the start of the sentence (a crude, dependency-free NER).
+
+    In another language than English: runs of capitalised words, in scripts with case
+    only (none in Chinese or Japanese).
+    """
+    if not _is_english(language):
+        return _any_names(segment, language)
     out = []
     for mention in _mentions(_NAME, segment, lambda m: m.group()):
         words = [w for w in mention.text.split() if w not in _STOP_NAMES]
@@ -183,6 +315,15 @@ def negatable_verbs(segment: Segment) -> list[Mention]:
             Mention(Span(start, segment.start + match.end()), match.group(), f"{aux} {match.group('verb').lower()}")
         )
     return out
+
+
+def negators(segment: Segment, language: str | None) -> list[Mention]:
+    """The words that negate in ``segment`` ("nicht", "не", "ei", "ません", "不"), for a language
+    other than English; English negation is read off verb groups (:func:`negatable_verbs`)."""
+    pattern = negator(language)
+    if pattern is None:
+        return []
+    return _mentions(pattern, segment)
 
 
 _FIGURE = re.compile(r"\d(?:[\d,./-]*\d)?")

@@ -83,12 +83,25 @@ _PAIRED_QUOTES = re.compile(
 )
 
 
-def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Inner spans of "…", “…”, „…“, «…», 「…」 and 『…』 pairs in text[start:end]."""
+# Finnish and Swedish open and close a quote with the same mark: ”…”; German and Danish books
+# and some papers use »…«.
+_SAME_MARK_QUOTES = {
+    "fi": re.compile("\u201d([^\u201c\u201d]+)\u201d|\u00bb([^\u00ab\u00bb]+)\u00bb"),
+    "sv": re.compile("\u201d([^\u201c\u201d]+)\u201d|\u00bb([^\u00ab\u00bb]+)\u00bb"),
+    "de": re.compile("\u00bb([^\u00ab\u00bb]+)\u00ab"),
+    "da": re.compile("\u00bb([^\u00ab\u00bb]+)\u00ab"),
+}
+
+
+def _quote_spans(text: str, start: int, end: int, language: str | None = None) -> list[tuple[int, int]]:
+    """Inner spans of "…", “…”, „…“, «…», 「…」 and 『…』 pairs in text[start:end] (and ”…”, »…« in
+    the languages that use them)."""
     found = []
-    for match in _PAIRED_QUOTES.finditer(text[start:end]):
-        group = match.lastindex or 1
-        found.append((start + match.start(group), start + match.end(group)))
+    extra = _SAME_MARK_QUOTES.get(language or "")
+    for pattern in (_PAIRED_QUOTES, extra) if extra else (_PAIRED_QUOTES,):
+        for match in pattern.finditer(text[start:end]):
+            group = match.lastindex or 1
+            found.append((start + match.start(group), start + match.end(group)))
     straight = [m.start() for m in re.finditer('"', text[start:end])]
     for open_, close in zip(straight[0::2], straight[1::2]):
         found.append((start + open_ + 1, start + close))
@@ -111,12 +124,16 @@ def _speaker_before(window: str) -> str | None:
     return None
 
 
-def extract_quotes(text: str) -> list[Quote]:
-    """Every direct quote of at least three words in ``text``, with its speaker when named."""
+def extract_quotes(text: str, language: str | None = None) -> list[Quote]:
+    """Every direct quote of at least three words in ``text``, with its speaker when named.
+
+    ``language`` (ISO 639-1) adds the quote marks only some languages use (Finnish ”…”);
+    speakers are read in English only.
+    """
     quotes: list[Quote] = []
     last_person: str | None = None
     for p_start, p_end in _paragraphs(text):
-        for q_start, q_end in _quote_spans(text, p_start, p_end):
+        for q_start, q_end in _quote_spans(text, p_start, p_end, language):
             inner = text[q_start:q_end].strip()
             if count_words(inner) < 3:
                 continue

@@ -1,0 +1,125 @@
+"""What the change detectors must know of a language other than English.
+
+Month and weekday names come from CLDR through ``babel`` (its data ships in the wheel,
+every locale, offline). Languages that inflect them get a small rule on top: Russian
+(and the other East Slavic languages) changes the ending ("январь", "января", "в январе";
+"среда", "в среду"), Finnish and Estonian add case endings to the nominative
+("tammikuussa", "maanantaista"). Chinese and Japanese write months and days with digits
+("5月3日") and weekdays as "星期一" / "周一" / "月曜日".
+
+Negation is a short list of words per language (German "nicht", "kein…"; Spanish "no";
+Russian "не"; Finnish "ei" and its persons; Japanese "ない", "ません"; Chinese "不", "没"),
+enough to tell that one version of a sentence says the opposite of the other.
+``bench/edits_multilingual.py`` measures all of it on labelled edits of WMT news.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_day_names, get_month_names
+
+# Languages written without capitals for names (or without case at all): no name detector.
+UNCASED = frozenset({"ja", "zh", "ko", "th", "lo", "km", "my", "ar", "fa", "ur", "he", "hi", "bn", "ta", "te", "ka"})
+UNSPACED = frozenset({"ja", "zh", "th", "lo", "km", "my"})
+# East Slavic case endings of month and weekday names, after the nominative's last vowel or soft sign
+# goes ("январ|ь", "сред|а"); "и" is left out, so that "среди" ("among") is no Wednesday.
+_SLAVIC_ENDINGS = ("", "а", "я", "е", "у", "ю", "ь", "й", "ы", "ом", "ем", "ём", "ой", "ей", "ью")
+_SLAVIC = frozenset({"ru", "uk", "be"})
+_AGGLUTINATIVE = frozenset({"fi", "et"})
+
+_NEGATORS = {
+    "de": r"\b(?:nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|nichts|niemand)\b",
+    "es": r"\b(?:no|nunca|jamás|tampoco|nadie|nada|ningún|ninguna|ninguno|ni)\b",
+    "ru": r"\b(?:не|ни|нет|никогда|ничего|никто|нельзя)\b",
+    # Finnish negation verb in every person, also fused with "että", "jotta", "jos" and "-kä": ettei, ellei, eikä.
+    "fi": r"\b(?:ett|jott|ell)?(?:ei|en|et|emme|ette|eivät)(?:kä)?\b|\b(?:älä|älkää)\b",
+    # Japanese negative endings; Chinese negators, but not inside 非常 (very), 不过 (however),
+    # 不断 (constantly), 未来 (future) and the like.
+    "ja": r"ない|なかった|ません|ず(?=[、。にとも])",
+    "zh": r"不(?![过仅断少同久论管但])|没有?|未(?![来知])|无(?![论])|非(?![常])|别(?![人的])",
+}
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A language's month and weekday names as one pattern, and the key each match means."""
+
+    pattern: re.Pattern[str]
+    keys: dict[str, str]
+
+    def key(self, text: str) -> str:
+        """``month:3`` or ``weekday:1`` for a name, whatever its case ending."""
+        lowered = text.lower()
+        if lowered in self.keys:
+            return self.keys[lowered]
+        for length in range(len(lowered) - 1, 1, -1):
+            if lowered[:length] in self.keys:
+                return self.keys[lowered[:length]]
+        return lowered
+
+
+def _names(language: str) -> tuple[list[set[str]], list[set[str]]] | None:
+    """Per month and per weekday (Monday first), every wide CLDR form of its name, lower-cased."""
+    try:
+        locale = Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return None
+    months: list[set[str]] = [set() for _ in range(12)]
+    days: list[set[str]] = [set() for _ in range(7)]
+    for context in ("format", "stand-alone"):
+        for number, name in get_month_names("wide", context=context, locale=locale).items():
+            months[number - 1].add(name.lower())
+        for number, name in get_day_names("wide", context=context, locale=locale).items():
+            days[number].add(name.lower())
+    return months, days
+
+
+def _stem(name: str, language: str) -> str:
+    if language in _SLAVIC and name[-1:] in "ьйаяео":
+        return name[:-1]
+    return name
+
+
+@cache
+def calendar(language: str | None) -> Calendar | None:
+    """Month and weekday names of ``language`` (ISO 639-1), or None for English or an unknown code."""
+    if not language or language == "en" or language in UNSPACED:
+        return None
+    found = _names(language)
+    if found is None:
+        return None
+    months, days = found
+    keys: dict[str, str] = {}
+    alternatives: list[str] = []
+    for kind, table in (("month", months), ("weekday", days)):
+        for index, forms in enumerate(table, start=1):
+            for form in forms:
+                keys[form] = f"{kind}:{index}"
+                if language in _SLAVIC:
+                    stem = _stem(form, language)
+                    keys[stem] = f"{kind}:{index}"
+                    endings = "|".join(sorted(_SLAVIC_ENDINGS, key=len, reverse=True))
+                    alternatives.append(rf"{re.escape(stem)}(?:{endings})")
+                elif language in _AGGLUTINATIVE:
+                    alternatives.append(rf"{re.escape(form)}[^\W\d_]{{0,5}}")
+                else:
+                    # German genitive and adverb: "des Januars", "montags" (not "Mais", corn).
+                    alternatives.append(rf"{re.escape(form)}s?" if len(form) > 4 else re.escape(form))
+    alternatives.sort(key=len, reverse=True)
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+    return Calendar(pattern, keys)
+
+
+@cache
+def negator(language: str | None) -> re.Pattern[str] | None:
+    """The pattern of the words that negate a sentence in ``language``; None where none is known."""
+    return re.compile(_NEGATORS[language], re.IGNORECASE) if language in _NEGATORS else None
+
+
+def has_case(language: str | None) -> bool:
+    """Whether capitals mark names in ``language`` (German capitalises every noun too: see facts.names)."""
+    return language not in UNCASED

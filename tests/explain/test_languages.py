@@ -1,0 +1,201 @@
+"""The change detectors in German, Spanish, Russian, Finnish, Japanese and Chinese.
+
+The texts are real sentences from the DEV half of the WMT news documents
+(../shared/data/wmt_multilingual, wmt16_newstest_en_fi); each test edits one fact in a
+copy and compares the two, or swaps a plain word (a control) and checks no fact is reported.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import copytrail
+from copytrail import CompareConfig, load_bytes
+from copytrail.explain.facts import dates, names, quantities
+from copytrail.explain.languages import calendar, negator
+from copytrail.records import Role, Segment
+
+FACTS = {"number", "date", "name", "negation", "altered_quote"}
+
+TEXTS = {
+    "de": (
+        "Laut Press TV meldete das Ministerium am Samstag, dass 58 Iraner an der Krankheit verstorben waren, und gab"
+        " an, dass unter den festgestellten neuen Fällen in den letzten 24 Stunden 286 Patienten ins Krankenhaus"
+        " kamen.\n\n"
+        "Für das Gebiet gilt eine Wintersturmwarnung bis Sonntag morgen, und der nationale Wetterdienst sagt, dass 12"
+        " bis 15 Zoll (38 Zentimeter) Schnee ab einer Höhe von 2.000 Fuß (610 Meter) fallen können.\n\n"
+        "„Alle Erlöse gehen an die Angeklagten, damit sie sich ein Bier genehmigen können“, schrieb der Künstler auf"
+        " Instagram."
+    ),
+    "es": (
+        "Según la oficina del comisionado para la protección de la lengua del estado, se informó de 3.692"
+        " violaciones de la ley lingüística durante 2023.\n\n"
+        "Kremen también confirmó la sanción de 3.400 grivnas (89 dólares) a un taxista en Kiev que atendía a sus"
+        " clientes en ruso.\n\n"
+        '"Escocia tiene una gran ambición para hacer una transición hacia una economía circular y el gobierno planea'
+        ' introducir un nuevo impuesto a los áridos que debería acelerar el cambio en el uso de materiales vírgenes".'
+    ),
+    "ru": (
+        "В субботу лавина накрыла часть лыжного курорта в штате Вашингтон, используемый для неорганизованного"
+        " лыжного туризма, унеся жизнь 60-летнего мужчины и временно отрезав еще пять человек от внешнего мира.\n\n"
+        "В ноябре 2021 года сантехник Джастин Коули ремонтировал один из церковных туалетов и обнаружил под"
+        " теплоизоляцией тысячи пакетов с деньгами и чеками.\n\n"
+        "«Все будет перечислено подсудимым, чтобы они смогли выпить пива», — написал в Instagram художник."
+    ),
+    "fi": (
+        "Metcashin odotetaan paljastavan lisää yksityiskohtia puolustusstrategiastaan 29. syyskuuta, kun tämä ruoan,"
+        " alkoholin ja rautatavaran tukkumyyjä järjestää vuosittaisen sijoittajien strategiapäivän.\n\n"
+        "Entinen Skyn ja Channel 5:n johtaja David Elstein, joka myös todisti komitealle tiistaina, sanoi, että BBC:n"
+        " tulisi uudelleenarvioida sen Reithin aikainen tehtävä ”tiedottaa, kouluttaa ja viihdyttää”.\n\n"
+        "Opiskelija nimeltä Brandon Beavers kehui Lambia, mutta sanoi että hän vaikutti myös hermostuneelta ja"
+        " levottomalta, ”ikään kuin jokin olisi ollut pielessä”."
+    ),
+    "ja": (
+        "土曜日、ワシントン州でバックカントリースキーへのアクセスとして使用されているスキーリゾートの一部で雪崩が起き、"
+        "60歳の男性が死亡し、5人が一時的に閉じ込められた。\n\n"
+        "この地域は日曜日午前まで冬の嵐が警告されており、国立気象局によると2,000フィート(610メートル)以上の地域では"
+        "12～15インチ(38センチメートル)の積雪の可能性がある。\n\n"
+        "バーミンガムで刺殺されたティーンエージャーの家族は、「デジタルマーケティングスペシャリストになることを"
+        "夢見ていた若く、元気旺盛な１８歳」だったと述べた。"
+    ),
+    "zh": (
+        "该地区的冬季风暴预警将持续到周日上午，美国国家气象局表示，在 2000 英尺（610 米）以上的地区可能会 有12 至 15"
+        " 英寸（38 厘米）的降雪。\n\n"
+        "贸易商爱德华·科尔斯顿饱受争议，有些人称赞他死后为各种慈善事业留下了资金，他的雕像在 2020 年 6 月遭到毁坏，"
+        "当时该市正在举行一场支持“黑人的命也是命”(BLM) 运动的抗议活动。\n\n"
+        "经七国集团消息人士证实的声明草案称:“俄罗斯应该毫不怀疑，对乌克兰的进一步军事侵略将产生巨大的后果，"
+        "必将付出严重的代价。”"
+    ),
+}
+
+# (language, kind, old, new): one edit of one fact in a copy.
+EDITS = [
+    ("de", "number", "2.000 Fuß", "3.000 Fuß"),
+    ("de", "number", "58 Iraner", "68 Iraner"),
+    ("de", "date", "am Samstag", "am Montag"),
+    ("de", "date", "bis Sonntag", "bis Dienstag"),
+    ("de", "name", "Press TV", "Sky News"),
+    ("de", "negation", "verstorben waren", "nicht verstorben waren"),
+    ("de", "altered_quote", "ein Bier genehmigen", "einen Wein genehmigen"),
+    ("es", "number", "3.692", "3.792"),
+    ("es", "date", "durante 2023", "durante 2022"),
+    ("es", "name", "en Kiev", "en Lviv"),
+    ("es", "negation", "que atendía", "que no atendía"),
+    ("es", "altered_quote", "una gran ambición", "una enorme ambición"),
+    ("ru", "number", "60-летнего", "70-летнего"),
+    ("ru", "date", "В субботу", "В пятницу"),
+    ("ru", "date", "В ноябре", "В марте"),
+    ("ru", "date", "2021 года", "2020 года"),
+    ("ru", "name", "Джастин Коули", "Джастин Смит"),
+    ("ru", "negation", "и обнаружил", "и не обнаружил"),
+    ("ru", "altered_quote", "выпить пива", "выпить вина"),
+    ("fi", "number", "Channel 5:n", "Channel 4:n"),
+    ("fi", "date", "29. syyskuuta", "29. lokakuuta"),
+    ("fi", "date", "tiistaina", "torstaina"),
+    ("fi", "name", "David Elstein", "David Morgan"),
+    ("fi", "negation", "hän vaikutti", "hän ei vaikuttanut"),
+    ("fi", "altered_quote", "jokin olisi ollut pielessä", "jokin oli pielessä"),
+    ("ja", "number", "60歳", "70歳"),
+    ("ja", "number", "2,000フィート", "3,000フィート"),
+    ("ja", "date", "土曜日", "金曜日"),
+    ("ja", "date", "日曜日午前", "月曜日午前"),
+    ("ja", "negation", "使用されている", "使用されていない"),
+    ("ja", "altered_quote", "元気旺盛な", "明るい"),
+    ("zh", "number", "610 米", "710 米"),
+    ("zh", "date", "周日", "周一"),
+    ("zh", "date", "6 月", "7 月"),
+    ("zh", "date", "2020 年", "2021 年"),
+    ("zh", "negation", "遭到毁坏", "没有遭到毁坏"),
+    ("zh", "altered_quote", "必将付出", "将付出"),
+]
+
+# (language, old, new): plain words swapped, no fact changed.
+CONTROLS = [
+    ("de", "meldete", "berichtete"),
+    ("de", "sagt", "erklärt"),
+    ("es", "también", "asimismo"),
+    ("ru", "временно", "на время"),
+    ("ru", "ремонтировал", "чинил"),
+    ("fi", "sanoi, että", "kertoi, että"),
+    ("fi", "myös todisti", "lisäksi todisti"),
+    ("ja", "述べた", "語った"),
+    ("ja", "警告されており", "注意されており"),
+    ("zh", "表示", "指出"),
+    ("zh", "饱受争议", "备受争议"),
+]
+
+
+def _changes(language: str, old: str, new: str) -> tuple[copytrail.CompareReport, list[tuple[str, str, str]]]:
+    text = TEXTS[language]
+    assert text.count(old) == 1, f"{old!r} must occur once"
+    copy = text.replace(old, new)
+    report = copytrail.compare(
+        load_bytes(text.encode(), name="a.txt"),
+        load_bytes(copy.encode(), name="b.txt"),
+        config=CompareConfig(embedder="none"),
+    )
+    return report, [(c.kind.value, c.a_text or "", c.b_text or "") for c in report.explanation.changes]
+
+
+@pytest.mark.parametrize(("language", "kind", "old", "new"), EDITS, ids=[f"{e[0]}-{e[1]}-{e[2]}" for e in EDITS])
+def test_an_edited_fact_is_reported_as_its_kind(language: str, kind: str, old: str, new: str) -> None:
+    report, changes = _changes(language, old, new)
+    assert report.a.language == language
+    found = [c for c in changes if c[0] == kind]
+    assert found, changes
+    # The change points at the edit: its text on one side overlaps what was edited.
+    assert any(set(old) & set(a) or set(new) & set(b) for _, a, b in found)
+    assert not {k for k, _, _ in changes} & FACTS - {kind}, changes
+
+
+@pytest.mark.parametrize(("language", "old", "new"), CONTROLS, ids=[f"{c[0]}-{c[1]}" for c in CONTROLS])
+def test_a_plain_word_swapped_is_wording_only(language: str, old: str, new: str) -> None:
+    report, changes = _changes(language, old, new)
+    assert report.a.language == language
+    assert [k for k, _, _ in changes] == ["wording"], changes
+
+
+@pytest.mark.parametrize("language", sorted(TEXTS))
+def test_an_unchanged_copy_reports_nothing(language: str) -> None:
+    report, changes = _changes(language, TEXTS[language][:12], TEXTS[language][:12])
+    assert changes == []
+
+
+def _segment(text: str) -> Segment:
+    return Segment(0, 0, len(text), text, 0, Role.STORY)
+
+
+def test_russian_month_and_weekday_forms_meet_whatever_their_case() -> None:
+    ru = calendar("ru")
+    assert ru is not None
+    assert ru.key("января") == ru.key("январе") == ru.key("январь") == "month:1"
+    assert ru.key("среду") == ru.key("среда") == "weekday:3"
+    # "среди" (among) and "мама" are no dates.
+    assert [m.text for m in dates(_segment("Среди погибших в среду была и мама."), "ru")] == ["среду"]
+
+
+def test_finnish_case_endings_keep_the_month() -> None:
+    fi = calendar("fi")
+    assert fi is not None
+    assert fi.key("tammikuussa") == fi.key("tammikuuta") == "month:1"
+    found = dates(_segment("Kokous pidettiin maanantaina 3. tammikuuta 2022."), "fi")
+    assert [m.key for m in found] == ["weekday:1", "month:1", "2022"]
+
+
+def test_numbers_in_every_script() -> None:
+    assert [m.key for m in quantities(_segment("Es kamen 2.000 Fans und 3,5 Prozent mehr."), "de")] == ["2000", "3.5"]
+    assert [m.key for m in quantities(_segment("Погибли 10 000 человек."), "ru")] == ["10000"]
+    # Full-width digits; "2020年" and "6月" are dates, not quantities.
+    assert [m.key for m in quantities(_segment("２０２０年６月、１８歳の男性と500万人。"), "ja")] == ["18", "500"]
+
+
+def test_no_names_without_capitals_and_no_sentence_opener_as_name() -> None:
+    assert names(_segment("習近平国家主席は北京で述べた。"), "ja") == []
+    found = [m.text for m in names(_segment("Aber Angela Merkel sagte am Montag in Berlin nichts."), "de")]
+    assert found == ["Angela Merkel", "Berlin"]
+
+
+def test_chinese_negators_leave_very_and_however_alone() -> None:
+    pattern = negator("zh")
+    assert pattern is not None
+    assert pattern.findall("非常重要，不过他不会来，也没有说。") == ["不", "没有"]
