@@ -19,8 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from copytrail.archive.records import StoredDocument
-from copytrail.normalize import prepare_document
-from copytrail.normalize.common import sentence_keys
+from copytrail.normalize.common import text_sentence_keys
 from copytrail.scan.candidates import EXACT, MINHASH, RARE_NGRAMS, RARE_PAIRS, band_keys, fingerprint_texts
 from copytrail.scan.config import FingerprintConfig
 from copytrail.scan.fingerprint import lsh_bands
@@ -58,7 +57,7 @@ def stored_documents(
     out = []
     for k, doc in enumerate(docs):
         if sentences:
-            sent_keys, sent_words = sentence_keys(prepare_document(as_loaded(doc)))
+            sent_keys, sent_words = text_sentence_keys(doc.text)
         else:
             sent_keys, sent_words = np.empty(0, np.uint64), np.empty(0, np.int32)
         has = bool(prints.has_shingles[k])
