@@ -44,6 +44,8 @@ from copytrail.scan.records import ScanDocument
 __all__ = ["SQLiteStore"]
 
 SCHEMA_VERSION = 1
+# SQLite caps it at its compile-time maximum (2 GB in most builds); past it, pages are read.
+_MMAP_BYTES = 1 << 34
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -126,6 +128,9 @@ class SQLiteStore(ArchiveStore):
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA cache_size=-65536")
+                # Pages read through a memory map, not a read() call each: a query's posting
+                # lookups touch hundreds of pages of an archive far larger than the cache.
+                conn.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
             except sqlite3.DatabaseError as exc:
                 raise ArchiveError(self.path, f"is not a copytrail archive ({exc}); check the path") from None
             held = self._local.held = _Held(conn)
@@ -240,7 +245,8 @@ class SQLiteStore(ArchiveStore):
         )
         return {row[0]: ScanDocument(*row) for row in rows.fetchall()}
 
-    def _lookup(self, table: str, keys: np.ndarray, limit: int) -> dict[int, list[str]]:
+    def _lookup(self, table: str, keys: np.ndarray, limit: int, full: set[int] | None = None) -> dict[int, list[str]]:
+        """Per key, the ids of at most ``limit`` holders; keys with ``limit`` go to ``full`` instead, when given."""
         if len(keys) == 0:
             return {}
         conn = self._conn()
@@ -250,6 +256,10 @@ class SQLiteStore(ArchiveStore):
             (limit, json.dumps(_signed(np.unique(keys)))),
         ).fetchall()
         found = {_unsigned(key): [int(n) for n in nums.split(",")] for key, nums in rows if nums}
+        if full is not None:
+            # Named, they would be dropped by the caller: most word pairs of a query are this common.
+            full.update(key for key, members in found.items() if len(members) >= limit)
+            found = {key: members for key, members in found.items() if len(members) < limit}
         if not found:
             return {}
         nums = sorted({n for members in found.values() for n in members})
@@ -264,10 +274,11 @@ class SQLiteStore(ArchiveStore):
     def band_members(self, keys: np.ndarray, limit: int) -> dict[int, list[str]]:
         return self._lookup("bands", keys, limit)
 
-    def postings(self, kind: str, hashes: np.ndarray, limit: int) -> dict[int, list[str]]:
+    def rare_postings(self, kind: str, hashes: np.ndarray, limit: int) -> tuple[dict[int, list[str]], set[int]]:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-        return self._lookup(kind, hashes, limit)
+        common: set[int] = set()
+        return self._lookup(kind, hashes, limit, common), common
 
     def signatures(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
         rows = self._conn().execute(
