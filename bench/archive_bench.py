@@ -12,9 +12,9 @@ cached in /tmp/copytrail-scale/), **used for speed and size only**.
 
 Measured, in this order, one heavy process at a time:
 
-1. **add**: ``Archive.add(collection.jsonl)`` into a fresh archive (batches of 256, one
-   process), documents per second; beside it, the scan's candidate stage
-   (``find_candidates``, one worker) over the same documents.
+1. **add**: ``Archive.add(collection.jsonl)`` into a fresh archive (its default batches,
+   which grow with the archive; one process), documents per second; beside it, the scan's
+   candidate stage (``find_candidates``, one worker) over the same documents.
 2. **size**: the SQLite file after a WAL checkpoint, bytes per document.
 3. **query latency**: 100 queries in one process, after 5 warm-up queries: 50 documents
    drawn from the collection with their first paragraph dropped (so each finds at least

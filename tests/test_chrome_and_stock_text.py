@@ -128,3 +128,25 @@ def test_the_original_is_undecided_when_nothing_decides_it(tmp_path: Path) -> No
     result = scan([folder], tmp_path / "out", config=ScanConfig(progress=False, report=False))
     (family,) = result.families
     assert family.original is None and family.original_reason == "undecided"
+
+
+def test_sentence_keys_from_text_equal_those_of_the_prepared_document() -> None:
+    """The shortcut the archive and the scan count sentences with skips roles, never segments."""
+    from copytrail.normalize.common import sentence_keys, text_sentence_keys
+    from copytrail.scan.records import ScanDocument
+    from copytrail.scan.verify import as_loaded
+
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(BBC.glob("*/*.txt"))[::3]]
+    # Chrome, a repeated sentence, a table row, a credit line, wrapped lines, no words at all.
+    texts += ["\n\n".join(SITE_A) + "\n\nThe same line again.\nThe same line again.", "\n\n".join(SITE_B)]
+    texts += [
+        "Name | Votes | Share\nSmith | 1,204 | 41%\n\nPhoto: Jane Doe/Reuters",
+        "a wrapped\nline of prose\n",
+        "",
+        "?!",
+    ]
+    assert len(texts) > 300
+    for text in texts:
+        expected = sentence_keys(prepare_document(as_loaded(ScanDocument("d", text))))
+        got = text_sentence_keys(text)
+        assert got[0].tolist() == expected[0].tolist() and got[1].tolist() == expected[1].tolist()

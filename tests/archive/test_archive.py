@@ -94,6 +94,23 @@ def test_fake_and_sqlite_store_agree(corpus, archive_without_queries) -> None:  
             assert a.candidates == b.candidates
 
 
+def test_fake_and_sqlite_store_split_rare_and_common_postings_alike(corpus, archive_without_queries) -> None:  # noqa: ANN001
+    from copytrail.archive.fingerprints import stored_documents
+
+    fake = Archive(MemoryStore())
+    fake.add_documents([d for d in corpus if d.id not in QUERIES], learn=False)
+    queries = stored_documents([d for d in corpus if d.id in QUERIES], fake.fingerprint, sentences=False)
+    seen_rare = seen_common = 0
+    for query in queries:
+        for kind, hashes in (("ngrams", query.ngrams), ("word_pairs", query.word_pairs)):
+            for limit in (2, 5):
+                rare, common = archive_without_queries.store.rare_postings(kind, hashes, limit)
+                assert (rare, common) == fake.store.rare_postings(kind, hashes, limit)
+                assert all(0 < len(ids) < limit for ids in rare.values()) and not common & set(rare)
+                seen_rare, seen_common = seen_rare + len(rare), seen_common + len(common)
+    assert seen_rare and seen_common  # both kinds of hash were there to split
+
+
 def test_other_fingerprint_settings_are_refused(tmp_path) -> None:  # noqa: ANN001
     with Archive.open(tmp_path / "a.db"):
         pass

@@ -54,6 +54,7 @@ from copytrail.scan.records import ScanDocument, SkippedDocument
 __all__ = ["Archive", "check_documents"]
 
 _BATCH = 256
+_MAX_BATCH = 8192
 _RANK = {relation: k for k, relation in enumerate(REUSE_RELATIONS)}
 # Chrome is relearned after an add once this share of the archive changed since it was last learned.
 _STALE_SHARE = 0.01
@@ -132,8 +133,8 @@ class Archive:
     ) -> AddResult:
         """Add every document of ``inputs`` (the inputs ``scan`` reads, with the same skip reports).
 
-        Documents are committed in batches of 256: a run killed part-way keeps every
-        finished batch, and rerunning it skips them (same id, same content).
+        Documents are committed in batches (see :meth:`add_documents`): a run killed
+        part-way keeps every finished batch, and rerunning it skips them (same id, same content).
 
         Raises:
             InputNotFound, NotAFile, UnusableInput, MissingExtra: as ``scan`` (before anything is added).
@@ -161,7 +162,7 @@ class Archive:
         *,
         learn: bool | None = None,
         advance: Callable[[int], None] | None = None,
-        batch_size: int = _BATCH,
+        batch_size: int | None = None,
         workers: int = 1,
     ) -> AddResult:
         """Add documents; an id already archived with the same content is left alone, with other content replaced.
@@ -172,6 +173,11 @@ class Archive:
                 None when 1% of the archive changed since it was last learned.
             advance: called with the number of documents handled, for progress bars.
             batch_size: documents per transaction (a kill loses at most the batch in flight).
+                None: an eighth of the archive, at least 256 and at most 8192. A commit
+                rewrites every index page it touched, and posting keys are hashes spread
+                over the whole index, so a commit costs about the index's size however
+                few documents it holds: batches that grow with the archive keep a large
+                add close to linear instead of quadratic.
             workers: processes that fingerprint and segment batches (the costly part); this
                 process alone writes, batch after batch in order, so the result does not
                 depend on it.
@@ -179,30 +185,42 @@ class Archive:
         started = time.perf_counter()
         totals = {"added": 0, "replaced": 0, "unchanged": 0}
         pool = _fingerprint_pool(workers) if workers > 1 else None
-        # Batches in flight: (documents in it, ids it replaces, its fingerprints or their future).
+        # Batches in flight: (documents in it, ids it replaces, its fingerprints or their futures).
         pending: deque[tuple[int, list[str], Any]] = deque()
         planned: set[str] = set()
+        archived = [self.store.counts().documents if batch_size is None else 0]
+
+        def next_size() -> int:
+            if batch_size is not None:
+                return batch_size
+            return min(_MAX_BATCH, max(_BATCH, archived[0] // 8))
 
         def drain(keep: int) -> None:
             while len(pending) > keep:
                 size, replaced, work = pending.popleft()
-                self._write(work.result() if pool is not None else work, replaced)
+                if pool is not None:
+                    work = [doc for future in work for doc in future.result()]
+                self._write(work, replaced)
                 if advance is not None:
                     advance(size)
 
         with self._write_lock:
             try:
-                for batch in _batches(documents, batch_size):
+                for batch in _batches(documents, next_size):
                     if not planned.isdisjoint(d.id for d in batch):
                         drain(0)  # an id again: what it replaces must be written before it is planned
                         planned.clear()
                     todo, replaced = self._plan(batch, totals)
                     planned.update(d.id for d in batch)
+                    archived[0] += len(todo) - len(replaced)
                     if pool is not None:
-                        pending.append((len(batch), replaced, pool.submit(stored_documents, todo, self.fingerprint)))
+                        chunks = [todo[k : k + _BATCH] for k in range(0, len(todo), _BATCH)]
+                        futures = [pool.submit(stored_documents, chunk, self.fingerprint) for chunk in chunks]
+                        pending.append((len(batch), replaced, futures))
                     else:
                         pending.append((len(batch), replaced, stored_documents(todo, self.fingerprint)))
-                    drain(2 * workers if pool is not None else 0)
+                    # With workers, the next batch is read and fingerprinted while this one is written.
+                    drain(1 if pool is not None else 0)
                 drain(0)
             finally:
                 if pool is not None:
@@ -418,14 +436,16 @@ class Archive:
         )
 
 
-def _batches(documents: Iterable[ScanDocument], size: int) -> Iterator[list[ScanDocument]]:
-    """Batches of at most ``size`` documents; an id seen earlier in the batch starts a new one (it replaces)."""
+def _batches(documents: Iterable[ScanDocument], size: Callable[[], int]) -> Iterator[list[ScanDocument]]:
+    """Batches of at most ``size()`` documents; an id seen earlier in the batch starts a new one (it replaces)."""
     batch: list[ScanDocument] = []
     ids: set[str] = set()
+    limit = size()
     for doc in documents:
-        if doc.id in ids or len(batch) >= size:
+        if doc.id in ids or len(batch) >= limit:
             yield batch
             batch, ids = [], set()
+            limit = size()
         batch.append(doc)
         ids.add(doc.id)
     if batch:

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from copytrail.archive.records import StoredDocument
-from copytrail.normalize import prepare_document
-from copytrail.normalize.common import sentence_keys
+from copytrail.normalize.common import text_sentence_keys
 from copytrail.scan.candidates import EXACT, MINHASH, RARE_NGRAMS, RARE_PAIRS, band_keys, fingerprint_texts
 from copytrail.scan.config import FingerprintConfig
 from copytrail.scan.fingerprint import lsh_bands
@@ -58,7 +57,7 @@ def stored_documents(
     out = []
     for k, doc in enumerate(docs):
         if sentences:
-            sent_keys, sent_words = sentence_keys(prepare_document(as_loaded(doc)))
+            sent_keys, sent_words = text_sentence_keys(doc.text)
         else:
             sent_keys, sent_words = np.empty(0, np.uint64), np.empty(0, np.int32)
         has = bool(prints.has_shingles[k])
@@ -91,7 +90,10 @@ class PostingSource:
     def band_members(self, keys: np.ndarray, limit: int) -> dict[int, list[str]]:  # pragma: no cover
         raise NotImplementedError
 
-    def postings(self, kind: str, hashes: np.ndarray, limit: int) -> dict[int, list[str]]:  # pragma: no cover
+    def rare_postings(  # pragma: no cover - interface
+        self, kind: str, hashes: np.ndarray, limit: int
+    ) -> tuple[dict[int, list[str]], set[int]]:
+        """Per hash fewer than ``limit`` documents hold, their ids; and the hashes more hold, whose ids are not read."""
         raise NotImplementedError
 
     def signatures(self, ids: Iterable[str]) -> dict[str, np.ndarray]:  # pragma: no cover
@@ -170,20 +172,23 @@ def _rare_shared(
 ) -> Iterable[tuple[str, int, float]]:
     """Per archived document: how many of ``hashes`` it shares that are rare in archive + query, and their weight.
 
-    A hash is rare when 2 to ``max_docs`` documents hold it, the query included; so the
-    stores are read up to ``max_docs`` holders (one more would make it too common).
+    A hash is rare when 2 to ``max_docs`` documents hold it, the query included; so a
+    hash ``max_docs`` archived documents hold is too common, and its holders are not named.
     """
     if len(hashes) == 0:
         return []
     holders: dict[int, list[str]] = defaultdict(list)
+    common: set[int] = set()
     for store in stores:
-        for key, ids in store.postings(kind, hashes, max_docs).items():
+        rare, too_many = store.rare_postings(kind, hashes, max_docs)
+        common |= too_many
+        for key, ids in rare.items():
             holders[key].extend(ids)
     count: dict[str, int] = defaultdict(int)
     weight: dict[str, float] = defaultdict(float)
-    for ids in holders.values():
+    for key, ids in holders.items():
         df = len(ids) + 1
-        if df > max_docs:
+        if df > max_docs or key in common:
             continue
         for doc_id in ids:
             count[doc_id] += 1

@@ -44,6 +44,8 @@ from copytrail.scan.records import ScanDocument
 __all__ = ["SQLiteStore"]
 
 SCHEMA_VERSION = 1
+# SQLite caps it at its compile-time maximum (2 GB in most builds); past it, pages are read.
+_MMAP_BYTES = 1 << 34
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -126,6 +128,9 @@ class SQLiteStore(ArchiveStore):
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA cache_size=-65536")
+                # Pages read through a memory map, not a read() call each: a query's posting
+                # lookups touch hundreds of pages of an archive far larger than the cache.
+                conn.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
             except sqlite3.DatabaseError as exc:
                 raise ArchiveError(self.path, f"is not a copytrail archive ({exc}); check the path") from None
             held = self._local.held = _Held(conn)
@@ -165,13 +170,16 @@ class SQLiteStore(ArchiveStore):
         try:
             # IMMEDIATE takes the write lock now: two writers queue here instead of failing at commit.
             conn.execute("BEGIN IMMEDIATE")
-            delta = 0
-            for old in remove:
-                row = conn.execute("SELECT num FROM documents WHERE id = ?", (old.id,)).fetchone()
-                if row is None:
-                    continue
-                delta -= self._postings(conn, old, row[0], insert=False)
-                conn.execute("DELETE FROM documents WHERE num = ?", (row[0],))
+            nums = dict(
+                conn.execute(
+                    "SELECT id, num FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps([old.id for old in remove]),),
+                ).fetchall()
+            )
+            gone = [(old, nums.pop(old.id)) for old in remove if old.id in nums]
+            delta = -self._postings(conn, gone, insert=False)
+            conn.executemany("DELETE FROM documents WHERE num = ?", [(num,) for _, num in gone])
+            added = []
             for new in add:
                 doc = new.document
                 cur = conn.execute(
@@ -192,7 +200,8 @@ class SQLiteStore(ArchiveStore):
                         np.ascontiguousarray(new.sentence_words, dtype=np.int32).tobytes(),
                     ),
                 )
-                delta += self._postings(conn, new, cur.lastrowid, insert=True)
+                added.append((new, cur.lastrowid))
+            delta += self._postings(conn, added, insert=True)
             conn.execute(
                 "INSERT INTO meta VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = value + ?",
                 (len(add) + len(remove), len(add) + len(remove)),
@@ -208,13 +217,24 @@ class SQLiteStore(ArchiveStore):
             raise
 
     @staticmethod
-    def _postings(conn: sqlite3.Connection, doc: StoredDocument, num: int, *, insert: bool) -> int:
-        if not doc.indexed:
+    def _postings(conn: sqlite3.Connection, docs: Sequence[tuple[StoredDocument, int]], *, insert: bool) -> int:
+        """Insert (or delete) the postings of ``docs`` (record, row number); returns how many.
+
+        One statement per table for the whole write, in key order: posting keys are
+        hashes, so a document's land all over each B-tree, and a commit writes every page
+        it touched to the log. In key order each page is visited once, while it is cached.
+        """
+        indexed = [(doc, num) for doc, num in docs if doc.indexed]
+        if not indexed:
             return 0
         sql = "INSERT OR IGNORE INTO {} VALUES (?, ?)" if insert else "DELETE FROM {} WHERE key = ? AND num = ?"
         total = 0
-        for table, keys in (("bands", doc.band_keys), ("ngrams", doc.ngrams), ("word_pairs", doc.word_pairs)):
-            conn.executemany(sql.format(table), ((k, num) for k in _signed(keys)))
+        for table, field in (("bands", "band_keys"), ("ngrams", "ngrams"), ("word_pairs", "word_pairs")):
+            arrays = [np.ascontiguousarray(getattr(doc, field), dtype=np.uint64) for doc, _ in indexed]
+            keys = np.concatenate(arrays).view(np.int64)
+            owners = np.repeat(np.array([num for _, num in indexed], dtype=np.int64), [len(a) for a in arrays])
+            order = np.lexsort((owners, keys))
+            conn.executemany(sql.format(table), zip(keys[order].tolist(), owners[order].tolist()))
             total += len(keys)
         return total
 
@@ -225,7 +245,8 @@ class SQLiteStore(ArchiveStore):
         )
         return {row[0]: ScanDocument(*row) for row in rows.fetchall()}
 
-    def _lookup(self, table: str, keys: np.ndarray, limit: int) -> dict[int, list[str]]:
+    def _lookup(self, table: str, keys: np.ndarray, limit: int, full: set[int] | None = None) -> dict[int, list[str]]:
+        """Per key, the ids of at most ``limit`` holders; keys with ``limit`` go to ``full`` instead, when given."""
         if len(keys) == 0:
             return {}
         conn = self._conn()
@@ -235,6 +256,10 @@ class SQLiteStore(ArchiveStore):
             (limit, json.dumps(_signed(np.unique(keys)))),
         ).fetchall()
         found = {_unsigned(key): [int(n) for n in nums.split(",")] for key, nums in rows if nums}
+        if full is not None:
+            # Named, they would be dropped by the caller: most word pairs of a query are this common.
+            full.update(key for key, members in found.items() if len(members) >= limit)
+            found = {key: members for key, members in found.items() if len(members) < limit}
         if not found:
             return {}
         nums = sorted({n for members in found.values() for n in members})
@@ -249,10 +274,11 @@ class SQLiteStore(ArchiveStore):
     def band_members(self, keys: np.ndarray, limit: int) -> dict[int, list[str]]:
         return self._lookup("bands", keys, limit)
 
-    def postings(self, kind: str, hashes: np.ndarray, limit: int) -> dict[int, list[str]]:
+    def rare_postings(self, kind: str, hashes: np.ndarray, limit: int) -> tuple[dict[int, list[str]], set[int]]:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-        return self._lookup(kind, hashes, limit)
+        common: set[int] = set()
+        return self._lookup(kind, hashes, limit, common), common
 
     def signatures(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
         rows = self._conn().execute(

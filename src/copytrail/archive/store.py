@@ -167,9 +167,16 @@ class MemoryStore(ArchiveStore):
     def band_members(self, keys: np.ndarray, limit: int) -> dict[int, list[str]]:
         return {k: self._bands[k][:limit] for k in keys.tolist() if self._bands.get(k)}
 
-    def postings(self, kind: str, hashes: np.ndarray, limit: int) -> dict[int, list[str]]:
+    def rare_postings(self, kind: str, hashes: np.ndarray, limit: int) -> tuple[dict[int, list[str]], set[int]]:
         table = self._postings[kind]
-        return {h: table[h][:limit] for h in hashes.tolist() if table.get(h)}
+        rare, common = {}, set()
+        for h in hashes.tolist():
+            ids = table.get(h)
+            if ids and len(ids) >= limit:
+                common.add(h)
+            elif ids:
+                rare[h] = list(ids)
+        return rare, common
 
     def signatures(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
         return {i: self._docs[i].signature for i in ids if i in self._docs}

@@ -14,14 +14,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from copytrail.normalize import prepare_document
-from copytrail.normalize.common import CommonTextConfig, CommonTextCounter, document_source, sentence_keys
+from copytrail.normalize.common import CommonTextConfig, CommonTextCounter, document_source, text_sentence_keys
 from copytrail.pipeline.datasets import dataset_batches
 from copytrail.pipeline.stage import Stage, StageContext
 from copytrail.scan.progress import progress_bar
 from copytrail.scan.records import ScanDocument
 from copytrail.scan.stages.names import COMMON, DOCUMENTS, SENTENCE_KEYS
-from copytrail.scan.verify import as_loaded
 
 SENTENCE_KEYS_SCHEMA = pa.schema(
     [
@@ -45,7 +43,7 @@ class SentenceKeysKernel:
     def __call__(self, documents: Sequence[ScanDocument]) -> pa.RecordBatch:
         keys, words = [], []
         for doc in documents:
-            k, w = sentence_keys(prepare_document(as_loaded(doc)))
+            k, w = text_sentence_keys(doc.text)
             keys.append(k.view(np.int64))
             words.append(w)
         return pa.RecordBatch.from_arrays(
