@@ -420,7 +420,7 @@ def _contained_sentences(
             loose = [(k, i) for k, i in loose if k in allowed]
         if not loose or not other:
             continue
-        long = _SentenceTexts(other_doc, other)
+        long = _sentence_texts(tuple(other_doc.segments[i].text for i in other))
         for k, index in loose:
             short = normalise_for_match(own_doc.segments[index].text)
             candidates = None if allowed is None else allowed[k]
@@ -440,8 +440,8 @@ def _contained_sentences(
 class _SentenceTexts:
     """Normalised texts of a document's sentences, their lengths, and which sentences hold each word."""
 
-    def __init__(self, doc: Document, indices: list[int]) -> None:
-        self._texts = [normalise_for_match(doc.segments[i].text) for i in indices]
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self._texts = [normalise_for_match(text) for text in texts]
         self.lengths = np.array([len(t) for t in self._texts], dtype=np.int64)
         self._holders: dict[str, np.ndarray] | None = None
 
@@ -460,6 +460,16 @@ class _SentenceTexts:
         if not found:
             return np.zeros(len(self._texts), dtype=np.int64)
         return np.bincount(np.concatenate(found), minlength=len(self._texts))
+
+
+@lru_cache(maxsize=64)  # a scan compares a document with several others in a row
+def _cached_sentence_texts(texts: tuple[str, ...], segmenter: object) -> _SentenceTexts:
+    return _SentenceTexts(texts)
+
+
+def _sentence_texts(texts: tuple[str, ...]) -> _SentenceTexts:
+    """:class:`_SentenceTexts` of these texts, shared with the last pairs that had them (keyed by the segmenter too)."""
+    return _cached_sentence_texts(texts, scripts._segmenter)
 
 
 def _containment_scores(short: str, long: _SentenceTexts, candidates: Iterable[int] | None) -> list[tuple[float, int]]:
