@@ -17,6 +17,7 @@ from copytrail.align.sentences import (
     CONTAINED_MIN_SHARED_WORDS,
     _containment_scores,
     _SentenceTexts,
+    _StemIndex,
     stem_set,
 )
 from copytrail.normalize import match_words, normalise_for_match, scripts
@@ -62,3 +63,11 @@ def test_stem_sets_follow_the_word_segmenter(monkeypatch) -> None:  # noqa: ANN0
     monkeypatch.setattr(scripts, "_segmenter", None)
     assert stem_set(text) == by_character
     assert sentences._stem_set.cache_info().hits >= 1
+
+
+@given(st.lists(sentence, min_size=1, max_size=12), sentence)
+def test_stem_index_counts_shared_stems_as_set_intersections(raw: list[str], other: str) -> None:
+    index = _StemIndex(tuple(raw))
+    stems = stem_set(other)
+    assert index.shared_stems(stems).tolist() == [len(stems & stem_set(t)) for t in raw]
+    assert index.stems == [stem_set(t) for t in raw]

@@ -514,25 +514,51 @@ def _shuffled_pairs(
     """
     if cells is not None:
         return _best_first(_shuffled_cells(a, b, ia, ib, taken_a, taken_b, config, cells))
-    stems_b = {c: stem_set(b.segments[ib[c]].text) for c in range(len(ib)) if c not in taken_b}
-    index: dict[str, list[int]] = {}
-    for c, stems in stems_b.items():
-        for key in stems:
-            index.setdefault(key, []).append(c)
+    index = _stem_index(tuple(b.segments[i].text for i in ib))
+    open_b = np.ones(len(ib), dtype=bool)
+    open_b[list(taken_b)] = False
+    # A pair needs at least one shared stem, whatever the configured minimum.
+    min_shared = max(config.shuffled_min_shared, 1)
     scored = []
     for r in range(len(ia)):
         if r in taken_a:
             continue
         stems_a = stem_set(a.segments[ia[r]].text)
-        shared: dict[int, int] = {}
-        for key in stems_a:
-            for c in index.get(key, ()):
-                shared[c] = shared.get(c, 0) + 1
-        for c, n in shared.items():
-            jaccard = _shuffled_score(n, stems_a, stems_b[c], config)
+        shared = index.shared_stems(stems_a) * open_b
+        for c in np.flatnonzero(shared >= min_shared).tolist():
+            jaccard = _shuffled_score(int(shared[c]), stems_a, index.stems[c], config)
             if jaccard is not None:
                 scored.append((jaccard, r, c))
     return _best_first(scored)
+
+
+class _StemIndex:
+    """The stem sets of a document's sentences, and which sentences hold each stem."""
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self.stems = [stem_set(text) for text in texts]
+        holders: dict[str, list[int]] = defaultdict(list)
+        for c, stems in enumerate(self.stems):
+            for key in stems:
+                holders[key].append(c)
+        self._holders = {key: np.array(cs, dtype=np.int64) for key, cs in holders.items()}
+
+    def shared_stems(self, stems: frozenset[str]) -> np.ndarray:
+        """How many of ``stems`` each sentence's stem set holds, all sentences at once."""
+        found = [self._holders[key] for key in stems if key in self._holders]
+        if not found:
+            return np.zeros(len(self.stems), dtype=np.int64)
+        return np.bincount(np.concatenate(found), minlength=len(self.stems))
+
+
+@lru_cache(maxsize=64)  # a scan compares a document with several others in a row
+def _cached_stem_index(texts: tuple[str, ...], segmenter: object) -> _StemIndex:
+    return _StemIndex(texts)
+
+
+def _stem_index(texts: tuple[str, ...]) -> _StemIndex:
+    """:class:`_StemIndex` of these texts, shared with the last pairs that had them (keyed by the segmenter too)."""
+    return _cached_stem_index(texts, scripts._segmenter)
 
 
 def _shuffled_score(shared: int, stems_a: set[str], stems_b: set[str], config: AlignConfig) -> float | None:
