@@ -462,7 +462,7 @@ class _SentenceTexts:
         return np.bincount(np.concatenate(found), minlength=len(self._texts))
 
 
-@lru_cache(maxsize=64)  # a scan compares a document with several others in a row
+@lru_cache(maxsize=8)  # candidates come sorted: a document meets several others in a row; long ones are big
 def _cached_sentence_texts(texts: tuple[str, ...], segmenter: object) -> _SentenceTexts:
     return _SentenceTexts(texts)
 
@@ -551,7 +551,7 @@ class _StemIndex:
         return np.bincount(np.concatenate(found), minlength=len(self.stems))
 
 
-@lru_cache(maxsize=64)  # a scan compares a document with several others in a row
+@lru_cache(maxsize=8)  # candidates come sorted: a document meets several others in a row; long ones are big
 def _cached_stem_index(texts: tuple[str, ...], segmenter: object) -> _StemIndex:
     return _StemIndex(texts)
 
