@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from copytrail.ingest import load_bytes
@@ -101,3 +102,40 @@ def test_unpacked_language_model_ranks_like_py3langids_own(tmp_path, monkeypatch
     reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     for text in ("Russia has said it is withdrawing its troops", "Россия заявила, что выводит войска", "政府今天决定"):
         assert unpacked.rank(text)[:5] == reference.rank(text)[:5] == again.rank(text)[:5]
+
+
+def test_windowed_byte_walk_scores_exactly_as_py3langids_own(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """The numpy walk over windows of bytes gives py3langid's scores bit for bit, short and odd texts included."""
+    import random
+
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    from copytrail.lang import _from_unpacked, _identifier, _windowed_class
+
+    monkeypatch.setenv("COPYTRAIL_CACHE", str(tmp_path))
+    windowed = _from_unpacked(MODEL_DIR / MODEL_FILE, _windowed_class(LanguageIdentifier))
+    assert windowed._window is not None and 1 <= windowed._window <= 16
+    assert (tmp_path / next(tmp_path.glob("py3langid-*")).name / "synchronizing_length.txt").is_file()
+    assert _identifier()._window is not None  # what copytrail itself uses takes the fast walk
+    stock = _from_unpacked(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+    rng = random.Random(7)
+    texts = ["", "a", "ab", "KHERSON", "日本語", "政府今天决定", "Россия", "\U0001f600 x", ENGLISH, GERMAN]
+    texts += [ENGLISH[:k] for k in range(0, 40, 3)] + [f"{ENGLISH} {GERMAN} 政府今天决定 " * 3]
+    texts += ["".join(chr(rng.randrange(32, 0x3000)) for _ in range(rng.randrange(60))) for _ in range(200)]
+    texts += [bytes(rng.randrange(256) for _ in range(rng.randrange(30))) for _ in range(100)]
+    for text in texts:
+        ours, theirs = windowed._decide(text), stock._decide(text)
+        assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), text
+        assert windowed.rank(text) == stock.rank(text)
+
+
+def test_synchronizing_length_of_a_tiny_automaton() -> None:
+    """State 1 is "just read b": one byte decides it whatever came before; a state that never forgets does not."""
+    from copytrail.lang import synchronizing_length
+
+    rows = np.zeros((2, 256), dtype=np.uint32)
+    rows[:, ord("b")] = 1  # from either state, "b" leads to state 1 and anything else to the start
+    assert synchronizing_length(rows.ravel(), np.array([0, 1])) == 1
+    rows[1, :] = 1  # state 1 is a trap: walks from it never meet walks from the start
+    assert synchronizing_length(rows.ravel(), np.array([0, 1]), limit=4) is None

@@ -110,7 +110,7 @@ def _identifier():  # noqa: ANN202 - py3langid's LanguageIdentifier, imported la
             "language identification needs py3langid, one of copytrail's own dependencies: reinstall copytrail"
         ) from exc
     try:
-        return _from_unpacked(MODEL_DIR / MODEL_FILE, LanguageIdentifier)
+        return _from_unpacked(MODEL_DIR / MODEL_FILE, _windowed_class(LanguageIdentifier))
     except (OSError, ValueError, KeyError, ImportError, AttributeError, TypeError):
         # The unpacked copy leans on py3langid's model layout; any surprise falls back to its own loader.
         return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -148,7 +148,7 @@ def _from_unpacked(packed: Path, identifier_class):  # noqa: ANN001, ANN202
         finally:
             shutil.rmtree(partial, ignore_errors=True)
     data = {name: np.load(target / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _MODEL_ARRAYS}
-    return identifier_class(
+    identifier = identifier_class(
         data["ptc"],
         np.asarray(data["pc"]),
         data["classes"].tolist(),
@@ -157,6 +157,113 @@ def _from_unpacked(packed: Path, identifier_class):  # noqa: ANN001, ANN202
         norm_probs=True,
         tk_row=_to_array(data["nextmove_row"]),
     )
+    if hasattr(identifier, "use_window"):
+        identifier.use_window(_cached_synchronizing_length(target, data["nextmove"], data["nextmove_row"]))
+    return identifier
+
+
+# The byte walk never needs a longer window than this; a model that did would keep py3langid's own walk.
+_MAX_WINDOW = 16
+
+
+def synchronizing_length(rows, row_of_state, limit: int = _MAX_WINDOW) -> int | None:  # noqa: ANN001 - arrays
+    """The number of bytes after which py3langid's automaton is in the same state whatever state it started in.
+
+    The automaton is Aho-Corasick over the model's byte n-grams: its state after a byte is
+    the longest n-gram prefix ending there, so it depends on the last few bytes only. This
+    proves it for the model at hand, by following every pair (state from anywhere, state
+    from the start) over every byte until all pairs meet. None when they do not within
+    ``limit`` bytes.
+
+    Args:
+        rows: the model's distinct transition rows (256 next states each), ``nextmove``.
+        row_of_state: the row of each state, ``nextmove_row``.
+    """
+    import numpy as np
+
+    rows = np.asarray(rows).reshape(-1, 256)
+    row_of_state = np.asarray(row_of_state, dtype=np.int64)
+    n = len(row_of_state)
+    pairs = np.arange(1, n, dtype=np.int64) * n  # (x, 0) as x * n + 0, for every start x but 0 itself
+    for length in range(1, limit + 1):
+        x, y = row_of_state[pairs // n], row_of_state[pairs % n]
+        nx = rows[x].ravel().astype(np.int64)
+        ny = rows[y].ravel().astype(np.int64)
+        apart = nx != ny
+        pairs = np.unique(nx[apart] * n + ny[apart])
+        if not len(pairs):
+            return length
+    return None
+
+
+def _cached_synchronizing_length(target: Path, rows, row_of_state) -> int | None:  # noqa: ANN001 - arrays
+    """:func:`synchronizing_length` of the unpacked model in ``target``, worked out once and kept beside it."""
+    kept = target / "synchronizing_length.txt"
+    try:
+        text = kept.read_text().strip()
+        return int(text) if text != "none" else None
+    except (OSError, ValueError):
+        pass
+    length = synchronizing_length(rows, row_of_state)
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
+    try:
+        partial.write_text("none" if length is None else str(length))
+        partial.replace(kept)
+    except OSError:
+        partial.unlink(missing_ok=True)
+    return length
+
+
+@cache
+def _windowed_class(base):  # noqa: ANN001, ANN202 - py3langid's LanguageIdentifier class, imported lazily
+    """``base`` with its byte walk done by numpy over windows of bytes, where the model allows it.
+
+    py3langid walks its automaton over the text's bytes in a Python loop, most of the time
+    of identifying a paragraph (a scan identifies every paragraph of every document it
+    verifies). Since the automaton's state after any ``window`` bytes no longer depends on
+    where it started (:func:`synchronizing_length`), the state after each byte is that of a
+    walk from the start over the ``window`` bytes ending there, and numpy takes all those
+    walks in ``window`` steps. The states, so the features, their counts and their order,
+    are those of py3langid's walk, and so are the scores, to the last bit (``tests/test_lang.py``).
+    """
+    import numpy as np
+
+    class WindowedIdentifier(base):
+        _window: int | None = None
+
+        def use_window(self, window: int | None) -> None:
+            self._window = window
+            if window is not None:
+                self._next_state = np.frombuffer(self.tk_nextmove, dtype=f"u{self.tk_nextmove.itemsize}")
+                self._row_start = np.asarray(self._rowbase, dtype=np.int64)
+                self._feature_of_state = np.asarray(self.tk_output, dtype=np.int64)
+
+        def _raw_score(self, text):  # noqa: ANN001, ANN202 - py3langid's own signature
+            if self._window is None:
+                return super()._raw_score(text)
+            features = self._features(text)
+            if not len(features):
+                return super()._raw_score(b"")  # no features: py3langid's own answer for that
+            found, first_at, counts = np.unique(features, return_index=True, return_counts=True)
+            # In the order py3langid's walk first meets them, as its Counter holds them: the
+            # scores below are summed in that order, so they come out the same to the last bit.
+            order = np.argsort(first_at, kind="stable")
+            index = found[order].astype(np.intp)
+            # py3langid's _sparse_score, on the same arrays.
+            return np.log1p(counts[order].astype(np.float32)) @ self.nb_ptc[index] + self.nb_pc
+
+        def _features(self, text: bytes):  # noqa: ANN202 - a numpy array
+            """The feature of each state the walk passes through that has one, in walking order."""
+            data = np.frombuffer(text, dtype=np.uint8)
+            states = np.zeros(len(data), dtype=np.int64)
+            for lag in range(min(self._window, len(data)) - 1, -1, -1):
+                # The byte ``lag`` before each position moves the walk that ends there on by one step.
+                head = states[lag:]
+                head[:] = self._next_state[self._row_start[head] + data[: len(data) - lag]]
+            features = self._feature_of_state[states]
+            return features[features >= 0]
+
+    return WindowedIdentifier
 
 
 def detect_language(text: str) -> tuple[str | None, float]:

@@ -103,6 +103,7 @@ class _Sentence(NamedTuple):
 
     normalised: str
     tokens: tuple[str, ...]
+    token_stems: tuple[str, ...]  # the stem of each token, for the unmatched runs against every partner
     unigrams: frozenset[str]
     bigrams: frozenset[int]  # hashes of word bigrams: ints keep the cache clear of tuples,
     trigrams: frozenset[int]  # which the garbage collector would have to walk
@@ -121,6 +122,7 @@ def _analyse(text: str) -> _Sentence:
     return _Sentence(
         norm,
         tokens,
+        tuple(map(stem, tokens)),
         unigrams,
         frozenset(map(hash, zip(tokens, tokens[1:]))),
         frozenset(map(hash, zip(tokens, tokens[1:], tokens[2:]))),
@@ -140,11 +142,11 @@ def _containment(x: frozenset, y: frozenset) -> tuple[float, float]:
     return (p, r) if p <= r else (r, p)
 
 
-def _unmatched_run(tokens: tuple[str, ...], other: _Sentence) -> int:
+def _unmatched_run(sentence: _Sentence, other: _Sentence) -> int:
     """Longest stretch of words that the other sentence lacks (by word or by stem)."""
     best = run = 0
-    for w in tokens:
-        if w in other.unigrams or stem(w) in other.stems:
+    for w, w_stem in zip(sentence.tokens, sentence.token_stems):
+        if w in other.unigrams or w_stem in other.stems:
             run = 0
         else:
             run += 1
@@ -165,7 +167,7 @@ def pair_features(a: str, b: str, cosine: float) -> np.ndarray:
     lcs = LCSseq.similarity(sa.tokens, sb.tokens)
     num_a, num_b = sa.numbers, sb.numbers
     only_a, only_b = len(num_a - num_b), len(num_b - num_a)
-    run_a, run_b = _unmatched_run(sa.tokens, sb), _unmatched_run(sb.tokens, sa)
+    run_a, run_b = _unmatched_run(sa, sb), _unmatched_run(sb, sa)
     return np.array(
         [
             cosine,
@@ -194,6 +196,15 @@ def pair_features(a: str, b: str, cosine: float) -> np.ndarray:
 _Model = TypeVar("_Model", bound="LogisticModel")
 
 
+@lru_cache(maxsize=16)
+def _as_arrays(*values: tuple[float, ...]) -> tuple[np.ndarray, ...]:
+    """A model's parameters as arrays, made once: the aligner asks for a probability per sentence pair."""
+    arrays = tuple(np.asarray(v) for v in values)
+    for array in arrays:
+        array.flags.writeable = False  # shared by every call
+    return arrays
+
+
 class LogisticModel:
     """Standardise, then logistic regression: ``p = sigmoid(w · (x - mean) / scale + b)``.
 
@@ -219,8 +230,9 @@ class LogisticModel:
             raise ValueError(f"{type(self).__name__} needs {n} features, got {len(self.weights)}")
 
     def probability(self, features: np.ndarray) -> np.ndarray:
-        x = (np.atleast_2d(features) - np.asarray(self.mean)) / np.asarray(self.scale)
-        return 1.0 / (1.0 + np.exp(-(x @ np.asarray(self.weights) + self.intercept)))
+        mean, scale, weights = _as_arrays(self.mean, self.scale, self.weights)
+        x = (np.atleast_2d(features) - mean) / scale
+        return 1.0 / (1.0 + np.exp(-(x @ weights + self.intercept)))
 
     def to_json(self) -> str:
         return json.dumps(

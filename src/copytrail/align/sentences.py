@@ -18,6 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -29,7 +30,7 @@ from copytrail.align.stem import stem
 from copytrail.align.windows import WindowConfig, window_cells
 from copytrail.embed.base import Embedder
 from copytrail.errors import PairTooLong
-from copytrail.normalize import match_words, normalise_for_match
+from copytrail.normalize import match_words, normalise_for_match, scripts
 from copytrail.normalize.scripts import count_words, has_unspaced
 from copytrail.records import Document, PassageLabel, SentencePair
 
@@ -240,9 +241,7 @@ def align_sentences(
 
     # The cells still open: neither sentence paired. Only their sentences are embedded.
     embed_started = time.perf_counter()
-    open_cells = np.array([r not in taken_a for r in rows.tolist()], dtype=bool) & np.array(
-        [c not in taken_b for c in cols.tolist()], dtype=bool
-    )
+    open_cells = ~np.isin(rows, list(taken_a)) & ~np.isin(cols, list(taken_b))
     rows, cols, ratio = rows[open_cells], cols[open_cells], ratio[open_cells]
     if not dense:
         keep = _share_content(a, b, ia, ib, rows, cols) | (ratio >= config.candidate_ratio)
@@ -295,10 +294,11 @@ def align_sentences(
                 cosine.reshape(len(rest_a), len(rest_b)),
             ).ravel()
     else:
-        for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist())):
-            if cosine[k] >= config.candidate_cosine or ratio[k] >= config.candidate_ratio:
-                features = pair_features(a.segments[ia[r]].text, b.segments[ib[c]].text, float(cosine[k]))
-                scores[k] = classifier.probability(features)[0]
+        # Only the cells past the gate are scored; finding them in numpy spares a Python pass over every cell.
+        gated = np.flatnonzero((cosine >= config.candidate_cosine) | (ratio >= config.candidate_ratio))
+        for k, r, c in zip(gated.tolist(), rows[gated].tolist(), cols[gated].tolist()):
+            features = pair_features(a.segments[ia[r]].text, b.segments[ib[c]].text, float(cosine[k]))
+            scores[k] = classifier.probability(features)[0]
 
     if scores.size:
         for k in np.argsort(-scores, kind="stable"):
@@ -316,16 +316,18 @@ def align_sentences(
             precedes = after is not None and c + 1 < len(ib) and after.b == ib[c + 1]
             return follows or precedes
 
-        # Repeat: a pair taken here puts its own neighbours in context.
+        # Repeat: a pair taken here puts its own neighbours in context. Cells too weak to be
+        # taken even in context are left out of the passes up front (same order, same pairs).
         by_cosine = np.argsort(-cosine, kind="stable")
+        strong_enough = (scores >= config.gap_threshold) | (cosine >= config.context_cosine)
+        by_cosine = by_cosine[strong_enough[by_cosine]]
+        context_cells = list(zip(by_cosine.tolist(), rows[by_cosine].tolist(), cols[by_cosine].tolist()))
         for _ in range(CONTEXT_PASSES):
             found = len(pairs)
-            for k in by_cosine:
-                r, c = int(rows[k]), int(cols[k])
+            for k, r, c in context_cells:
                 if r in taken_a or c in taken_b or not in_context(r, c):
                     continue
-                if scores[k] >= config.gap_threshold or cosine[k] >= config.context_cosine:
-                    take(r, c, scores[k], cosine[k])
+                take(r, c, scores[k], cosine[k])
             if len(pairs) == found:
                 break
 
@@ -418,10 +420,10 @@ def _contained_sentences(
             loose = [(k, i) for k, i in loose if k in allowed]
         if not loose or not other:
             continue
-        long = _LazyTexts(other_doc, other)
+        long = _sentence_texts(tuple(other_doc.segments[i].text for i in other))
         for k, index in loose:
             short = normalise_for_match(own_doc.segments[index].text)
-            candidates = range(len(other)) if allowed is None else allowed[k]
+            candidates = None if allowed is None else allowed[k]
             for score, m in _containment_scores(short, long, candidates)[:CONTAINED_TOP]:
                 if score < config.anchor_ratio + CONTAINED_MARGIN:
                     break
@@ -435,26 +437,42 @@ def _contained_sentences(
     return extra
 
 
-class _LazyTexts:
-    """Normalised texts and word sets of a document's sentences, made when first asked for."""
+class _SentenceTexts:
+    """Normalised texts of a document's sentences, their lengths, and which sentences hold each word."""
 
-    def __init__(self, doc: Document, indices: list[int]) -> None:
-        self.doc, self.indices = doc, indices
-        self._texts: dict[int, str] = {}
-        self._words: dict[int, set[str]] = {}
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self._texts = [normalise_for_match(text) for text in texts]
+        self.lengths = np.array([len(t) for t in self._texts], dtype=np.int64)
+        self._holders: dict[str, np.ndarray] | None = None
 
     def text(self, m: int) -> str:
-        if m not in self._texts:
-            self._texts[m] = normalise_for_match(self.doc.segments[self.indices[m]].text)
         return self._texts[m]
 
-    def words(self, m: int) -> set[str]:
-        if m not in self._words:
-            self._words[m] = set(match_words(self.text(m)))
-        return self._words[m]
+    def shared_words(self, words: set[str]) -> np.ndarray:
+        """How many of ``words`` each sentence holds (``len(words & its word set)``), all sentences at once."""
+        if self._holders is None:
+            holders: dict[str, list[int]] = defaultdict(list)
+            for m, text in enumerate(self._texts):
+                for word in set(match_words(text)):
+                    holders[word].append(m)
+            self._holders = {word: np.array(ms, dtype=np.int64) for word, ms in holders.items()}
+        found = [self._holders[w] for w in words if w in self._holders]
+        if not found:
+            return np.zeros(len(self._texts), dtype=np.int64)
+        return np.bincount(np.concatenate(found), minlength=len(self._texts))
 
 
-def _containment_scores(short: str, long: _LazyTexts, candidates: Iterable[int]) -> list[tuple[float, int]]:
+@lru_cache(maxsize=8)  # candidates come sorted: a document meets several others in a row; long ones are big
+def _cached_sentence_texts(texts: tuple[str, ...], segmenter: object) -> _SentenceTexts:
+    return _SentenceTexts(texts)
+
+
+def _sentence_texts(texts: tuple[str, ...]) -> _SentenceTexts:
+    """:class:`_SentenceTexts` of these texts, shared with the last pairs that had them (keyed by the segmenter too)."""
+    return _cached_sentence_texts(texts, scripts._segmenter)
+
+
+def _containment_scores(short: str, long: _SentenceTexts, candidates: Iterable[int] | None) -> list[tuple[float, int]]:
     """rapidfuzz ``partial_ratio`` (0..1) of a short text in each long enough candidate, best first.
 
     A long enough text is at least ``CONTAINED_MIN_LENGTH_RATIO`` (1.2) times longer.
@@ -463,16 +481,15 @@ def _containment_scores(short: str, long: _LazyTexts, candidates: Iterable[int])
     scorer here (it was 40% of the scan's verify time as a full matrix), so it runs only
     where at least half of the short text's words occur in the long one: a sentence
     that sits almost whole inside another shares most of its words with it. Other
-    candidates are left out. Ties keep the candidates' order.
+    candidates are left out. Ties keep the candidates' order (None: every sentence, in order).
+    Both conditions are checked on all sentences at once, in numpy.
     """
     words = set(match_words(short))
-    scored = []
-    for m in candidates:
-        other = long.text(m)
-        if len(other) >= CONTAINED_MIN_LENGTH_RATIO * len(short) and len(words & long.words(m)) >= (
-            CONTAINED_MIN_SHARED_WORDS * len(words)
-        ):
-            scored.append((fuzz.partial_ratio(short, other) / 100.0, m))
+    worth_it = (long.lengths >= CONTAINED_MIN_LENGTH_RATIO * len(short)) & (
+        long.shared_words(words) >= CONTAINED_MIN_SHARED_WORDS * len(words)
+    )
+    kept = np.flatnonzero(worth_it).tolist() if candidates is None else [m for m in candidates if worth_it[m]]
+    scored = [(fuzz.partial_ratio(short, long.text(m)) / 100.0, m) for m in kept]
     scored.sort(key=lambda item: -item[0])
     return scored
 
@@ -497,25 +514,51 @@ def _shuffled_pairs(
     """
     if cells is not None:
         return _best_first(_shuffled_cells(a, b, ia, ib, taken_a, taken_b, config, cells))
-    stems_b = {c: stem_set(b.segments[ib[c]].text) for c in range(len(ib)) if c not in taken_b}
-    index: dict[str, list[int]] = {}
-    for c, stems in stems_b.items():
-        for key in stems:
-            index.setdefault(key, []).append(c)
+    index = _stem_index(tuple(b.segments[i].text for i in ib))
+    open_b = np.ones(len(ib), dtype=bool)
+    open_b[list(taken_b)] = False
+    # A pair needs at least one shared stem, whatever the configured minimum.
+    min_shared = max(config.shuffled_min_shared, 1)
     scored = []
     for r in range(len(ia)):
         if r in taken_a:
             continue
         stems_a = stem_set(a.segments[ia[r]].text)
-        shared: dict[int, int] = {}
-        for key in stems_a:
-            for c in index.get(key, ()):
-                shared[c] = shared.get(c, 0) + 1
-        for c, n in shared.items():
-            jaccard = _shuffled_score(n, stems_a, stems_b[c], config)
+        shared = index.shared_stems(stems_a) * open_b
+        for c in np.flatnonzero(shared >= min_shared).tolist():
+            jaccard = _shuffled_score(int(shared[c]), stems_a, index.stems[c], config)
             if jaccard is not None:
                 scored.append((jaccard, r, c))
     return _best_first(scored)
+
+
+class _StemIndex:
+    """The stem sets of a document's sentences, and which sentences hold each stem."""
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self.stems = [stem_set(text) for text in texts]
+        holders: dict[str, list[int]] = defaultdict(list)
+        for c, stems in enumerate(self.stems):
+            for key in stems:
+                holders[key].append(c)
+        self._holders = {key: np.array(cs, dtype=np.int64) for key, cs in holders.items()}
+
+    def shared_stems(self, stems: frozenset[str]) -> np.ndarray:
+        """How many of ``stems`` each sentence's stem set holds, all sentences at once."""
+        found = [self._holders[key] for key in stems if key in self._holders]
+        if not found:
+            return np.zeros(len(self.stems), dtype=np.int64)
+        return np.bincount(np.concatenate(found), minlength=len(self.stems))
+
+
+@lru_cache(maxsize=8)  # candidates come sorted: a document meets several others in a row; long ones are big
+def _cached_stem_index(texts: tuple[str, ...], segmenter: object) -> _StemIndex:
+    return _StemIndex(texts)
+
+
+def _stem_index(texts: tuple[str, ...]) -> _StemIndex:
+    """:class:`_StemIndex` of these texts, shared with the last pairs that had them (keyed by the segmenter too)."""
+    return _cached_stem_index(texts, scripts._segmenter)
 
 
 def _shuffled_score(shared: int, stems_a: set[str], stems_b: set[str], config: AlignConfig) -> float | None:
@@ -564,14 +607,21 @@ def _best_first(scored: list[tuple[float, int, int]]) -> list[tuple[int, int, fl
     return chosen
 
 
-def stem_set(text: str) -> set[str]:
+def stem_set(text: str) -> frozenset[str]:
     """Stems of the content words, so "withdrawing" meets "withdrawn" and "signs" meets "sign".
 
     In scripts without spaces, whose words are single characters here, the character
     bigrams stand in for the stems (a Chinese word is 1.7 characters on average).
     """
+    return _stem_set(text, scripts._segmenter)
+
+
+# A scan asks for the stem sets of a document's sentences in every pair it is in. Keyed by
+# the word segmenter too, which bench/monolingual.py swaps.
+@lru_cache(maxsize=1 << 15)
+def _stem_set(text: str, segmenter: object) -> frozenset[str]:
     stems = {stem(w) for w in content_words(text) if len(w) >= STEM_SET_MIN_LETTERS}
     if has_unspaced(text):
         chars = match_words(normalise_for_match(text))
         stems.update(x + y for x, y in zip(chars, chars[1:]) if len(x) == len(y) == 1 and has_unspaced(x + y))
-    return stems
+    return frozenset(stems)

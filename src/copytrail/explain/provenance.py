@@ -28,6 +28,7 @@ import contextlib
 import math
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from copytrail.records import (
     Change,
@@ -123,10 +124,18 @@ def _credits(doc: Document) -> list[str]:
         for seg in doc.segments
         if seg.role is Role.BOILERPLATE and seg.reason in {"copyright", "byline", "author-bio"}
     ]
-    match = _AGENCY.search(doc.text)
-    if match:
-        credits.append(f"agency: {match.group().strip()}")
+    agency = _agency_credit(doc.text)
+    if agency:
+        credits.append(f"agency: {agency}")
     return credits
+
+
+# A scan explains every kept pair, and a document is in several: what only its own text
+# decides is worked out once per text.
+@lru_cache(maxsize=256)
+def _agency_credit(text: str) -> str | None:
+    match = _AGENCY.search(text)
+    return match.group().strip() if match else None
 
 
 def _credit_evidence(a: Document, b: Document) -> list[Evidence]:
@@ -138,10 +147,14 @@ def _credit_evidence(a: Document, b: Document) -> list[Evidence]:
     return [Evidence("credit", side, 1.5, f"{side.value.upper()} carries {'; '.join(credits[:3])}; {other} has none")]
 
 
+@lru_cache(maxsize=256)
+def _translation_tells(story: str) -> tuple[str, ...]:
+    return tuple(name for name, pattern in _TRANSLATION_TELLS.items() if pattern.search(story))
+
+
 def _translation_evidence(a: Document, b: Document) -> list[Evidence]:
-    def tells(doc: Document) -> list[str]:
-        story = "\n".join(s.text for s in doc.segments if s.role is not Role.BOILERPLATE)
-        return [name for name, pattern in _TRANSLATION_TELLS.items() if pattern.search(story)]
+    def tells(doc: Document) -> tuple[str, ...]:
+        return _translation_tells("\n".join(s.text for s in doc.segments if s.role is not Role.BOILERPLATE))
 
     ta, tb = tells(a), tells(b)
     if len(ta) == len(tb):

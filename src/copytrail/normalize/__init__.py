@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from copytrail.normalize.boilerplate import classify_units
 from copytrail.normalize.scripts import count_words, match_words, normalise
 from copytrail.normalize.segment import split_sentences, split_units
@@ -13,6 +15,9 @@ __all__ = ["prepare_document", "normalise_for_match", "match_words"]
 _MIN_REPEAT_WORDS = 6
 
 
+# The aligner, the pair features and the explainer all normalise the same sentences again,
+# and a scan does it in every pair a document is in.
+@lru_cache(maxsize=1 << 15)
 def normalise_for_match(text: str) -> str:
     """Case-fold, drop punctuation and squeeze spaces: the form lexical matching sees.
 

@@ -1,0 +1,73 @@
+"""The aligner's shortcuts give what the plain computations they replace give.
+
+Sentences' word sets are matched against all of a document's sentences at once, and stem
+sets and normalised texts are cached across the pairs a document is in; none of this
+may change an alignment.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+from copytrail.align import sentences
+from copytrail.align.sentences import (
+    CONTAINED_MIN_LENGTH_RATIO,
+    CONTAINED_MIN_SHARED_WORDS,
+    _containment_scores,
+    _SentenceTexts,
+    _StemIndex,
+    stem_set,
+)
+from copytrail.normalize import match_words, normalise_for_match, scripts
+from tests.strategies import WORDS
+
+sentence = st.lists(st.sampled_from([*WORDS, "政府", "今天", "决定"]), min_size=1, max_size=25).map(" ".join)
+
+
+def _plain_containment(short: str, texts: list[str], candidates: list[int]) -> list[tuple[float, int]]:
+    """The loop the aligner ran before: every candidate's words intersected one by one."""
+    words = set(match_words(short))
+    scored = []
+    for m in candidates:
+        other = texts[m]
+        shared = len(words & set(match_words(other)))
+        if len(other) >= CONTAINED_MIN_LENGTH_RATIO * len(short) and shared >= CONTAINED_MIN_SHARED_WORDS * len(words):
+            scored.append((fuzz.partial_ratio(short, other) / 100.0, m))
+    scored.sort(key=lambda item: -item[0])
+    return scored
+
+
+@given(st.lists(sentence, min_size=1, max_size=12), sentence, st.randoms(use_true_random=False))
+def test_containment_scores_match_the_plain_loop(raw: list[str], short_raw: str, rng) -> None:  # noqa: ANN001
+    long = _SentenceTexts(tuple(raw))
+    texts = [normalise_for_match(t) for t in raw]
+    short = normalise_for_match(short_raw)
+    words = set(match_words(short))
+    counts = long.shared_words(words)
+    assert counts.tolist() == [len(words & set(match_words(t))) for t in texts]
+    assert _containment_scores(short, long, None) == _plain_containment(short, texts, list(range(len(texts))))
+    allowed = rng.sample(range(len(texts)), rng.randint(0, len(texts)))  # windowed: some cells, in any order
+    assert _containment_scores(short, long, allowed) == _plain_containment(short, texts, allowed)
+
+
+def test_stem_sets_follow_the_word_segmenter(monkeypatch) -> None:  # noqa: ANN001
+    """The cache is keyed by the segmenter, which bench/monolingual.py swaps: no stale sets."""
+    text = "政府今天决定 withdrawing troops"
+    by_character = stem_set(text)
+    assert {"withd", "troop", "政府", "府今"} <= by_character  # character bigrams stand in for stems
+    monkeypatch.setattr(scripts, "_segmenter", lambda run: [run])  # the whole run as one word
+    whole_run = stem_set(text)
+    assert {"withd", "troop", "政府今天决"} <= whole_run and "府今" not in whole_run  # one word, cut to 5
+    monkeypatch.setattr(scripts, "_segmenter", None)
+    assert stem_set(text) == by_character
+    assert sentences._stem_set.cache_info().hits >= 1
+
+
+@given(st.lists(sentence, min_size=1, max_size=12), sentence)
+def test_stem_index_counts_shared_stems_as_set_intersections(raw: list[str], other: str) -> None:
+    index = _StemIndex(tuple(raw))
+    stems = stem_set(other)
+    assert index.shared_stems(stems).tolist() == [len(stems & stem_set(t)) for t in raw]
+    assert index.stems == [stem_set(t) for t in raw]
