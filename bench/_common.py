@@ -14,6 +14,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Benchmarks time the work, not copytrail's on-disk store of sentence vectors
+# (copytrail.embed.store): a second run would otherwise embed nothing. Child processes
+# inherit this; a script that measures the store sets it per run (bench/cli_compare.py).
+os.environ.setdefault("COPYTRAIL_EMBEDDING_CACHE", "0")
+
 
 def shared_dir() -> Path:
     """The ``shared`` folder beside the checkout (data and examples).
