@@ -22,11 +22,13 @@ efConstruction=40, each language's documents searching it with a bitmap that ski
 language, efSearch 64 / share allowed), and ``copytrail`` (``translation_pairs`` itself,
 whichever search it picks).
 
-Each (method, size) runs in a fresh process so that its peak memory (``ru_maxrss``) is its own;
-``memory`` is that peak less the peak after the vectors were made. Recall@k is measured against
-the exact top ``k`` (on a sample of ``--exact-sample`` queries at sizes where the full exact search
-is too slow; its time is then extrapolated from the sample, marked ``~``); pair recall is the share
-of the exact search's proposed pairs (cosine >= 0.4) that a method proposes too.
+Each (method, size) runs in a fresh process, whose peak resident memory is reset (Linux
+``clear_refs``) once the vectors are loaded: ``memory`` is the peak above that (it includes
+importing the method's modules, copytrail's for the last two). ``CPU s`` counts every thread;
+on a machine shared with other work it is the steadier figure. Recall@k is measured against the
+exact top ``k`` (ties count as hits); above 100,000 documents on a sample of ``--exact-sample``
+queries, whose exact search time is then scaled up to all (marked ``~``). Pair recall is the
+share of the exact search's proposed pairs (cosine >= 0.4) that a method proposes too.
 
 Data: ``synthetic`` unit vectors, 512-d, shaped like multilingual-USE openings (a shared
 direction, a direction per language, a topic, and a story that translations share; cosines
