@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from copytrail.scan import ScanConfig, scan
+from copytrail.scan import ScanConfig, scan, translations
 from copytrail.scan.candidates import TRANSLATION
 from copytrail.scan.config import FingerprintConfig, VerifyConfig
 from copytrail.scan.translations import lead_text, translation_pairs
@@ -32,6 +36,80 @@ def test_neighbours_pair_only_across_languages_and_above_the_cosine() -> None:
     assert translation_pairs(vectors, languages, min_cosine=0.9, neighbours=1).tolist() == [[0, 2], [1, 2]]
     assert translation_pairs(vectors, languages, min_cosine=0.999, neighbours=2).tolist() == []
     assert translation_pairs(vectors[:1], languages[:1], min_cosine=0.0, neighbours=3).shape == (0, 2)
+
+
+def _clustered(seed: int, n: int, clusters: int, spread: float, shares: list[float]) -> tuple[np.ndarray, list]:
+    """Unit vectors around ``clusters`` centres (stories told in several languages), languages drawn by ``shares``.
+
+    The last share is the documents of unknown language; one row is zero (a document without text).
+    """
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((clusters, 64))
+    vectors = centres[rng.integers(0, clusters, n)] + spread * rng.standard_normal((n, 64))
+    vectors[0] = 0
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = (vectors / np.where(norms > 0, norms, 1)).astype(np.float32)
+    names = ["en", "de", "ru", None]
+    languages = [names[i] for i in rng.choice(len(shares), size=n, p=shares)]
+    return vectors, languages
+
+
+def _both(vectors: np.ndarray, languages: list, monkeypatch: pytest.MonkeyPatch, **kwargs) -> tuple[set, set]:
+    """The exact and the approximate search's pairs (checking that the approximate one really ran)."""
+    calls = []
+    approximate = translations._approximate_neighbours
+    monkeypatch.setattr(translations, "_approximate_neighbours", lambda *a: calls.append(1) or approximate(*a))
+    exact = translation_pairs(vectors, languages, approximate_from=len(vectors) + 1, **kwargs)
+    assert not calls
+    found = translation_pairs(vectors, languages, approximate_from=0, **kwargs)
+    assert calls
+    return {tuple(p) for p in exact.tolist()}, {tuple(p) for p in found.tolist()}
+
+
+def test_approximate_index_gives_the_exact_pairs_on_a_small_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("faiss")
+    # English is 60 %: its documents look among the others in an index of their own; German and
+    # Russian documents search the whole index, skipping their own language.
+    vectors, languages = _clustered(seed=3, n=400, clusters=60, spread=0.6, shares=[0.6, 0.2, 0.15, 0.05])
+    exact, found = _both(vectors, languages, monkeypatch, min_cosine=0.5, neighbours=3)
+    assert len(exact) > 100 and found == exact
+    assert all(languages[i] and languages[j] and languages[i] != languages[j] for i, j in found)
+    assert not any(0 in pair for pair in found)  # the zero row pairs with no one
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    clusters=st.integers(5, 200),
+    spread=st.floats(0.3, 1.5),
+    english=st.floats(0.2, 0.8),
+)
+def test_approximate_index_finds_nearly_every_exact_pair(
+    seed: int, clusters: int, spread: float, english: float
+) -> None:
+    pytest.importorskip("faiss")
+    rest = (1 - english) * 0.95
+    vectors, languages = _clustered(seed, 3000, clusters, spread, [english, rest * 0.6, rest * 0.4, 1 - english - rest])
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        exact, found = _both(vectors, languages, monkeypatch, min_cosine=0.3, neighbours=3)
+    assert exact and len(exact & found) >= 0.97 * len(exact)
+    # What the index proposes instead of a missed neighbour is still a cross-language pair above the cosine.
+    for i, j in found - exact:
+        assert languages[i] != languages[j] and float(vectors[i] @ vectors[j]) >= 0.3 - 1e-5
+
+
+def test_without_faiss_the_search_is_exact_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    vectors, languages = _clustered(seed=5, n=200, clusters=30, spread=0.6, shares=[0.5, 0.3, 0.2, 0.0])
+    expected = translation_pairs(vectors, languages, min_cosine=0.5, neighbours=2, approximate_from=10**6)
+    monkeypatch.setitem(sys.modules, "faiss", None)  # import faiss now raises ImportError
+    with caplog.at_level(logging.WARNING, logger=translations.__name__):
+        found = translation_pairs(vectors, languages, min_cosine=0.5, neighbours=2, approximate_from=0)
+    assert np.array_equal(found, expected) and len(expected) > 0
+    (record,) = caplog.records
+    assert "faiss is not installed" in record.getMessage() and "copytrail[multilingual]" in record.getMessage()
+    assert "\n" not in record.getMessage()
 
 
 def test_lead_text_is_the_opening_story_sentences() -> None:
