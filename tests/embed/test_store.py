@@ -81,6 +81,7 @@ def test_a_damaged_store_says_so_once_and_the_model_still_embeds(tmp_path, capsy
 
 def test_the_environment_switches_the_store(monkeypatch, tmp_path, capsys) -> None:  # noqa: ANN001
     monkeypatch.setenv("COPYTRAIL_CACHE", str(tmp_path))
+    monkeypatch.delenv("COPYTRAIL_EMBEDDING_CACHE", raising=False)  # bench/_common.py sets it when imported
     monkeypatch.setenv("COPYTRAIL_EMBEDDING_CACHE_ROWS", "12")
     store = default_store()
     assert store is not None and store.path == tmp_path / "embeddings.sqlite" and store.max_rows == 12
@@ -97,6 +98,7 @@ def test_compare_keeps_minilm_vectors_and_scan_does_not(monkeypatch, tmp_path) -
     from copytrail.scan.verify import _load
 
     monkeypatch.setenv("COPYTRAIL_CACHE", str(tmp_path))
+    monkeypatch.delenv("COPYTRAIL_EMBEDDING_CACHE", raising=False)
     load_embedder.cache_clear()
     try:
         try:
