@@ -852,14 +852,19 @@ def print_table(result: dict, show: int) -> None:
     print("\nfailure patterns (most frequent first):")
     for p in result["patterns"]:
         print(f"\n- {p['pattern']}: {p['count']}")
-        for ex in p["examples"][:show]:
-            print(f"    [{ex['article']}] edit: {ex.get('edit')}")
-            if ex.get("a"):
-                print(f"      A: {ex['a']}")
-            if ex.get("b"):
-                print(f"      B: {ex['b']}")
-            if ex.get("detected"):
-                print(f"      detected: {ex['detected']}")
+        print_examples(p["examples"][:show])
+
+
+def print_examples(examples: list[dict]) -> None:
+    """A failure pattern's examples: the edit, the two sentences, and what was detected."""
+    for ex in examples:
+        print(f"    [{ex['article']}] edit: {ex.get('edit')}")
+        if ex.get("a"):
+            print(f"      A: {ex['a']}")
+        if ex.get("b"):
+            print(f"      B: {ex['b']}")
+        if ex.get("detected"):
+            print(f"      detected: {ex['detected']}")
 
 
 def main(argv: list[str] | None = None) -> int:

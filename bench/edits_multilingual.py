@@ -68,7 +68,7 @@ import copytrail  # noqa: E402
 from _common import DATA, ROOT, git_revision, reproduce_command, write_json  # noqa: E402
 from _wmt import held_out, wmt_documents  # noqa: E402
 from copytrail.records import Role  # noqa: E402
-from edits import KINDS, Candidate, Case, apply, evaluate, score  # noqa: E402
+from edits import KINDS, Candidate, Case, apply, evaluate, print_examples, score  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "edits_multilingual.json"
 SEED = 20261202
@@ -661,14 +661,7 @@ def print_run(run: dict, show: int) -> None:
     print(f"wording controls {w['true_edits']}: false alarms {alarms}, as verb_form {verb_form}")
     for p in run["patterns"][: 8 if show else 0]:
         print(f"- {p['pattern']}: {p['count']}")
-        for ex in p["examples"][:show]:
-            print(f"    [{ex['article']}] edit: {ex.get('edit')}")
-            if ex.get("a"):
-                print(f"      A: {ex['a']}")
-            if ex.get("b"):
-                print(f"      B: {ex['b']}")
-            if ex.get("detected"):
-                print(f"      detected: {ex['detected']}")
+        print_examples(p["examples"][:show])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -437,13 +437,34 @@ def _contained_sentences(
     return extra
 
 
+class _KeyHolders:
+    """Which of a document's sentences hold each key (word or stem), to count shared keys for all at once."""
+
+    def __init__(self, key_sets: Iterable[Iterable[str]]) -> None:
+        holders: dict[str, list[int]] = defaultdict(list)
+        size = 0
+        for sentence, keys in enumerate(key_sets):
+            size = sentence + 1
+            for key in keys:
+                holders[key].append(sentence)
+        self._size = size
+        self._holders = {key: np.array(held, dtype=np.int64) for key, held in holders.items()}
+
+    def shared(self, keys: Iterable[str]) -> np.ndarray:
+        """How many of ``keys`` each sentence holds (``len(keys & its key set)``)."""
+        found = [self._holders[key] for key in keys if key in self._holders]
+        if not found:
+            return np.zeros(self._size, dtype=np.int64)
+        return np.bincount(np.concatenate(found), minlength=self._size)
+
+
 class _SentenceTexts:
     """Normalised texts of a document's sentences, their lengths, and which sentences hold each word."""
 
     def __init__(self, texts: tuple[str, ...]) -> None:
         self._texts = [normalise_for_match(text) for text in texts]
         self.lengths = np.array([len(t) for t in self._texts], dtype=np.int64)
-        self._holders: dict[str, np.ndarray] | None = None
+        self._holders: _KeyHolders | None = None
 
     def text(self, m: int) -> str:
         return self._texts[m]
@@ -451,15 +472,8 @@ class _SentenceTexts:
     def shared_words(self, words: set[str]) -> np.ndarray:
         """How many of ``words`` each sentence holds (``len(words & its word set)``), all sentences at once."""
         if self._holders is None:
-            holders: dict[str, list[int]] = defaultdict(list)
-            for m, text in enumerate(self._texts):
-                for word in set(match_words(text)):
-                    holders[word].append(m)
-            self._holders = {word: np.array(ms, dtype=np.int64) for word, ms in holders.items()}
-        found = [self._holders[w] for w in words if w in self._holders]
-        if not found:
-            return np.zeros(len(self._texts), dtype=np.int64)
-        return np.bincount(np.concatenate(found), minlength=len(self._texts))
+            self._holders = _KeyHolders(set(match_words(text)) for text in self._texts)
+        return self._holders.shared(words)
 
 
 @lru_cache(maxsize=8)  # candidates come sorted: a document meets several others in a row; long ones are big
@@ -537,18 +551,11 @@ class _StemIndex:
 
     def __init__(self, texts: tuple[str, ...]) -> None:
         self.stems = [stem_set(text) for text in texts]
-        holders: dict[str, list[int]] = defaultdict(list)
-        for c, stems in enumerate(self.stems):
-            for key in stems:
-                holders[key].append(c)
-        self._holders = {key: np.array(cs, dtype=np.int64) for key, cs in holders.items()}
+        self._holders = _KeyHolders(self.stems)
 
     def shared_stems(self, stems: frozenset[str]) -> np.ndarray:
         """How many of ``stems`` each sentence's stem set holds, all sentences at once."""
-        found = [self._holders[key] for key in stems if key in self._holders]
-        if not found:
-            return np.zeros(len(self.stems), dtype=np.int64)
-        return np.bincount(np.concatenate(found), minlength=len(self.stems))
+        return self._holders.shared(stems)
 
 
 @lru_cache(maxsize=8)  # candidates come sorted: a document meets several others in a row; long ones are big

@@ -146,10 +146,14 @@ def sentence_offsets(chunk: str) -> list[tuple[int, int]]:
     bounds = np.empty(2 * count, dtype=np.int64)
     bounds[0::2] = np.frombuffer(starts, dtype=np.int32, count=count)
     bounds[1::2] = np.frombuffer(ends, dtype=np.int32, count=count) + 1
+    # The first byte of each code point, and the end of the text: where a bound may fall.
+    leading = np.append(np.frombuffer(encoded, dtype=np.uint8) & 0xC0 != 0x80, True)
+    if bounds.min() < 0 or bounds.max() > len(encoded) or np.any(np.diff(bounds) < 0) or not leading[bounds].all():
+        # Bounds the wrapper's loop reads its own way (whitespace after a no-break space ends
+        # mid-character): its answer, whatever it is.
+        return blingfire.text_to_sentences_and_offsets(chunk)[1]
     if len(encoded) != len(chunk):
-        leading = np.frombuffer(encoded, dtype=np.uint8) & 0xC0 != 0x80
-        code_points_before = np.concatenate(([0], np.cumsum(leading)))
-        bounds = code_points_before[np.clip(bounds, 0, len(encoded))]
+        bounds = np.concatenate(([0], np.cumsum(leading[:-1])))[bounds]
     flat = bounds.tolist()
     return list(zip(flat[0::2], flat[1::2]))
 

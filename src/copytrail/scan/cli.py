@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from copytrail.cli.handling import set_command_state
+from copytrail.errors import install_hint
 from copytrail.normalize.common import CommonTextConfig
 from copytrail.scan.config import (
     EMBEDDER_CHOICES,
@@ -89,7 +90,7 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Also look for translated copies: every document's opening is embedded with this multilingual "
             "embedder (use-multilingual) and its nearest neighbours in other languages are compared with it. "
             "One embedding per document; from 20,000 documents on the neighbours come from a faiss index "
-            "(pip install 'copytrail[multilingual]').",
+            f"({install_hint('multilingual')}).",
         ),
         click.option(
             "--chrome-min-docs",

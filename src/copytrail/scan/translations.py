@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from copytrail.errors import install_hint
 from copytrail.normalize import prepare_document
 from copytrail.records import LoadedText, Role, SourceFormat
 from copytrail.scan.config import FingerprintConfig
@@ -181,7 +182,7 @@ def _index_library() -> object | None:
     except ImportError:
         _LOG.warning(
             "copytrail: faiss is not installed, so translation candidates use the exact search, whose time "
-            "grows with the square of the document count (pip install 'copytrail[multilingual]')"
+            f"grows with the square of the document count ({install_hint('multilingual')})"
         )
         return None
     return faiss
