@@ -126,12 +126,12 @@ def test_dedup_keep_rules(collection: Path, tmp_path: Path) -> None:
 def test_missing_extra_names_it(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     import sys
 
-    monkeypatch.setitem(sys.modules, "datasketch", None)  # makes `import datasketch` fail
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # makes `import pyarrow` fail
     feed = tmp_path / "feed.jsonl"
     feed.write_text('{"id": "a", "text": "One short document."}\n')
     result = CliRunner().invoke(main, ["scan", str(feed), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert result.output == "Error: MissingExtra: copytrail scan needs datasketch: pip install 'copytrail[scan]'\n"
+    assert result.output == "Error: MissingExtra: copytrail scan needs pyarrow: pip install 'copytrail[scan]'\n"
     assert not (tmp_path / "out").exists()
 
 

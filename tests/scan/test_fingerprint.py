@@ -173,3 +173,35 @@ def test_a_chinese_near_copy_shares_most_shingles_and_another_story_almost_none(
 
     assert jaccard(original, edited) > 0.5  # two edits in 46 characters: 0.58
     assert jaccard(original, other) < 0.05
+
+
+def test_permutations_are_datasketchs_affine32() -> None:
+    from copytrail.scan.fingerprint import _permutations
+
+    datasketch = pytest.importorskip("datasketch")
+    for num_perm, seed in ((128, 1), (64, 9), (7, 0), (256, 20261123)):
+        a, b = _permutations(num_perm, seed)
+        ref_a, ref_b = datasketch.MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+        assert a.dtype == b.dtype == np.uint32
+        assert np.array_equal(a, ref_a.astype(np.uint32)) and np.array_equal(b, ref_b.astype(np.uint32))
+        assert (a % 2 == 1).all()  # odd: every permutation is a bijection
+
+
+@pytest.mark.parametrize("num_perm", [16, 64, 128, 200])
+def test_lsh_bands_are_datasketchs_choice(num_perm: int) -> None:
+    """Gauss-Legendre quadrature picks the bands scipy's quad picks inside datasketch, threshold by threshold."""
+    import dataclasses
+
+    from copytrail.scan.fingerprint import lsh_bands
+
+    datasketch = pytest.importorskip("datasketch")
+    checked = 0
+    for threshold in np.round(np.arange(0.05, 1.0, 0.05), 2).tolist():
+        try:
+            lsh = datasketch.MinHashLSH(threshold=threshold, num_perm=num_perm)
+        except ValueError:  # datasketch refuses a choice of one band
+            continue
+        config = dataclasses.replace(FingerprintConfig(), lsh_threshold=threshold, num_perm=num_perm)
+        assert lsh_bands(config) == (lsh.b, lsh.r), threshold
+        checked += 1
+    assert checked >= 15

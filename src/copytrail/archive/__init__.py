@@ -8,7 +8,7 @@
         for match in archive.query_text(text).matches:
             match.id, match.relation, match.report.passages
 
-Needs the ``scan`` extra (datasketch), like ``copytrail scan``.
+Needs the ``scan`` extra (pyarrow), like ``copytrail scan``.
 """
 
 from copytrail.archive.against import AgainstResult, scan_against

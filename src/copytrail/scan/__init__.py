@@ -7,7 +7,7 @@
     result.pairs, result.families
 
 Importing this package needs nothing beyond copytrail's core; running a scan needs the
-``scan`` extra (datasketch; pyarrow for Parquet).
+``scan`` extra (pyarrow for Parquet; fastwarc for WARC files).
 """
 
 from copytrail.scan.config import FingerprintConfig, ReaderConfig, ScanConfig, VerifyConfig

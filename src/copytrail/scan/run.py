@@ -69,7 +69,7 @@ def scan(
     Raises:
         InputNotFound: an input path does not exist.
         UnusableInput: an input's format is unknown or it lacks the text column.
-        MissingExtra: datasketch or pyarrow is not installed (or pyspark, for ``engine="spark"``).
+        MissingExtra: pyarrow is not installed (or pyspark, for ``engine="spark"``).
         EmbedderError: the chosen embedder cannot be loaded.
 
     Note:
@@ -80,8 +80,7 @@ def scan(
     config = config or ScanConfig()
     started = time.perf_counter()
     paths = check_inputs(inputs, config.reader)
-    # Fail before the read stage, not after it: the candidates stage needs datasketch, verify the embedders.
-    require("datasketch")
+    # Fail before the read stage, not after it: the stages need pyarrow, verify the embedders.
     require("pyarrow")
     for embedder in (config.verify.embedder, config.verify.second_look, config.fingerprint.translation_embedder):
         check_embedder(embedder)

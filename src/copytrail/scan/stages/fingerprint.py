@@ -50,7 +50,7 @@ class FingerprintKernel:
     schema = FINGERPRINT_SCHEMA
 
     def setup(self) -> None:
-        lsh_bands(self.config)  # fails early, in the worker, if datasketch is missing
+        lsh_bands(self.config)  # worked out once per process (cached), not per chunk
 
     def __call__(self, documents: Sequence[ScanDocument]) -> pa.RecordBatch:
         prints = fingerprint_texts([d.text for d in documents], self.config)
