@@ -106,6 +106,8 @@ def test_compare_keeps_minilm_vectors_and_scan_does_not(monkeypatch, tmp_path) -
         except MissingEmbedder:
             pytest.skip("MiniLM is not installed")
         assert kept.store is not None and kept.store.path.parent == tmp_path
-        assert _load("minilm").store is None
+        unstored = _load("minilm")
+        assert unstored.store is None
+        assert unstored.inner is kept.inner  # one model per process, whichever wrapper asks
     finally:
         load_embedder.cache_clear()

@@ -79,19 +79,28 @@ def check_embedder(name: str) -> None:
             raise MissingEmbedder(module, extra=extra, purpose=f"the {name} embedder", note=note)
 
 
-@cache
-def load_embedder(name: str = "minilm", *, device: str = "cpu", persistent: bool = True) -> Embedder:
+def load_embedder(name: str = "minilm", *, device: str = "cpu", persistent: bool = True) -> CachedEmbedder:
     """Load (once per process) the named embedder, wrapped in a sentence cache.
 
     Args:
         name: one of :data:`EMBEDDERS`, or the path of a folder holding a
             sentence-transformers model (``local:`` before it is allowed).
         persistent: also keep vectors on disk between processes
-            (:mod:`copytrail.embed.store`); ``scan`` passes False.
+            (:mod:`copytrail.embed.store`); ``scan`` passes False. Either way the
+            process loads the model once: both wrappers share it.
 
     Raises:
         EmbedderError: unknown name, or the model's extra is not installed.
     """
+    # Cached by the arguments themselves, not by how a caller spelled them ("minilm" and
+    # name="minilm", device="cpu" are one model).
+    return _loaded(name, device, persistent)
+
+
+@cache
+def _loaded(name: str, device: str, persistent: bool) -> CachedEmbedder:
+    if not persistent:
+        return CachedEmbedder(_loaded(name, device, True).inner)
     if name == "minilm":
         from copytrail.embed.minilm import MiniLMEmbedder
 
@@ -114,11 +123,13 @@ def load_embedder(name: str = "minilm", *, device: str = "cpu", persistent: bool
         raise EmbedderError(
             f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDERS)}, or give a local model folder"
         )
-    if not persistent:
-        return CachedEmbedder(inner)
     from copytrail.embed.store import default_store
 
     return CachedEmbedder(inner, store=default_store())
+
+
+# Forgets every loaded embedder (tests swap environments and installed modules between calls).
+load_embedder.cache_clear = _loaded.cache_clear  # type: ignore[attr-defined]
 
 
 def embedder_for(a: str | None, b: str | None, preferred: Embedder | None) -> Embedder | None:

@@ -16,8 +16,11 @@ of the model's identity and the sentence, in one SQLite file in the cache folder
 - ``COPYTRAIL_EMBEDDING_CACHE=0`` switches it off; ``COPYTRAIL_EMBEDDING_CACHE_ROWS`` sets
   the bound.
 
-It is used by ``copytrail compare`` and the service, not by ``scan``: a scan's sentences
-are mostly seen once, and its reruns resume from saved artifacts instead.
+It is used by ``copytrail compare``, the archive and the service. ``scan``'s own embedders
+(verify, report pages, translation candidates) keep nothing in it: a scan's sentences are
+mostly seen once, and its reruns resume from saved artifacts instead. A multilingual
+embedder that the pair engine brings in for a pair in two languages
+(:func:`copytrail.embed.embedder_for`) is the shared, persistent one, in a scan too.
 """
 
 from __future__ import annotations
