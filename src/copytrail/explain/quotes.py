@@ -85,12 +85,9 @@ _PAIRED_QUOTES = re.compile(
 
 # Finnish and Swedish open and close a quote with the same mark: ”…”; German and Danish books
 # and some papers use »…«.
-_SAME_MARK_QUOTES = {
-    "fi": re.compile("\u201d([^\u201c\u201d]+)\u201d|\u00bb([^\u00ab\u00bb]+)\u00bb"),
-    "sv": re.compile("\u201d([^\u201c\u201d]+)\u201d|\u00bb([^\u00ab\u00bb]+)\u00bb"),
-    "de": re.compile("\u00bb([^\u00ab\u00bb]+)\u00ab"),
-    "da": re.compile("\u00bb([^\u00ab\u00bb]+)\u00ab"),
-}
+_NORDIC_QUOTES = re.compile("\u201d([^\u201c\u201d]+)\u201d|\u00bb([^\u00ab\u00bb]+)\u00bb")
+_INWARD_GUILLEMETS = re.compile("\u00bb([^\u00ab\u00bb]+)\u00ab")
+_SAME_MARK_QUOTES = {"fi": _NORDIC_QUOTES, "sv": _NORDIC_QUOTES, "de": _INWARD_GUILLEMETS, "da": _INWARD_GUILLEMETS}
 
 
 def _quote_spans(text: str, start: int, end: int, language: str | None = None) -> list[tuple[int, int]]:
