@@ -111,10 +111,6 @@ class MiniLMEmbedder:
             self._loaded = (tokenizer, ort.InferenceSession(str(self._onnx_path), options, providers=providers))
         return self._loaded
 
-    @property
-    def session(self):  # noqa: ANN201 - onnxruntime.InferenceSession
-        return self._model()[1]
-
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         if not sentences:
             return np.zeros((0, 384), dtype=np.float32)
