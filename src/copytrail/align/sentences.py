@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -437,6 +438,9 @@ def _contained_sentences(
     return extra
 
 
+_Index = TypeVar("_Index")
+
+
 class _KeyHolders:
     """Which of a document's sentences hold each key (word or stem), to count shared keys for all at once."""
 
@@ -476,14 +480,17 @@ class _SentenceTexts:
         return self._holders.shared(words)
 
 
-@lru_cache(maxsize=8)  # candidates come sorted: a document meets several others in a row; long ones are big
-def _cached_sentence_texts(texts: tuple[str, ...], segmenter: object) -> _SentenceTexts:
-    return _SentenceTexts(texts)
+# Candidates come sorted: a document meets several others in a row, so its indexes are kept
+# for the next pairs; long documents' are big, hence few. Keyed by the word segmenter too,
+# which bench/monolingual.py swaps.
+@lru_cache(maxsize=16)
+def _document_index(kind: type[_Index], texts: tuple[str, ...], segmenter: object) -> _Index:
+    return kind(texts)
 
 
 def _sentence_texts(texts: tuple[str, ...]) -> _SentenceTexts:
-    """:class:`_SentenceTexts` of these texts, shared with the last pairs that had them (keyed by the segmenter too)."""
-    return _cached_sentence_texts(texts, scripts._segmenter)
+    """:class:`_SentenceTexts` of these texts, shared with the last pairs that had them."""
+    return _document_index(_SentenceTexts, texts, scripts._segmenter)
 
 
 def _containment_scores(short: str, long: _SentenceTexts, candidates: Iterable[int] | None) -> list[tuple[float, int]]:
@@ -558,14 +565,9 @@ class _StemIndex:
         return self._holders.shared(stems)
 
 
-@lru_cache(maxsize=8)  # candidates come sorted: a document meets several others in a row; long ones are big
-def _cached_stem_index(texts: tuple[str, ...], segmenter: object) -> _StemIndex:
-    return _StemIndex(texts)
-
-
 def _stem_index(texts: tuple[str, ...]) -> _StemIndex:
-    """:class:`_StemIndex` of these texts, shared with the last pairs that had them (keyed by the segmenter too)."""
-    return _cached_stem_index(texts, scripts._segmenter)
+    """:class:`_StemIndex` of these texts, shared with the last pairs that had them."""
+    return _document_index(_StemIndex, texts, scripts._segmenter)
 
 
 def _shuffled_score(shared: int, stems_a: set[str], stems_b: set[str], config: AlignConfig) -> float | None:
