@@ -93,7 +93,7 @@ def _share(counts: dict[str, int]) -> float:
     return counts["found"] / counts["planted"] if counts["planted"] else 0.0
 
 
-def kill_and_resume(size: int, path: Path) -> dict[str, Any]:
+def kill_and_resume(size: int, path: Path, truth: list[dict]) -> dict[str, Any]:
     """Kill a local scan during fingerprint, once half its shards are written; rerun; count reused shards."""
     out_dir = CACHE / f"executors-resume-{size}"
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -112,8 +112,15 @@ def kill_and_resume(size: int, path: Path) -> dict[str, Any]:
             break
         time.sleep(0.2)
     killed_after = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    rerun = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    # The rerun is measured like any scan: at 1M it is the run that shows time and memory at that size.
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = env["PYTHONPATH"]
+    try:
+        rerun = measure(
+            cmd, log=CACHE / f"executors-resume-{size}.log", out_dir=None, time_limit=3 * 3600, memory_limit_mb=16000
+        )
+    finally:
+        os.environ.pop("PYTHONPATH") if old is None else os.environ.__setitem__("PYTHONPATH", old)
     stats = json.loads((out_dir / "stats.json").read_text(encoding="utf-8"))
     fingerprint = stats["stages"]["fingerprint"]
     return {
@@ -122,10 +129,14 @@ def kill_and_resume(size: int, path: Path) -> dict[str, Any]:
         "shards_written_when_killed": written,
         "killed_after_seconds": round(killed_after, 1),
         "rerun_returncode": rerun.returncode,
-        "rerun_seconds": round(time.perf_counter() - t1, 1),
+        "rerun_seconds": rerun.wall_seconds,
+        "rerun_peak_mb": rerun.peak_mb,
+        "rerun_load_mean": rerun.load_mean,
+        "rerun_stage_seconds": {k: v.get("seconds") for k, v in stats["stages"].items()},
         "rerun_shards_resumed": fingerprint.get("shards_resumed"),
         "rerun_fingerprint_seconds": fingerprint.get("seconds"),
         "read_resumed": stats["stages"]["read"]["resumed"],
+        "planted": pair_summary(read_pairs(out_dir / "pairs.jsonl"), truth),
     }
 
 
@@ -178,8 +189,8 @@ def main(argv: list[str]) -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"command": "python bench/executors.py " + " ".join(argv), "revision": git_revision()}
     if args.kill_resume:
-        path, _ = collection(args.kill_resume, SEED)
-        result["kill_resume"] = kill_and_resume(args.kill_resume, path)
+        path, meta = collection(args.kill_resume, SEED)
+        result["kill_resume"] = kill_and_resume(args.kill_resume, path, meta["planted"])
         print(json.dumps(result["kill_resume"], indent=1))
         write_json(RESULTS / f"executors-resume-{args.kill_resume}.json", result)
         return
