@@ -20,7 +20,7 @@ from copytrail.errors import install_hint
 from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
 from copytrail.lang import identify_languages, language_name
-from copytrail.normalize import prepare_document
+from copytrail.normalize import match_words, normalise_for_match, prepare_document
 from copytrail.normalize.common import (
     CommonText,
     CommonTextConfig,
@@ -236,6 +236,11 @@ def compare_documents(
     passages = build_passages(a, b, alignment.pairs, alignable_a, alignable_b)
     aligned_a = with_fragments(a, {p.a for p in alignment.pairs}, set(alignable_a))
     aligned_b = with_fragments(b, {p.b for p in alignment.pairs}, set(alignable_b))
+    identical = same_words(a, b)
+    if identical:
+        # Every story segment is in the other text, word for word, also those too short to
+        # align: a paragraph of fragments only ("Never again.") or a one-line text.
+        aligned_a, aligned_b = _story(a), _story(b)
     cover = Coverage(coverage(a, aligned_a), coverage(b, aligned_b))
     translated = languages is not None and languages.translated
     # Clauses are told apart by the words two versions share; a translation shares none.
@@ -246,6 +251,10 @@ def compare_documents(
     relation, score = classify_relation(
         a, b, passages, cover, _topic_cosine(alignment.a_vectors, alignment.b_vectors), config.relation
     )
+    if identical:
+        # The scan calls such a pair a duplicate without comparing it (its exact-copy
+        # candidates); compare must say the same of it.
+        relation, score = Relation.DUPLICATE, 1.0
     if languages is not None and not languages.covered and relation in (Relation.UNRELATED, Relation.SAME_STORY):
         relation, score = Relation.NOT_COVERED, 0.0
     elapsed = time.perf_counter() - started
@@ -269,6 +278,16 @@ def compare_documents(
         languages=languages,
     )
     return replace(report, explanation=explain(report)) if config.explain else report
+
+
+def same_words(a: Document, b: Document) -> bool:
+    """Whether the two texts have the same words in the same order (case, spacing and punctuation aside)."""
+    words_a = match_words(normalise_for_match(a.text))
+    return bool(words_a) and words_a == match_words(normalise_for_match(b.text))
+
+
+def _story(doc: Document) -> set[int]:
+    return {s.index for s in doc.segments if s.role.counts_for_coverage}
 
 
 def _as_loaded(source: str | os.PathLike | LoadedText, max_bytes: int) -> LoadedText:

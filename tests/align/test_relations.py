@@ -40,6 +40,19 @@ def test_identical_articles_are_duplicates() -> None:
     assert not report.unaligned_a and not report.unaligned_b
 
 
+def test_texts_with_the_same_words_are_duplicates_even_when_too_short_to_align() -> None:
+    """compare agrees with the scan, which calls same-word texts duplicates without comparing them."""
+    for a, b in [
+        ("Hello world.", "Hello world."),
+        ("Hello world.", "hello,   WORLD"),
+        ("Talks resume on Monday.\n\nNever again. Not now.", "Talks resume on Monday.\n\nNever again. Not now."),
+    ]:
+        report = copytrail.compare(as_doc(a, "a"), as_doc(b, "b"), config=WORDS_ONLY)
+        assert report.relation is Relation.DUPLICATE, (a, b)
+        assert report.coverage.a == report.coverage.b == 1.0
+        assert not report.unaligned_a and not report.unaligned_b
+
+
 def test_light_edit_is_a_near_duplicate() -> None:
     text = article("politics", "001")
     report = copytrail.compare(as_doc(text, "a"), as_doc(light_edit(text, 0.06), "b"), config=WORDS_ONLY)
