@@ -132,7 +132,12 @@ def plan_languages(
         fix = f"{install_hint('multilingual')} (multilingual USE covers them)"
     else:
         fix = _PLUG_IN.format(langs=pair)
-    note = f"not covered: {why}, so reuse between {pair} can be neither found nor ruled out; {fix}"
+    if translated:
+        scope = f"reuse between {pair} can be neither found nor ruled out"
+    else:
+        # Within one language words still align verbatim and edited copies: only paraphrase is out of reach.
+        scope = f"only reuse that keeps the words is found in {pair}; a paraphrase can be neither found nor ruled out"
+    note = f"not covered: {why}, so {scope}; {fix}"
     return LanguagePair(la, lb, translated, covered=False, note=note), embedder
 
 

@@ -117,6 +117,16 @@ def test_english_against_finnish_is_reported_not_covered() -> None:
     assert "not covered" in language_line(report)
 
 
+def test_a_copy_in_one_uncovered_language_is_found_by_words_and_only_paraphrase_is_out_of_reach() -> None:
+    edited = FINNISH.replace(FINNISH.split()[3], FINNISH.split()[3] + " myös", 1)
+    report = copytrail.compare(load_bytes(FINNISH.encode(), name="a.txt"), load_bytes(edited.encode(), name="b.txt"))
+    assert not report.languages.translated and not report.languages.covered
+    assert report.relation in (Relation.DUPLICATE, Relation.NEAR_DUPLICATE)
+    note = report.languages.note
+    assert "only reuse that keeps the words is found" in note and "paraphrase" in note
+    assert "neither found nor ruled out" in note and "LaBSE" in note
+
+
 def test_words_alone_across_languages_is_not_covered_and_same_language_is() -> None:
     config = CompareConfig(embedder="none")
     fi = load_bytes(FINNISH.encode(), name="fi.txt")
