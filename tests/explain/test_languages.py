@@ -12,7 +12,7 @@ import pytest
 import copytrail
 from copytrail import CompareConfig, load_bytes
 from copytrail.explain.facts import dates, names, quantities
-from copytrail.explain.languages import calendar, negator
+from copytrail.explain.languages import calendar, negator, number_words
 from copytrail.records import Role, Segment
 
 FACTS = {"number", "date", "name", "negation", "altered_quote"}
@@ -83,6 +83,7 @@ EDITS = [
     ("es", "negation", "que atendía", "que no atendía"),
     ("es", "altered_quote", "una gran ambición", "una enorme ambición"),
     ("ru", "number", "60-летнего", "70-летнего"),
+    ("ru", "number", "еще пять человек", "еще шесть человек"),
     ("ru", "date", "В субботу", "В пятницу"),
     ("ru", "date", "В ноябре", "В марте"),
     ("ru", "date", "2021 года", "2020 года"),
@@ -187,6 +188,18 @@ def test_numbers_in_every_script() -> None:
     assert [m.key for m in quantities(_segment("Погибли 10 000 человек."), "ru")] == ["10000"]
     # Full-width digits; "2020年" and "6月" are dates, not quantities.
     assert [m.key for m in quantities(_segment("２０２０年６月、１８歳の男性と500万人。"), "ja")] == ["18", "500"]
+
+
+def test_spelled_out_numbers_are_read_by_value_where_num2words_spells_the_language() -> None:
+    found = quantities(_segment("Drei Männer, zwölf Frauen und hundert Gäste kamen; 3 blieben."), "de")
+    assert [(m.text, m.key) for m in found] == [("Drei", "3"), ("zwölf", "12"), ("hundert", "100"), ("3", "3")]
+    assert [m.key for m in quantities(_segment("Пошкоджено чотири будинки та двадцять авто."), "uk")] == ["4", "20"]
+    # An article ("ein", "un") is no number; inflected forms are not read (bench/number_words.py).
+    assert quantities(_segment("Ein Mann und un hombre."), "de") == []
+    assert quantities(_segment("Погибли трёх человек."), "ru") == []
+    # Scripts without spaces and Korean's one-syllable numerals stand inside other words.
+    assert number_words("ja") is None and number_words("zh") is None and number_words("ko") is None
+    assert number_words("en") is None and number_words("xx") is None
 
 
 def test_no_names_without_capitals_and_no_sentence_opener_as_name() -> None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from copytrail.align.stem import stem
-from copytrail.explain.languages import UNSPACED, calendar, has_case, negator
+from copytrail.explain.languages import UNSPACED, calendar, has_case, negator, number_words
 from copytrail.records import Segment, Span
 
 _NUMBER_WORDS = (
@@ -167,6 +167,13 @@ def _any_quantities(segment: Segment, language: str) -> list[Mention]:
             continue
         start = segment.start + match.start()
         out.append(Mention(Span(start, start + len(match.group())), match.group(), key))
+    spelled = number_words(language)
+    if spelled is not None:
+        # Keyed by value, so that "drei" and "3" are the same number and "drei" -> "vier" is a change.
+        for match in spelled.pattern.finditer(text):
+            start, word = segment.start + match.start(), match.group()
+            out.append(Mention(Span(start, start + len(word)), word, str(spelled.value(word))))
+        out.sort(key=lambda m: m.span.start)
     return out
 
 
@@ -174,7 +181,8 @@ def quantities(segment: Segment, language: str | None = None) -> list[Mention]:
     """Numbers and counted quantities: "more than 40", "a dozen", "20,000-30,000", "third".
 
     In another language than English, numbers in digits with that language's separators
-    ("1.000", "10 000", "3,5", "１８"); number words are not read.
+    ("1.000", "10 000", "3,5", "１８"), and number words where ``num2words`` spells the
+    language (:func:`~copytrail.explain.languages.number_words`).
     """
     if not _is_english(language):
         return _any_quantities(segment, language)

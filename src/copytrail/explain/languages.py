@@ -114,6 +114,58 @@ def calendar(language: str | None) -> Calendar | None:
     return Calendar(pattern, keys)
 
 
+# Korean's Sino-Korean numerals are single syllables (삼, 사) that stand inside other words.
+_NO_NUMBER_WORDS = UNSPACED | {"ko"}
+# Cardinals from two (one is mostly an article: "ein", "un", "uno") and ordinals to tenth.
+_CARDINALS = (*range(2, 21), 30, 40, 50, 60, 70, 80, 90, 100, 1000)
+_ORDINALS = range(2, 11)
+
+
+@dataclass(frozen=True)
+class NumberWords:
+    """A language's number words as written in full ("drei", "чотири", "kolmas") and their values."""
+
+    pattern: re.Pattern[str]
+    values: dict[str, int]
+
+    def value(self, word: str) -> int:
+        return self.values[re.sub(r"\s+", " ", word.lower())]
+
+
+@cache
+def number_words(language: str | None) -> NumberWords | None:
+    """Number words of ``language`` from ``num2words``; None for English (its own rules), an
+    unspaced script or Korean, and a language ``num2words`` does not spell.
+
+    Only the forms ``num2words`` writes (the nominative): Russian "трёх" or Finnish "kolmen"
+    are not read.
+    """
+    if not language or language == "en" or language in _NO_NUMBER_WORDS:
+        return None
+    from num2words import num2words
+
+    values: dict[str, int] = {}
+    try:
+        for n in _CARDINALS:
+            values.setdefault(num2words(n, lang=language).lower(), n)
+        two = num2words(2, lang=language).lower()
+        for n in (100, 1000):
+            # num2words writes "einhundert"; news writes "hundert", the word "zweihundert" ends in.
+            twice = num2words(2 * n, lang=language).lower()
+            if twice.startswith(two) and len(twice) > len(two):
+                values.setdefault(twice[len(two) :].strip(), n)
+    except NotImplementedError:
+        return None
+    for n in _ORDINALS:
+        try:
+            values.setdefault(num2words(n, lang=language, to="ordinal").lower(), n)
+        except NotImplementedError:
+            break
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(values, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return NumberWords(pattern, values)
+
+
 @cache
 def negator(language: str | None) -> re.Pattern[str] | None:
     """The pattern of the words that negate a sentence in ``language``; None where none is known."""
