@@ -79,7 +79,7 @@ def test_artifacts_are_written(scanned: ScanResult) -> None:
 def test_parquet_artifacts_match_jsonl(scanned: ScanResult) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     table = pq.read_table(scanned.out_dir / "pairs.parquet")
-    assert table.schema.metadata[b"copytrail.scan.schema_version"] == b"1"
+    assert table.schema.metadata[b"copytrail.scan.schema_version"] == b"2"
     assert [(r["id_a"], r["id_b"]) for r in table.to_pylist()] == [(p.id_a, p.id_b) for p in scanned.pairs]
     families = pq.read_table(scanned.out_dir / "families.parquet").to_pylist()
     assert [tuple(f["members"]) for f in families] == [f.members for f in scanned.families]
