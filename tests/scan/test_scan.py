@@ -9,7 +9,8 @@ import pytest
 
 from copytrail import Relation
 from copytrail.scan import ScanConfig, ScanResult, scan
-from tests.scan.conftest import EDIT_SOURCE, EXACT_SOURCE, HOST, LIFTED, PLANTED, REAL_REUSE, bbc_sample
+from copytrail.scan.families import STRONG_PARTIAL_WORDS, is_strong
+from tests.scan.conftest import BBC, EDIT_SOURCE, EXACT_SOURCE, HOST, LIFTED, PLANTED, REAL_REUSE, bbc_sample
 
 REUSE = {Relation.DUPLICATE, Relation.NEAR_DUPLICATE, Relation.REWRITE, Relation.PARTIAL_REUSE}
 
@@ -42,6 +43,17 @@ def test_lifted_passages_come_from_the_rare_ngram_index(scanned: ScanResult) -> 
     lifted = next(p for p in scanned.pairs if (p.id_a, p.id_b) == ("copies/inserted.txt", LIFTED))
     assert "rare_ngrams" in lifted.sources
     assert lifted.coverage_b > 0.6 > lifted.coverage_a
+
+
+def test_pairs_record_how_many_story_words_they_align(scanned: ScanResult) -> None:
+    by_ids = {(p.id_a, p.id_b): p for p in scanned.pairs}
+    lifted = by_ids[("copies/inserted.txt", LIFTED)]
+    # Two paragraphs of a sports story: a substantial passage, and no more words than the story holds.
+    assert STRONG_PARTIAL_WORDS <= lifted.aligned_words < len((BBC / LIFTED).read_text(encoding="utf-8").split())
+    assert is_strong(lifted)
+    exact = by_ids[(EXACT_SOURCE, "copies/exact.txt")]
+    assert exact.aligned_words > lifted.aligned_words
+    assert all(p.aligned_words > 0 for p in scanned.pairs)
 
 
 def test_families_group_copies_with_their_sources(scanned: ScanResult) -> None:
