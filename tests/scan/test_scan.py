@@ -9,7 +9,8 @@ import pytest
 
 from copytrail import Relation
 from copytrail.scan import ScanConfig, ScanResult, scan
-from tests.scan.conftest import EDIT_SOURCE, EXACT_SOURCE, HOST, LIFTED, PLANTED, REAL_REUSE, bbc_sample
+from copytrail.scan.families import STRONG_PARTIAL_WORDS, is_strong
+from tests.scan.conftest import BBC, EDIT_SOURCE, EXACT_SOURCE, HOST, LIFTED, PLANTED, REAL_REUSE, bbc_sample
 
 REUSE = {Relation.DUPLICATE, Relation.NEAR_DUPLICATE, Relation.REWRITE, Relation.PARTIAL_REUSE}
 
@@ -42,6 +43,17 @@ def test_lifted_passages_come_from_the_rare_ngram_index(scanned: ScanResult) -> 
     lifted = next(p for p in scanned.pairs if (p.id_a, p.id_b) == ("copies/inserted.txt", LIFTED))
     assert "rare_ngrams" in lifted.sources
     assert lifted.coverage_b > 0.6 > lifted.coverage_a
+
+
+def test_pairs_record_how_many_story_words_they_align(scanned: ScanResult) -> None:
+    by_ids = {(p.id_a, p.id_b): p for p in scanned.pairs}
+    lifted = by_ids[("copies/inserted.txt", LIFTED)]
+    # Two paragraphs of a sports story: a substantial passage, and no more words than the story holds.
+    assert STRONG_PARTIAL_WORDS <= lifted.aligned_words < len((BBC / LIFTED).read_text(encoding="utf-8").split())
+    assert is_strong(lifted)
+    exact = by_ids[(EXACT_SOURCE, "copies/exact.txt")]
+    assert exact.aligned_words > lifted.aligned_words
+    assert all(p.aligned_words > 0 for p in scanned.pairs)
 
 
 def test_families_group_copies_with_their_sources(scanned: ScanResult) -> None:
@@ -79,7 +91,7 @@ def test_artifacts_are_written(scanned: ScanResult) -> None:
 def test_parquet_artifacts_match_jsonl(scanned: ScanResult) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     table = pq.read_table(scanned.out_dir / "pairs.parquet")
-    assert table.schema.metadata[b"copytrail.scan.schema_version"] == b"1"
+    assert table.schema.metadata[b"copytrail.scan.schema_version"] == b"2"
     assert [(r["id_a"], r["id_b"]) for r in table.to_pylist()] == [(p.id_a, p.id_b) for p in scanned.pairs]
     families = pq.read_table(scanned.out_dir / "families.parquet").to_pylist()
     assert [tuple(f["members"]) for f in families] == [f.members for f in scanned.families]

@@ -181,6 +181,7 @@ def _parquet_schema(pa, kind: str):  # noqa: ANN001, ANN202 - pyarrow is an opti
                 ("confidence", pa.float64()),
                 ("sources", pa.list_(pa.string())),
                 ("shared_boilerplate", pa.int32()),
+                ("aligned_words", pa.int32()),
             ]
         )
     if kind == "families":

@@ -284,7 +284,7 @@ def scan_command(
     pair-reports.parquet, families.jsonl (and .parquet), stats.json, and
     report.html to open in a browser. A run stopped part way resumes from the
     stages it finished (and, locally, from the finished shards of fingerprints/).
-    The record formats are JSON Schemas in copytrail/schemas/scan-*.v1.schema.json.
+    The record formats are JSON Schemas in copytrail/schemas/scan-*.v2.schema.json.
 
     With --against ARCHIVE, each document is instead checked against an archive made
     by `copytrail index add` and against the inputs before it (the same pairs a scan

@@ -4,12 +4,15 @@ Every record is written to its stage's artifact as one JSON object per line, wit
 field names below; :data:`SCHEMA_VERSION` changes whenever a field does.
 
 Artifacts: each line type has a JSON Schema (draft 2020-12) in ``copytrail/schemas/``,
-versioned with :data:`SCHEMA_VERSION`: ``scan-document.v1.schema.json``
-(documents.jsonl), ``scan-skipped.v1.schema.json`` (documents-skipped.jsonl),
-``scan-candidate.v1.schema.json`` (candidates.jsonl), ``scan-pair.v1.schema.json``
-(pairs.jsonl), ``scan-family.v1.schema.json`` (families.jsonl) and
-``scan-stats.v1.schema.json`` (stats.json). A field added, renamed or retyped here
+versioned with :data:`SCHEMA_VERSION`: ``scan-document.v2.schema.json``
+(documents.jsonl), ``scan-skipped.v2.schema.json`` (documents-skipped.jsonl),
+``scan-candidate.v2.schema.json`` (candidates.jsonl), ``scan-pair.v2.schema.json``
+(pairs.jsonl), ``scan-family.v2.schema.json`` (families.jsonl) and
+``scan-stats.v2.schema.json`` (stats.json). A field added, renamed or retyped here
 needs the schema changed with it.
+
+Version 2 added ``aligned_words`` to the reuse pair (what decides whether a partial
+reuse joins a family); nothing else changed.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, TypeVar
 
 from copytrail.records import Relation
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 T = TypeVar("T")
 
@@ -93,6 +96,9 @@ class ReusePair:
         sources: the candidate indexes that proposed the pair.
         shared_boilerplate: sentences of page chrome or stock text both carry word for
             word; shared, but never counted as evidence of reuse.
+        aligned_words: story words in the aligned sentences, on the side with fewer
+            (:func:`copytrail.scan.verify.aligned_extent`): how big the shared text is,
+            whatever share of either document it makes.
     """
 
     id_a: str
@@ -106,6 +112,7 @@ class ReusePair:
     confidence: float
     sources: tuple[str, ...]
     shared_boilerplate: int = 0
+    aligned_words: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +127,8 @@ class ReuseFamily:
             ``earliest`` (the one earliest date), or ``undecided`` (no evidence; no
             member is called the original).
         related: ids of families linked to this one only by weak pairs (partial reuse of
-            a small passage), which never merge families.
+            a small passage, :func:`copytrail.scan.families.is_strong`), which never merge
+            families.
         pairs: number of reuse pairs inside the family.
         relations: ``(relation, count)`` for the family's pairs, sorted by relation (a JSON
             object in the artifact).
@@ -160,6 +168,8 @@ def from_json_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a record of type ``cls`` from :func:`to_json_dict`'s output."""
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name not in data and f.default is not dataclasses.MISSING:
+            continue  # a field newer than the record (an older schema version): its default
         value = data.get(f.name)
         if f.name == "relation":
             value = Relation(value)

@@ -11,19 +11,30 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from copytrail.align.evidence import word_count
 from copytrail.compare import CompareConfig, compare_documents
 from copytrail.lang import identify_languages
-from copytrail.normalize import prepare_document
+from copytrail.normalize import normalise_for_match, prepare_document
 from copytrail.normalize.common import CommonText, document_source
-from copytrail.records import CompareReport, Document, DocumentMeta, LoadedText, Original, Relation, SourceFormat
+from copytrail.normalize.scripts import count_words
+from copytrail.records import (
+    CompareReport,
+    Document,
+    DocumentMeta,
+    LoadedText,
+    Original,
+    Passage,
+    Relation,
+    SourceFormat,
+)
 from copytrail.scan.candidates import EXACT, RARE_PAIRS, TRANSLATION
 from copytrail.scan.config import VerifyConfig
 from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument
 
-__all__ = ["PairVerifier", "Verdict", "as_loaded"]
+__all__ = ["PairVerifier", "Verdict", "aligned_extent", "as_loaded"]
 
 _CACHE_SIZE = 4096
 
@@ -50,6 +61,20 @@ def as_loaded(doc: ScanDocument) -> LoadedText:
         byte_size=len(doc.text.encode("utf-8", "surrogatepass")),
         meta=DocumentMeta(date=doc.date, url=doc.url, sitename=doc.source),
     )
+
+
+def aligned_extent(a: Document, b: Document, passages: Iterable[Passage]) -> tuple[int, int]:
+    """How much text the passages align: ``(sentences, story words)``, each on the side with fewer.
+
+    A sentence of one side aligned to two of the other counts once; words are counted as
+    matching sees them (:func:`~copytrail.align.evidence.word_count`).
+    """
+    passages = tuple(passages)
+    a_segments = {i for p in passages for i in p.a_segments}
+    b_segments = {i for p in passages for i in p.b_segments}
+    words_a = sum(word_count(a, i) for i in a_segments)
+    words_b = sum(word_count(b, i) for i in b_segments)
+    return min(len(a_segments), len(b_segments)), min(words_a, words_b)
 
 
 class PairVerifier:
@@ -100,7 +125,7 @@ class PairVerifier:
         """
         started = time.perf_counter()
         if candidate.sources == (EXACT,):
-            return self._same_words(candidate, started)
+            return self._same_words(candidate, doc_a or self.documents[candidate.id_a], started)
         a, b = self.prepared(candidate.id_a, doc_a), self.prepared(candidate.id_b, doc_b)
         if TRANSLATION in candidate.sources and self._translation_embedder is not None:
             # Proposed as a translation: only a multilingual embedder can align it.
@@ -127,6 +152,7 @@ class PairVerifier:
                 confidence=round(provenance.confidence, 4) if original is not Original.UNDECIDED else 0.0,
                 sources=candidate.sources,
                 shared_boilerplate=len(report.shared_boilerplate),
+                aligned_words=aligned_extent(a, b, report.passages)[1],
             )
         kept = report if pair is not None else None
         return Verdict(candidate.id_a, candidate.id_b, report.relation, pair, time.perf_counter() - started, kept)
@@ -135,7 +161,7 @@ class PairVerifier:
         """A rejected candidate that only rare word pairs proposed may be a rewrite that words alone cannot align."""
         return self._second_embedder is not None and RARE_PAIRS in candidate.sources
 
-    def _same_words(self, candidate: CandidatePair, started: float) -> Verdict:
+    def _same_words(self, candidate: CandidatePair, doc_a: ScanDocument, started: float) -> Verdict:
         """Two texts with the same word sequence (only case, spacing or punctuation differ): a duplicate.
 
         A crawl holds many of these, and the full comparison would only say so more slowly.
@@ -153,6 +179,8 @@ class PairVerifier:
                 original=None,
                 confidence=0.0,
                 sources=candidate.sources,
+                # The same words: every word of either side aligns (chrome included; nothing was segmented).
+                aligned_words=count_words(normalise_for_match(doc_a.text)),
             )
         return Verdict(candidate.id_a, candidate.id_b, Relation.DUPLICATE, pair, time.perf_counter() - started)
 

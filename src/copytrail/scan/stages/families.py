@@ -25,7 +25,7 @@ class FamiliesStage(Stage):
     outputs = (FAMILIES, FAMILIES_PARQUET)
 
     def settings(self) -> tuple[Any, ...]:
-        return (self.parquet, "families-v1")
+        return (self.parquet, "families-v2")
 
     def artifacts(self) -> tuple[str, ...]:
         return (FAMILIES, *([FAMILIES_PARQUET] if self.parquet else []))

@@ -98,7 +98,7 @@ class VerifyStage(Stage):
     outputs = (PAIRS, PAIRS_PARQUET, PAIR_REPORTS)
 
     def settings(self) -> tuple[Any, ...]:
-        return (self.config, self.parquet, "verify-v2")
+        return (self.config, self.parquet, "verify-v3")
 
     def artifacts(self) -> tuple[str, ...]:
         return (PAIRS, PAIR_REPORTS, *([PAIRS_PARQUET] if self.parquet else []))
