@@ -1,5 +1,8 @@
 """The Spark executor: the same kernels as the local one, run as ``mapInArrow`` functions on a cluster.
 
+- :meth:`read_documents` has Spark read JSONL and Parquet inputs (paths, folders, globs,
+  URIs) with the local reader's rules (:mod:`copytrail.executors.spark_read`); other
+  formats are read on the driver.
 - :meth:`map_documents` reads ``documents.jsonl`` (line-delimited, so Spark splits it),
   runs the kernel in Python workers with ``mapInArrow`` and writes a Parquet dataset.
 - :meth:`shared_key_pairs` is a DataFrame shuffle: keys exploded, grouped by key into
@@ -24,8 +27,13 @@ from typing import Any
 import pyarrow as pa
 
 from copytrail.errors import EngineError, require
+from copytrail.executors.spark_read import plan_inputs, read_with_spark, spark_signature
 from copytrail.pipeline.executor import PAIR_SCHEMA, DocumentKernel, Executor, KeyRule, PairKernel
+from copytrail.scan.config import ReaderConfig
+from copytrail.scan.driver_read import read_on_driver
+from copytrail.scan.readers import check_inputs, input_signature
 from copytrail.scan.records import ScanDocument
+from copytrail.scan.tally import ReadSummary
 
 __all__ = ["SparkExecutor", "group_pairs"]
 
@@ -172,6 +180,26 @@ class SparkExecutor(Executor):
     def close(self) -> None:
         if self._owned:
             self.spark.stop()
+
+    def input_signature(self, inputs: Sequence[str], config: ReaderConfig) -> list[Any]:
+        plan = plan_inputs(self.spark, inputs, config)
+        if plan is None:
+            return input_signature(check_inputs(inputs, config), config)
+        return spark_signature(plan)
+
+    def read_documents(
+        self,
+        inputs: Sequence[str],
+        config: ReaderConfig,
+        documents: Path,
+        skipped: Path,
+        *,
+        advance: Callable[[int], None] | None = None,
+    ) -> ReadSummary:
+        plan = plan_inputs(self.spark, inputs, config)
+        if plan is None:  # formats only the driver reads (folders of .txt/.html, CSV, WARC), from local paths
+            return read_on_driver(inputs, config, documents, skipped, advance=advance)
+        return read_with_spark(self.spark, plan, config, documents, skipped, advance=advance)
 
     def _documents(self, documents: Path) -> Any:
         return self.spark.read.schema(_DOCUMENT_DDL).json(str(documents))
