@@ -211,6 +211,39 @@ def test_spark_reads_folders_and_globs_and_says_what_it_cannot_read(tmp_path: Pa
         spark_executor.input_signature([str(tmp_path / "pages"), folder.as_uri()], config)
 
 
+def test_spark_map_documents_counts_documents_not_the_rows_a_kernel_writes(tmp_path: Path, spark_executor) -> None:  # noqa: ANN001
+    """A kernel may write no row or several per document: the count is of documents, from the write's own pass."""
+    import pyarrow as pa
+
+    class Words:  # defined here, so Spark's workers receive it by value
+        schema = pa.schema([("id", pa.string()), ("word", pa.string())])
+
+        def setup(self) -> None:
+            pass
+
+        def __call__(self, documents):  # noqa: ANN001, ANN204
+            rows = [(d.id, w) for d in documents for w in d.text.split()[:2] if not d.id.endswith("0")]
+            return pa.RecordBatch.from_pydict(
+                {"id": [r[0] for r in rows], "word": [r[1] for r in rows]}, schema=self.schema
+            )
+
+    documents = tmp_path / "documents.jsonl"
+    with documents.open("w", encoding="utf-8") as fh:
+        for k in range(25):
+            fh.write(json.dumps({"id": f"d{k}", "text": f"word{k} other{k} more", "date": None}) + "\n")
+    spark = spark_executor.spark
+    spark.sparkContext.setJobGroup("map-documents-count", "the test's jobs")
+    try:
+        counters = spark_executor.map_documents(documents, Words(), tmp_path / "words")
+        jobs = spark.sparkContext.statusTracker().getJobIdsForGroup("map-documents-count")
+    finally:
+        spark.sparkContext.setJobGroup("", "")
+    assert counters == {"documents": 25}
+    written = spark.read.parquet(str(tmp_path / "words")).toArrow()
+    assert written.num_rows == 2 * 22 and len(set(written.column("id").to_pylist())) == 22
+    assert len(jobs) == 1  # the write; nothing reads the output back to count
+
+
 def test_spark_without_java_is_an_error_that_says_what_to_install(tmp_path: Path) -> None:
     import subprocess
 

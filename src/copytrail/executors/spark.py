@@ -218,10 +218,16 @@ class SparkExecutor(Executor):
         key: str = "",
         advance: Callable[[int], None] | None = None,
     ) -> dict[str, int]:
-        docs = self._documents(documents)
+        from pyspark.sql import Observation
+        from pyspark.sql import functions as F  # noqa: N812
+
+        # The documents are counted as the write reads them (an observed metric), not by
+        # reading the output back: a kernel may write any number of rows per document.
+        seen = Observation(f"documents-{uuid.uuid4().hex}")
+        docs = self._documents(documents).observe(seen, F.count(F.lit(1)).alias("documents"))
         mapped = docs.mapInArrow(_document_mapper(uuid.uuid4().hex, kernel), self._spark_schema(kernel.schema))
         mapped.write.mode("overwrite").parquet(str(target))
-        count = self.spark.read.parquet(str(target)).select("id").distinct().count()
+        count = int(seen.get["documents"])
         if advance is not None:
             advance(count)
         return {"documents": count}

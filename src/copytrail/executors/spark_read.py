@@ -313,7 +313,9 @@ def _jsonl_mapper(
             ):
                 key = _file_key(uri)
                 split = (key, block)
-                line = numbers.first.get(split, 0) + read[split] + 1
+                # Both passes see the same splits (one DataFrame, one listing); a split the
+                # count did not see would misnumber lines, so it fails the read instead.
+                line = numbers.first[split] + read[split] + 1
                 read[split] += 1
                 # The bytes the local reader sees: the line with its break, the file's BOM on line 1.
                 if not (line == numbers.totals.get(key) and key in numbers.bare_last):
