@@ -57,7 +57,8 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             default=_SCAN.engine,
             show_default=True,
             help="Where the work runs: local (this machine, --workers processes) or spark (a Spark cluster, or "
-            "Spark in local mode; needs copytrail[spark] and Java 17+). Both find the same pairs.",
+            "Spark in local mode; needs copytrail[spark] and Java 17+). Both find the same pairs. Spark reads "
+            "JSONL and Parquet inputs itself, also as folders, glob patterns and URIs (hdfs://, s3a://, file://).",
         ),
         click.option(
             "--spark-master",
@@ -297,6 +298,7 @@ def scan_command(
       copytrail scan dump.csv --out scan-out --id-field guid --text-field body
       copytrail scan crawl.warc.gz --out scan-out
       copytrail scan feed.jsonl --out scan-out --engine spark --spark-master 'local[*]'
+      copytrail scan 'hdfs:///crawl/part-*.parquet' --out /shared/scan-out --engine spark --spark-master yarn
       copytrail scan today.jsonl --out today-out --against news.db --add
     """
     if against is not None:
