@@ -200,6 +200,9 @@ def test_spark_reads_folders_and_globs_and_says_what_it_cannot_read(tmp_path: Pa
     signature = spark_executor.input_signature([str(folder / "part-*.jsonl")], config)
     assert [Path(row[1]).name for row in signature] == ["part-0.jsonl", "part-1.jsonl", "part-2.jsonl"]
 
+    (tmp_path / "empty").mkdir()
+    read = spark_executor.read_documents([(tmp_path / "empty").as_uri()], config, docs, skipped)
+    assert read.documents == 0 and docs.read_text() == "" and read.counters()["empty_inputs"]
     with pytest.raises(InputNotFound, match="matches no file"):
         spark_executor.input_signature([(tmp_path / "nothing-*.jsonl").as_uri()], config)
     (tmp_path / "page.html").write_text("<p>A page.</p>", encoding="utf-8")

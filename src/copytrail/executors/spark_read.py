@@ -48,6 +48,7 @@ from copytrail.scan.readers import (
     input_kind,
     is_made_up,
     jsonl_line_item,
+    kind_by_name,
     record_to_item,
     settle_ids,
     spark_only,
@@ -93,8 +94,7 @@ _SETTLED_SCHEMA = pa.schema(
     ]
 )
 _EXAMPLES = 5  # skips kept as examples for messages, as the local read tally keeps
-_OUT_SCHEMA = pa.schema([("value", pa.string()), ("kind", pa.string()), ("chars", pa.int64())])
-_POSITIONED_SCHEMA = pa.schema(
+_LINES_SCHEMA = pa.schema(
     [
         ("input", pa.int32()),
         ("rank", pa.int32()),
@@ -131,10 +131,7 @@ class SparkInput:
 
 
 def _spark_kind(name: str, config: ReaderConfig) -> str | None:
-    try:
-        kind = input_kind(Path(name), config)
-    except UnusableInput:
-        return None
+    kind = kind_by_name(name, config)
     return kind if kind in SPARK_FORMATS else None
 
 
@@ -364,8 +361,8 @@ def _settle_mapper(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch
         yield pa.RecordBatch.from_pydict(rows, schema=_SETTLED_SCHEMA)
 
 
-def _out_mapper(keys: list[str]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """Documents and skips to the JSON lines the local reader writes; ``keys`` names each input."""
+def _lines_mapper(keys: list[str]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """Documents and skips to the JSON lines the local reader writes, with their positions (``keys``: the inputs)."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -383,7 +380,9 @@ def _out_mapper(keys: list[str]) -> Callable[[Iterator[pa.RecordBatch]], Iterato
                 is_doc = isinstance(item, ScanDocument)
                 kinds.append(None if is_doc else reason_kind(item.reason))
                 chars.append(len(item.text) if is_doc else 0)
-            yield pa.RecordBatch.from_pydict({"value": values, "kind": kinds, "chars": chars}, schema=_OUT_SCHEMA)
+            columns = [batch.column(name) for name in ("input", "rank", "line", "is_doc")]
+            columns += [pa.array(values, pa.string()), pa.array(kinds, pa.string()), pa.array(chars, pa.int64())]
+            yield pa.RecordBatch.from_arrays(columns, schema=_LINES_SCHEMA)
 
     return run
 
@@ -425,6 +424,8 @@ def read_with_spark(
             parquet = [f.uri for f in item.files if f.kind == "parquet"]
             if parquet:
                 parts.append(_parquet_items(spark, item.given, parquet, files, config, item_type))
+        if not parts:  # folders or globs without a file: nothing read, which the read stage reports
+            return _nothing(keys, documents, skipped)
         items_path = staging / "items"
         union = parts[0]
         for part in parts[1:]:
@@ -444,6 +445,16 @@ def read_with_spark(
         shutil.rmtree(staging, ignore_errors=True)
     if advance is not None:
         advance(summary.documents + summary.skipped)
+    return summary
+
+
+def _nothing(keys: list[str], documents: Path, skipped: Path) -> ReadSummary:
+    summary = ReadSummary()
+    for key in keys:
+        summary.tally.start_input(key)
+    for target in (documents, skipped):
+        with ArtifactStore(target.parent).atomic(target.name):
+            pass
     return summary
 
 
@@ -529,7 +540,7 @@ def _write_outputs(spark: Any, out: Any, keys: list[str], staging: Path, documen
     from pyspark.sql.pandas.types import from_arrow_schema
 
     position = ["input", "rank", "line"]
-    positioned_type = from_arrow_schema(_POSITIONED_SCHEMA)
+    lines_type = from_arrow_schema(_LINES_SCHEMA)
     is_doc = F.col("doc") & F.col("duplicate").isNull()
     summary = ReadSummary()
     tally = summary.tally
@@ -537,7 +548,7 @@ def _write_outputs(spark: Any, out: Any, keys: list[str], staging: Path, documen
         tally.start_input(key)
     # Every item as its JSON line, once: the sorted write and the counts read them.
     mapped_path = staging / "lines"
-    as_lines = out.withColumn("is_doc", is_doc).mapInArrow(_with_position(keys), positioned_type)
+    as_lines = out.withColumn("is_doc", is_doc).mapInArrow(_lines_mapper(keys), lines_type)
     as_lines.write.mode("overwrite").parquet(str(mapped_path))
     written = spark.read.parquet(str(mapped_path))
     # One global sort writes both files: sorted by (is_doc, position), each value's part files
@@ -565,28 +576,6 @@ def _write_outputs(spark: Any, out: Any, keys: list[str], staging: Path, documen
             skip = json.loads(line)
             tally.examples.append((skip["file"], skip["line"], skip["reason"]))
     return summary
-
-
-def _with_position(keys: list[str]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    lines = _out_mapper(keys)
-
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            (out,) = lines(iter([batch]))
-            yield pa.RecordBatch.from_arrays(
-                [
-                    batch.column("input"),
-                    batch.column("rank"),
-                    batch.column("line"),
-                    batch.column("is_doc"),
-                    out.column("value"),
-                    out.column("kind"),
-                    out.column("chars"),
-                ],
-                schema=_POSITIONED_SCHEMA,
-            )
-
-    return run
 
 
 def _concatenate(folder: Path, target: Path) -> None:

@@ -69,6 +69,7 @@ __all__ = [
     "is_made_up",
     "iter_documents",
     "jsonl_line_item",
+    "kind_by_name",
     "record_to_item",
     "settle_ids",
     "spark_only",
@@ -97,16 +98,24 @@ def input_kind(path: Path, config: ReaderConfig | None = None) -> str:
     config = config or ReaderConfig()
     if os.path.isdir(path):
         return "folder"
-    name = path.name.lower()
-    name = name.removesuffix(".gz")
+    kind = kind_by_name(path.name, config)
+    if kind is None:
+        raise UnusableInput(str(path), f"unknown input format; {_FORMATS_HINT}")
+    return kind
+
+
+def kind_by_name(name: str, config: ReaderConfig) -> str | None:
+    """The reader a file's name calls for (jsonl, csv, tsv, parquet, warc or file), None for none."""
+    lower = name.lower()
+    base = lower.removesuffix(".gz")
     for suffix, kind in _KINDS.items():
-        if name.endswith(suffix):
-            if kind == "parquet" and path.name.lower().endswith(".gz"):
+        if base.endswith(suffix):
+            if kind == "parquet" and lower.endswith(".gz"):
                 break
             return kind
-    if path.suffix.lower() in config.suffixes:
+    if Path(lower).suffix in config.suffixes:
         return "file"
-    raise UnusableInput(str(path), f"unknown input format; {_FORMATS_HINT}")
+    return None
 
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
