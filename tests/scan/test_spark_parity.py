@@ -17,8 +17,10 @@ import sys
 from pathlib import Path
 from unittest.mock import ANY
 
+import numpy as np
 import pytest
 
+from copytrail.normalize.common import CommonText
 from copytrail.scan import ScanConfig, dedup, scan
 from tests.conftest import BBC, require_shared
 
@@ -90,6 +92,12 @@ def test_spark_and_local_executors_agree(tmp_path: Path, spark_executor) -> None
     assert {"duplicate", "near_duplicate", "rewrite", "partial_reuse"} <= kinds, kinds
     assert spark.stats["engine"] == "spark" and local.stats["engine"] == "local"
     assert spark.stats["stages"]["read"] == {**local.stats["stages"]["read"], "seconds": ANY}
+    # Common text: counted on the driver locally, with Spark shuffles on Spark; the same model.
+    assert spark.stats["stages"]["common"] == {**local.stats["stages"]["common"], "seconds": ANY}
+    common = tmp_path / "local" / "common-text.npz"
+    assert (tmp_path / "spark" / "common-text.npz").read_bytes() == common.read_bytes()
+    learned = CommonText.load(common)
+    assert len(learned.collection_keys) and len(learned.source_keys), "the corpus must have stock text and chrome"
     for name in ARTIFACTS:
         assert (tmp_path / "spark" / name).read_text() == (tmp_path / "local" / name).read_text(), name
     assert spark.pairs == local.pairs and spark.families == local.families
@@ -245,6 +253,51 @@ def test_spark_map_documents_counts_documents_not_the_rows_a_kernel_writes(tmp_p
     written = spark.read.parquet(str(tmp_path / "words")).toArrow()
     assert written.num_rows == 2 * 22 and len(set(written.column("id").to_pylist())) == 22
     assert len(jobs) == 1  # the write; nothing reads the output back to count
+
+
+def test_spark_common_text_is_the_counter_s_on_awkward_keys(tmp_path: Path, spark_executor) -> None:  # noqa: ANN001
+    """Keys repeated in a document, key 0, documents without keys or source, medians of even counts."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from copytrail.executors import LocalExecutor
+    from copytrail.normalize.common import CommonTextConfig
+
+    draw = random.Random(11)
+
+    def key() -> int:
+        return draw.getrandbits(64) - 2**63  # int64, as the dataset stores uint64 keys
+
+    shared = [0, *(key() for _ in range(10))]  # sentences many documents carry; 0 is "no key"
+    rows = []
+    for k in range(80):
+        own = [key() for _ in range(draw.choice([0, 0, 1, 2, 4, 6]))]
+        keys = own + [draw.choice(shared) for _ in range(draw.choice([0, 1, 2, 3]))]
+        keys += draw.sample(keys, min(len(keys), draw.choice([0, 1])))  # a sentence repeated in the document
+        draw.shuffle(keys)
+        rows.append(
+            {
+                "id": f"d{k}",
+                "keys": keys,
+                "words": [draw.randint(1, 30) for _ in keys],
+                "source": draw.choice(["a.org", "b.org", None, ""]),
+            }
+        )
+    schema = pa.schema(
+        [("id", pa.string()), ("keys", pa.list_(pa.int64())), ("words", pa.list_(pa.int32())), ("source", pa.string())]
+    )
+    (tmp_path / "keys").mkdir()
+    pq.write_table(pa.Table.from_pylist(rows[:50], schema=schema), tmp_path / "keys" / "part-0.parquet")
+    pq.write_table(pa.Table.from_pylist(rows[50:], schema=schema), tmp_path / "keys" / "part-1.parquet")
+    # Thresholds low enough for a few dozen documents (the parity scan above runs the defaults).
+    config = CommonTextConfig(min_documents=3, min_source_documents=2, min_own_share=0.3)
+    local = LocalExecutor().common_text(tmp_path / "keys", config)
+    spark = spark_executor.common_text(tmp_path / "keys", config)
+    assert len(local.collection_keys) and len(local.source_keys)
+    assert local.documents == spark.documents == 80
+    assert local.collection_keys.dtype == spark.collection_keys.dtype == np.uint64
+    assert local.collection_keys.tolist() == spark.collection_keys.tolist()
+    assert local.source_keys.tolist() == spark.source_keys.tolist()
 
 
 def test_spark_without_java_is_an_error_that_says_what_to_install(tmp_path: Path) -> None:

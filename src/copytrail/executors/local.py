@@ -27,6 +27,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from copytrail.executors.pool import chunked_stream, map_chunks
+from copytrail.normalize.common import CommonText, CommonTextConfig, CommonTextCounter
 from copytrail.pipeline.executor import PAIR_SCHEMA, DocumentKernel, Executor, KeyRule, PairKernel
 from copytrail.scan.artifacts import ArtifactStore
 from copytrail.scan.config import ReaderConfig
@@ -147,6 +148,20 @@ class LocalExecutor(Executor):
             },
             schema=PAIR_SCHEMA,
         )
+
+    # --- common text ------------------------------------------------------------------
+
+    def common_text(self, dataset: Path, config: CommonTextConfig) -> CommonText:
+        # Counted in this process: about 0.6 GB per million news articles.
+        counter = CommonTextCounter()
+        for batch in _dataset(dataset).to_batches(columns=["keys", "words", "source"]):
+            for keys, words, source in zip(
+                batch.column("keys").to_numpy(zero_copy_only=False),
+                batch.column("words").to_numpy(zero_copy_only=False),
+                batch.column("source").to_pylist(),
+            ):
+                counter.add_keys(np.asarray(keys, np.int64).view(np.uint64), words, source)
+        return counter.build(config)
 
     # --- pairs ----------------------------------------------------------------------
 

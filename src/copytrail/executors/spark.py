@@ -9,6 +9,7 @@
   sorted id lists, each group turned into pairs by :func:`group_pairs` (the rule the local
   executor applies with numpy), then counted and weighted per pair by a second shuffle.
 - :meth:`map_pairs` joins each pair with both its documents and runs the kernel.
+- :meth:`common_text` counts sentence keys with shuffles (:mod:`copytrail.executors.spark_common`).
 
 Kernels are set up once per Python worker (Spark reuses workers), not once per task:
 loading an embedder costs seconds. The output folder must be visible to the driver and
@@ -18,6 +19,7 @@ the executors alike (a local path in local mode; a shared file system on a clust
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +29,9 @@ from typing import Any
 import pyarrow as pa
 
 from copytrail.errors import EngineError, require
+from copytrail.executors.spark_common import spark_common_text
 from copytrail.executors.spark_read import plan_inputs, read_with_spark, spark_signature
+from copytrail.normalize.common import CommonText, CommonTextConfig
 from copytrail.pipeline.executor import PAIR_SCHEMA, DocumentKernel, Executor, KeyRule, PairKernel
 from copytrail.scan.config import ReaderConfig
 from copytrail.scan.driver_read import read_on_driver
@@ -200,6 +204,13 @@ class SparkExecutor(Executor):
         if plan is None:  # formats only the driver reads (folders of .txt/.html, CSV, WARC), from local paths
             return read_on_driver(inputs, config, documents, skipped, advance=advance)
         return read_with_spark(self.spark, plan, config, documents, skipped, advance=advance)
+
+    def common_text(self, dataset: Path, config: CommonTextConfig) -> CommonText:
+        staging = dataset.parent / f".common-{uuid.uuid4().hex[:12]}"
+        try:
+            return spark_common_text(self.spark, dataset, config, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     def _documents(self, documents: Path) -> Any:
         return self.spark.read.schema(_DOCUMENT_DDL).json(str(documents))

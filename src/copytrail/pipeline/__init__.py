@@ -4,7 +4,7 @@
   that shape them) and :func:`run_stages` (resume by key).
 - :mod:`copytrail.pipeline.executor`: the :class:`Executor` interface, the
   data-parallel operations every executor provides (reading the inputs, mapping
-  documents, grouping by shared keys, mapping pairs).
+  documents, grouping by shared keys, mapping pairs, counting common text).
 - :mod:`copytrail.executors`: the executors (local processes, Spark).
 - :mod:`copytrail.scan.stages`: the stages of a scan.
 """

@@ -15,6 +15,8 @@ result (``tests/scan/test_spark_parity.py`` checks it):
   pair under a :class:`KeyRule`.
 - :meth:`Executor.map_pairs`: a kernel over batches of document pairs, each pair handed
   over with both documents (verify).
+- :meth:`Executor.common_text`: which sentences are a site's chrome or stock text, from
+  every document's sentence keys (a count per key, and a median per frequent key).
 
 Everything else a stage does (counting chrome, building families, writing the report)
 works on small results on the driver.
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import pyarrow as pa
 
 if TYPE_CHECKING:  # the scan package imports this module; a runtime import would be circular
+    from copytrail.normalize.common import CommonText, CommonTextConfig
     from copytrail.scan.config import ReaderConfig
     from copytrail.scan.records import ScanDocument
     from copytrail.scan.tally import ReadSummary
@@ -174,6 +177,14 @@ class Executor(abc.ABC):
 
         The kernel receives ``(document_a, document_b, row)`` triples, ``row`` being the
         pair's columns as a dict. Result batches come back in no promised order.
+        """
+
+    @abc.abstractmethod
+    def common_text(self, dataset: Path, config: CommonTextConfig) -> CommonText:
+        """The common text of ``dataset``: rows of ``id``, sentence ``keys`` (int64), their ``words``, ``source``.
+
+        What :meth:`CommonTextCounter.build <copytrail.normalize.common.CommonTextCounter.build>`
+        decides from every row, array for array, whichever executor counts.
         """
 
     def close(self) -> None:  # noqa: B027 - most executors hold nothing

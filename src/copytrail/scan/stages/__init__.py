@@ -6,7 +6,7 @@ stage              writes                                     runs where
 ``read``           documents.jsonl, documents-skipped.jsonl   executor: read_documents
 ``fingerprint``    fingerprints/ (a dataset by document id)   executor: map_documents
 ``candidates``     candidates.jsonl                           executor: shared_key_pairs
-``common``         sentence-keys/, common-text.npz            executor, then driver counts
+``common``         sentence-keys/, common-text.npz            executor: map_documents, common_text
 ``verify``         pairs.jsonl, pair-reports.parquet          executor: map_pairs
 ``families``       families.jsonl                             driver
 ``report``         report.html, compare/*.html                driver (renders saved reports)
