@@ -19,7 +19,7 @@ DEAD = 999_999_999  # above any pid_max, so no process has it
 # The CLI, with the read stage held up after its first document (its temporary files open).
 SLOW_CLI = """
 import sys, time
-import copytrail.scan.stages.read as run
+import copytrail.scan.driver_read as run
 
 real = run.iter_documents
 

@@ -255,3 +255,15 @@ def test_scan_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     proc.stdout.close()  # `copytrail scan ... | head -0`
     stderr = proc.stderr.read()
     assert proc.wait(timeout=120) == 141 and stderr == b""
+
+
+def test_a_uri_or_quoted_glob_without_spark_says_which_engine_reads_it(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["scan", "s3a://bucket/crawl/part-0.jsonl", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "is a URI" in result.output and "--engine spark" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(main, ["scan", str(tmp_path / "part-*.jsonl"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "no such file" in result.output and "--engine spark" in result.output
+    assert not (tmp_path / "out" / "documents.jsonl").exists()

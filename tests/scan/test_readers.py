@@ -145,3 +145,27 @@ def test_missing_paths_and_unknown_formats_fail_at_once(tmp_path: Path) -> None:
     odd.write_bytes(b"PK\x03\x04")
     with pytest.raises(UnusableInput, match="unknown input format"):
         list(iter_documents([odd]))
+
+
+def test_which_inputs_spark_reads_itself(tmp_path: Path) -> None:
+    """In local mode Spark reads local JSONL and Parquet; on a cluster a plain path stays the driver's."""
+    from types import SimpleNamespace
+
+    pytest.importorskip("pyarrow")
+    from copytrail.executors.spark_read import plan_inputs
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a", "text": "A text."}) + "\n", encoding="utf-8")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.html").write_text("<p>A page.</p>", encoding="utf-8")
+    cluster = SimpleNamespace(sparkContext=SimpleNamespace(master="yarn"))
+    local = SimpleNamespace(sparkContext=SimpleNamespace(master="local[2]"))
+    config = ReaderConfig()
+    assert plan_inputs(cluster, [str(feed)], config) is None  # the driver reads it
+    assert plan_inputs(local, [str(pages), str(feed)], config) is None  # a folder of pages: the driver reads all
+    for spark in (local, cluster):
+        with pytest.raises(UnusableInput, match="is read on the driver, and s3a://b/x.jsonl only by Spark"):
+            plan_inputs(spark, [str(pages), "s3a://b/x.jsonl"], config)
+    with pytest.raises(UnusableInput, match="only by Spark"):
+        plan_inputs(cluster, [str(feed), "hdfs:///x.parquet"], config)

@@ -378,3 +378,45 @@ def test_one_text_reads_the_same_from_every_format(text: str) -> None:
                 assert not docs, name
             else:
                 assert [d.text for d in docs] == [expected], name
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a.jsonl", "b.jsonl"]), st.sampled_from([None, "x", "y", "a.jsonl:1", "b.jsonl:2"])),
+        max_size=12,
+    )
+)
+def test_ids_settled_by_group_are_the_stream_s(records: list[tuple[str, str | None]]) -> None:
+    """Spark settles the ids of each group of documents that share one (settle_ids); the stream settles them in order.
+
+    Records without an id get ``<file>:<line>``, which real ids may already hold. Real ids here
+    carry no ``#``, the one case the two may differ (a made-up ``a.jsonl:1#2`` that is another
+    record's real id).
+    """
+    from copytrail.scan.readers import is_made_up, settle_ids
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {name: Path(tmp) / name for name in ("a.jsonl", "b.jsonl")}
+        lines: dict[str, list[str]] = {name: [] for name in files}
+        for name, doc_id in records:
+            record = {"text": "A short text of a few words."} | ({"id": doc_id} if doc_id else {})
+            lines[name].append(json.dumps(record))
+        for name, path in files.items():
+            path.write_text("".join(line + "\n" for line in lines[name]), encoding="utf-8")
+        inputs = [files["a.jsonl"], files["b.jsonl"]]
+        stream = [(type(i).__name__, i.id) for i in iter_documents(inputs)]
+        # The raw records, as Spark's workers see them, in input order.
+        from copytrail.scan.readers import jsonl_line_item
+
+        raw = []
+        for path in inputs:
+            for number, line in enumerate(path.read_bytes().splitlines(keepends=True), 1):
+                raw.append(jsonl_line_item(line, str(path), number, CONFIG))
+    groups: dict[str, list[int]] = {}
+    for position, item in enumerate(raw):
+        groups.setdefault(str(item.id), []).append(position)
+    settled: dict[int, tuple[str, str]] = {}
+    for doc_id, members in groups.items():
+        for position, (final, duplicate) in zip(members, settle_ids(doc_id, [is_made_up(raw[p].id) for p in members])):
+            settled[position] = ("SkippedDocument", final) if duplicate else ("ScanDocument", final)
+    assert [settled[p] for p in range(len(raw))] == stream

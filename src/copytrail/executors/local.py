@@ -18,6 +18,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -26,10 +27,15 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from copytrail.executors.pool import chunked_stream, map_chunks
+from copytrail.normalize.common import CommonText, CommonTextConfig, CommonTextCounter
 from copytrail.pipeline.executor import PAIR_SCHEMA, DocumentKernel, Executor, KeyRule, PairKernel
 from copytrail.scan.artifacts import ArtifactStore
+from copytrail.scan.config import ReaderConfig
+from copytrail.scan.driver_read import read_on_driver
 from copytrail.scan.ngram_index import RareNgramIndex
+from copytrail.scan.readers import check_inputs, input_signature
 from copytrail.scan.records import ScanDocument
+from copytrail.scan.tally import ReadSummary
 
 __all__ = ["LocalExecutor", "SHARD_DOCUMENTS"]
 
@@ -49,6 +55,22 @@ class LocalExecutor(Executor):
         if workers < 1:
             raise ValueError("workers must be >= 1")
         self.workers = workers
+
+    # --- inputs -------------------------------------------------------------------
+
+    def input_signature(self, inputs: Sequence[str], config: ReaderConfig) -> list[Any]:
+        return input_signature(check_inputs(inputs, config), config)
+
+    def read_documents(
+        self,
+        inputs: Sequence[str],
+        config: ReaderConfig,
+        documents: Path,
+        skipped: Path,
+        *,
+        advance: Callable[[int], None] | None = None,
+    ) -> ReadSummary:
+        return read_on_driver(inputs, config, documents, skipped, advance=advance)
 
     # --- documents ----------------------------------------------------------------
 
@@ -126,6 +148,20 @@ class LocalExecutor(Executor):
             },
             schema=PAIR_SCHEMA,
         )
+
+    # --- common text ------------------------------------------------------------------
+
+    def common_text(self, dataset: Path, config: CommonTextConfig) -> CommonText:
+        # Counted in this process: about 0.6 GB per million news articles.
+        counter = CommonTextCounter()
+        for batch in _dataset(dataset).to_batches(columns=["keys", "words", "source"]):
+            for keys, words, source in zip(
+                batch.column("keys").to_numpy(zero_copy_only=False),
+                batch.column("words").to_numpy(zero_copy_only=False),
+                batch.column("source").to_pylist(),
+            ):
+                counter.add_keys(np.asarray(keys, np.int64).view(np.uint64), words, source)
+        return counter.build(config)
 
     # --- pairs ----------------------------------------------------------------------
 

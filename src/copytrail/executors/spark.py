@@ -1,11 +1,15 @@
 """The Spark executor: the same kernels as the local one, run as ``mapInArrow`` functions on a cluster.
 
+- :meth:`read_documents` has Spark read JSONL and Parquet inputs (paths, folders, globs,
+  URIs) with the local reader's rules (:mod:`copytrail.executors.spark_read`); other
+  formats are read on the driver.
 - :meth:`map_documents` reads ``documents.jsonl`` (line-delimited, so Spark splits it),
   runs the kernel in Python workers with ``mapInArrow`` and writes a Parquet dataset.
 - :meth:`shared_key_pairs` is a DataFrame shuffle: keys exploded, grouped by key into
   sorted id lists, each group turned into pairs by :func:`group_pairs` (the rule the local
   executor applies with numpy), then counted and weighted per pair by a second shuffle.
 - :meth:`map_pairs` joins each pair with both its documents and runs the kernel.
+- :meth:`common_text` counts sentence keys with shuffles (:mod:`copytrail.executors.spark_common`).
 
 Kernels are set up once per Python worker (Spark reuses workers), not once per task:
 loading an embedder costs seconds. The output folder must be visible to the driver and
@@ -15,6 +19,7 @@ the executors alike (a local path in local mode; a shared file system on a clust
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -24,8 +29,15 @@ from typing import Any
 import pyarrow as pa
 
 from copytrail.errors import EngineError, require
+from copytrail.executors.spark_common import spark_common_text
+from copytrail.executors.spark_read import plan_inputs, read_with_spark, spark_signature
+from copytrail.normalize.common import CommonText, CommonTextConfig
 from copytrail.pipeline.executor import PAIR_SCHEMA, DocumentKernel, Executor, KeyRule, PairKernel
+from copytrail.scan.config import ReaderConfig
+from copytrail.scan.driver_read import read_on_driver
+from copytrail.scan.readers import check_inputs, input_signature
 from copytrail.scan.records import ScanDocument
+from copytrail.scan.tally import ReadSummary
 
 __all__ = ["SparkExecutor", "group_pairs"]
 
@@ -173,6 +185,33 @@ class SparkExecutor(Executor):
         if self._owned:
             self.spark.stop()
 
+    def input_signature(self, inputs: Sequence[str], config: ReaderConfig) -> list[Any]:
+        plan = plan_inputs(self.spark, inputs, config)
+        if plan is None:
+            return input_signature(check_inputs(inputs, config), config)
+        return spark_signature(plan)
+
+    def read_documents(
+        self,
+        inputs: Sequence[str],
+        config: ReaderConfig,
+        documents: Path,
+        skipped: Path,
+        *,
+        advance: Callable[[int], None] | None = None,
+    ) -> ReadSummary:
+        plan = plan_inputs(self.spark, inputs, config)
+        if plan is None:  # formats only the driver reads (folders of .txt/.html, CSV, WARC), from local paths
+            return read_on_driver(inputs, config, documents, skipped, advance=advance)
+        return read_with_spark(self.spark, plan, config, documents, skipped, advance=advance)
+
+    def common_text(self, dataset: Path, config: CommonTextConfig) -> CommonText:
+        staging = dataset.parent / f".common-{uuid.uuid4().hex[:12]}"
+        try:
+            return spark_common_text(self.spark, dataset, config, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
     def _documents(self, documents: Path) -> Any:
         return self.spark.read.schema(_DOCUMENT_DDL).json(str(documents))
 
@@ -190,10 +229,16 @@ class SparkExecutor(Executor):
         key: str = "",
         advance: Callable[[int], None] | None = None,
     ) -> dict[str, int]:
-        docs = self._documents(documents)
+        from pyspark.sql import Observation
+        from pyspark.sql import functions as F  # noqa: N812
+
+        # The documents are counted as the write reads them (an observed metric), not by
+        # reading the output back: a kernel may write any number of rows per document.
+        seen = Observation(f"documents-{uuid.uuid4().hex}")
+        docs = self._documents(documents).observe(seen, F.count(F.lit(1)).alias("documents"))
         mapped = docs.mapInArrow(_document_mapper(uuid.uuid4().hex, kernel), self._spark_schema(kernel.schema))
         mapped.write.mode("overwrite").parquet(str(target))
-        count = self.spark.read.parquet(str(target)).select("id").distinct().count()
+        count = int(seen.get["documents"])
         if advance is not None:
             advance(count)
         return {"documents": count}

@@ -43,6 +43,7 @@ __all__ = [
     "learn_common_text",
     "segment_key",
     "sentence_keys",
+    "source_mixed_keys",
     "text_sentence_keys",
 ]
 
@@ -116,6 +117,11 @@ def document_source(source: str | None, url: str | None) -> str | None:
         if host:
             return host.removeprefix("www.")
     return None
+
+
+def source_mixed_keys(keys: np.ndarray, source: str) -> np.ndarray:
+    """Sentence keys (uint64) mixed with a source's name: the keys a site's chrome is counted under."""
+    return _source_keys(keys, source)
 
 
 def _source_keys(keys: np.ndarray, source: str) -> np.ndarray:

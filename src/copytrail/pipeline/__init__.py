@@ -2,8 +2,9 @@
 
 - :mod:`copytrail.pipeline.stage`: :class:`Stage` (artifacts in, artifacts out, settings
   that shape them) and :func:`run_stages` (resume by key).
-- :mod:`copytrail.pipeline.executor`: the :class:`Executor` interface, the three
-  data-parallel operations every executor provides.
+- :mod:`copytrail.pipeline.executor`: the :class:`Executor` interface, the
+  data-parallel operations every executor provides (reading the inputs, mapping
+  documents, grouping by shared keys, mapping pairs, counting common text).
 - :mod:`copytrail.executors`: the executors (local processes, Spark).
 - :mod:`copytrail.scan.stages`: the stages of a scan.
 """

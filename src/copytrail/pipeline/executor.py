@@ -1,10 +1,13 @@
-"""What an executor must do: the three data-parallel operations a scan's stages ask for.
+"""What an executor must do: the data-parallel operations a scan's stages ask for.
 
 Stages (:mod:`copytrail.scan.stages`) say *what* to compute; an executor says *where*.
 A stage never imports an executor: it receives one and calls these operations, each
 with a pure kernel or a precise grouping rule, so every executor computes the same
 result (``tests/scan/test_spark_parity.py`` checks it):
 
+- :meth:`Executor.read_documents`: the inputs read into the documents file and the skip
+  list, in input order (the first record of an id kept), with the per-record rules of
+  :mod:`copytrail.scan.readers`; :meth:`Executor.input_signature` says what the inputs are.
 - :meth:`Executor.map_documents`: a kernel over batches of documents, its output kept
   as a Parquet dataset keyed by document id (fingerprints, sentence keys, ...).
 - :meth:`Executor.shared_key_pairs`: the shuffle. Documents that share a key (an LSH
@@ -12,6 +15,8 @@ result (``tests/scan/test_spark_parity.py`` checks it):
   pair under a :class:`KeyRule`.
 - :meth:`Executor.map_pairs`: a kernel over batches of document pairs, each pair handed
   over with both documents (verify).
+- :meth:`Executor.common_text`: which sentences are a site's chrome or stock text, from
+  every document's sentence keys (a count per key, and a median per frequent key).
 
 Everything else a stage does (counting chrome, building families, writing the report)
 works on small results on the driver.
@@ -23,12 +28,15 @@ import abc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import pyarrow as pa
 
 if TYPE_CHECKING:  # the scan package imports this module; a runtime import would be circular
+    from copytrail.normalize.common import CommonText, CommonTextConfig
+    from copytrail.scan.config import ReaderConfig
     from copytrail.scan.records import ScanDocument
+    from copytrail.scan.tally import ReadSummary
 
 __all__ = ["DocumentKernel", "Executor", "KeyRule", "PairKernel", "PAIR_SCHEMA"]
 
@@ -94,6 +102,33 @@ class Executor(abc.ABC):
     name: str = "executor"
 
     @abc.abstractmethod
+    def input_signature(self, inputs: Sequence[str], config: ReaderConfig) -> list[Any]:
+        """What identifies the inputs for resuming: every file read, with its size and modification time.
+
+        Raises:
+            InputError: an input does not exist, or this executor cannot read it (a URI
+                for the local executor), with what to do.
+        """
+
+    @abc.abstractmethod
+    def read_documents(
+        self,
+        inputs: Sequence[str],
+        config: ReaderConfig,
+        documents: Path,
+        skipped: Path,
+        *,
+        advance: Callable[[int], None] | None = None,
+    ) -> ReadSummary:
+        """Read ``inputs`` (paths, or what the executor reads: URIs) into ``documents`` and ``skipped``.
+
+        Both are JSONL files in input order, byte for byte what
+        :func:`copytrail.scan.readers.iter_documents` yields: every record through the
+        readers' per-record rules, the first document of an id kept and later ones skipped
+        as duplicates. Returns the counts and the tally of what was taken in.
+        """
+
+    @abc.abstractmethod
     def map_documents(
         self,
         documents: Path,
@@ -142,6 +177,14 @@ class Executor(abc.ABC):
 
         The kernel receives ``(document_a, document_b, row)`` triples, ``row`` being the
         pair's columns as a dict. Result batches come back in no promised order.
+        """
+
+    @abc.abstractmethod
+    def common_text(self, dataset: Path, config: CommonTextConfig) -> CommonText:
+        """The common text of ``dataset``: rows of ``id``, sentence ``keys`` (int64), their ``words``, ``source``.
+
+        What :meth:`CommonTextCounter.build <copytrail.normalize.common.CommonTextCounter.build>`
+        decides from every row, array for array, whichever executor counts.
         """
 
     def close(self) -> None:  # noqa: B027 - most executors hold nothing

@@ -57,7 +57,8 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             default=_SCAN.engine,
             show_default=True,
             help="Where the work runs: local (this machine, --workers processes) or spark (a Spark cluster, or "
-            "Spark in local mode; needs copytrail[spark] and Java 17+). Both find the same pairs.",
+            "Spark in local mode; needs copytrail[spark] and Java 17+). Both find the same pairs. Spark reads "
+            "JSONL and Parquet inputs itself, also as folders, glob patterns and URIs (hdfs://, s3a://, file://).",
         ),
         click.option(
             "--spark-master",
@@ -268,7 +269,9 @@ def scan_command(
     date, source, url (rename them with --id-field and friends), or a web archive
     (.warc, .warc.gz): its HTML and plain-text pages (status 200) are the documents,
     named by URL and dated by crawl date; other records are passed over. Unreadable
-    documents are listed in documents-skipped.jsonl, not fatal.
+    documents are listed in documents-skipped.jsonl, not fatal. With --engine spark,
+    Spark reads JSONL and Parquet inputs itself, also folders of them, glob patterns
+    and URIs (hdfs://, s3a://, file://).
 
     Candidates come from MinHash LSH over word 5-gram shingles (near copies), from
     rare word 5-grams (passages lifted into longer articles) and from rare word pairs
@@ -297,6 +300,7 @@ def scan_command(
       copytrail scan dump.csv --out scan-out --id-field guid --text-field body
       copytrail scan crawl.warc.gz --out scan-out
       copytrail scan feed.jsonl --out scan-out --engine spark --spark-master 'local[*]'
+      copytrail scan 'hdfs:///crawl/part-*.parquet' --out /shared/scan-out --engine spark --spark-master yarn
       copytrail scan today.jsonl --out today-out --against news.db --add
     """
     if against is not None:

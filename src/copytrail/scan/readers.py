@@ -43,11 +43,12 @@ import io
 import itertools
 import json
 import os
+import re
 import stat
 import sys
 import zlib
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -60,7 +61,19 @@ from copytrail.scan.config import ReaderConfig
 from copytrail.scan.records import ScanDocument, SkippedDocument
 from copytrail.scan.tally import ReadTally
 
-__all__ = ["check_inputs", "input_kind", "input_signature", "iter_documents"]
+__all__ = [
+    "check_inputs",
+    "duplicate_reason",
+    "input_kind",
+    "input_signature",
+    "is_made_up",
+    "iter_documents",
+    "jsonl_line_item",
+    "kind_by_name",
+    "record_to_item",
+    "settle_ids",
+    "spark_only",
+]
 
 ScanItem = ScanDocument | SkippedDocument
 
@@ -85,16 +98,41 @@ def input_kind(path: Path, config: ReaderConfig | None = None) -> str:
     config = config or ReaderConfig()
     if os.path.isdir(path):
         return "folder"
-    name = path.name.lower()
-    name = name.removesuffix(".gz")
+    kind = kind_by_name(path.name, config)
+    if kind is None:
+        raise UnusableInput(str(path), f"unknown input format; {_FORMATS_HINT}")
+    return kind
+
+
+def kind_by_name(name: str, config: ReaderConfig) -> str | None:
+    """The reader a file's name calls for (jsonl, csv, tsv, parquet, warc or file), None for none."""
+    lower = name.lower()
+    base = lower.removesuffix(".gz")
     for suffix, kind in _KINDS.items():
-        if name.endswith(suffix):
-            if kind == "parquet" and path.name.lower().endswith(".gz"):
+        if base.endswith(suffix):
+            if kind == "parquet" and lower.endswith(".gz"):
                 break
             return kind
-    if path.suffix.lower() in config.suffixes:
+    if Path(lower).suffix in config.suffixes:
         return "file"
-    raise UnusableInput(str(path), f"unknown input format; {_FORMATS_HINT}")
+    return None
+
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_GLOB_CHARACTERS = frozenset("*?[{")
+
+
+def spark_only(given: str | os.PathLike[str]) -> str | None:
+    """What makes an input one only Spark reads: ``"a URI"`` (``s3a://``, ``hdfs://``, ``file://``),
+    ``"a glob pattern"`` (a name with ``*?[{`` that is no existing path), or None for a local path."""
+    text = os.fspath(given)
+    if isinstance(text, bytes):
+        return None
+    if _URI.match(text):
+        return "a URI"
+    if _GLOB_CHARACTERS & set(text) and not os.path.lexists(text):
+        return "a glob pattern"
+    return None
 
 
 def check_inputs(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfig | None = None) -> list[Path]:
@@ -107,9 +145,24 @@ def check_inputs(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfig 
         UnusableInput: a file's format is unknown, or a .warc file is not a WARC.
         MissingExtra: Parquet without pyarrow, WARC without fastwarc.
     """
-    paths = [Path(p) for p in inputs]
-    if not paths:
+    inputs = list(inputs)
+    if not inputs:
         raise UnusableInput("-", f"no input given; {_FORMATS_HINT}")
+    for given in inputs:
+        what = spark_only(given)
+        if what == "a URI":
+            raise UnusableInput(
+                os.fspath(given),  # type: ignore[arg-type]
+                "is a URI, which only `copytrail scan --engine spark` reads (JSONL and Parquet); "
+                "give a local path, or scan with --engine spark",
+            )
+        if what is not None:
+            raise InputNotFound(
+                os.fspath(given),  # type: ignore[arg-type]
+                "no such file or folder; check the path (a quoted glob pattern is expanded only by "
+                "`copytrail scan --engine spark`; leave it unquoted for the shell to expand)",
+            )
+    paths = [Path(p) for p in inputs]
     for path in paths:
         try:
             mode = os.stat(path).st_mode
@@ -198,10 +251,7 @@ def iter_documents(
                     item = dataclasses.replace(item, id=_free_id(item.id, seen))
                     made_up.add(item.id)
                 elif item.id in seen:
-                    reason = f"duplicate id {item.id!r}"
-                    if item.id in made_up:
-                        reason += " (the id made up for an earlier record without one; give this record another id)"
-                    item = SkippedDocument(seen[item.id], None, reason, item.id)
+                    item = SkippedDocument(seen[item.id], None, duplicate_reason(item.id, item.id in made_up), item.id)
             if isinstance(item, ScanDocument):
                 seen[item.id] = str(path)
                 tally.add_document(key)
@@ -214,6 +264,45 @@ class _MadeUpId(str):
     """An id made up for a record without one (``file:line``); it yields to real ids."""
 
     __slots__ = ()
+
+
+def is_made_up(doc_id: str) -> bool:
+    """Whether :func:`record_to_item` made ``doc_id`` up (``file name:line``) for a record without an id."""
+    return isinstance(doc_id, _MadeUpId)
+
+
+def duplicate_reason(doc_id: str, made_up_taken: bool) -> str:
+    """The skip reason of a record whose id an earlier document has (``made_up_taken``: an id made up for it)."""
+    reason = f"duplicate id {doc_id!r}"
+    if made_up_taken:
+        reason += " (the id made up for an earlier record without one; give this record another id)"
+    return reason
+
+
+def settle_ids(doc_id: str, made_up: Sequence[bool]) -> list[tuple[str, str | None]]:
+    """The documents that share ``doc_id``, in input order: each one's final id, and a skip reason or None.
+
+    The rule of :func:`iter_documents` for one id, for readers that see the records of an
+    id together rather than in one stream (Spark): the first record with a real id keeps
+    it, later ones are duplicates; a record without one (its id made up, ``made_up``)
+    takes ``doc_id`` if it is free, else the first free ``#2``, ``#3``, ... It differs
+    from the stream only when such a ``doc_id#2`` is also some other record's real id.
+    """
+    seen: dict[str, str] = {}
+    made: set[str] = set()
+    out: list[tuple[str, str | None]] = []
+    for is_made in made_up:
+        if is_made:
+            final = _free_id(doc_id, seen)
+            made.add(final)
+            seen[final] = ""
+            out.append((final, None))
+        elif doc_id in seen:
+            out.append((doc_id, duplicate_reason(doc_id, doc_id in made)))
+        else:
+            seen[doc_id] = ""
+            out.append((doc_id, None))
+    return out
 
 
 def _free_id(made_up: str, seen: dict[str, str]) -> str:
@@ -391,8 +480,12 @@ def _break_reason(path: Path, exc: BaseException, records: int, unit: str) -> st
     )
 
 
-def _record_to_item(record: dict[str, Any], file: str, line: int, config: ReaderConfig) -> ScanItem:
-    """One JSON/CSV/Parquet record as a document, or a skip saying what is wrong with it."""
+def record_to_item(record: dict[str, Any], file: str, line: int, config: ReaderConfig) -> ScanItem:
+    """One JSON/CSV/Parquet record as a document, or a skip saying what is wrong with it.
+
+    Pure: the local readers and Spark's workers both call it. A record without an id gets
+    ``<file name>:<line>``, marked made up (:func:`is_made_up`).
+    """
     raw_id = record.get(config.id_field)
     doc_id = _opt_str(raw_id) or _MadeUpId(f"{Path(file).name}:{line}")
     text = record.get(config.text_field)
@@ -434,23 +527,30 @@ def _read_jsonl(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterator[
                 yield SkippedDocument(file, number + 1, _break_reason(path, exc, number, "lines"))
                 break
             number += 1
-            if not raw.strip():
-                continue
-            tally.taken_in += 1
-            try:
-                record = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield SkippedDocument(file, number, "line is not valid UTF-8")
-                continue
-            except json.JSONDecodeError as exc:
-                # json's messages end in "at" ("Unterminated string starting at"): the column completes them.
-                message = exc.msg[0].lower() + exc.msg[1:].removesuffix(" at")
-                yield SkippedDocument(file, number, f"malformed JSON ({message} at column {exc.colno})")
-                continue
-            if not isinstance(record, dict):
-                yield SkippedDocument(file, number, f"not a JSON object but {type(record).__name__}")
-                continue
-            yield _record_to_item(record, file, number, config)
+            item = jsonl_line_item(raw, file, number, config)
+            if item is not None:
+                tally.taken_in += 1
+                yield item
+
+
+def jsonl_line_item(raw: bytes, file: str, number: int, config: ReaderConfig) -> ScanItem | None:
+    """Line ``number`` (1-based) of the JSONL file ``file`` as a document or a skip; None for a blank line.
+
+    Pure: the local reader and Spark's workers (:mod:`copytrail.executors.spark_read`) both call it.
+    """
+    if not raw.strip():
+        return None
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return SkippedDocument(file, number, "line is not valid UTF-8")
+    except json.JSONDecodeError as exc:
+        # json's messages end in "at" ("Unterminated string starting at"): the column completes them.
+        message = exc.msg[0].lower() + exc.msg[1:].removesuffix(" at")
+        return SkippedDocument(file, number, f"malformed JSON ({message} at column {exc.colno})")
+    if not isinstance(record, dict):
+        return SkippedDocument(file, number, f"not a JSON object but {type(record).__name__}")
+    return record_to_item(record, file, number, config)
 
 
 class _Lines:
@@ -544,7 +644,7 @@ def _read_csv(path: Path, delimiter: str, config: ReaderConfig, tally: ReadTally
             if len(row) != len(header):
                 yield SkippedDocument(file, lines.first, f"{len(row)} fields where the header has {len(header)}")
                 continue
-            yield _record_to_item(dict(zip(header, row)), file, lines.first, config)
+            yield record_to_item(dict(zip(header, row)), file, lines.first, config)
 
 
 def _require_columns(file: str, columns: list[str], config: ReaderConfig) -> None:
@@ -580,7 +680,7 @@ def _read_parquet(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterato
             for batch in pfile.iter_batches(batch_size=1024, row_groups=[group], columns=wanted):
                 for record in batch.to_pylist():
                     done += 1
-                    yield _record_to_item(record, file, start + done, config)
+                    yield record_to_item(record, file, start + done, config)
         except Exception as exc:  # pyarrow raises several unrelated types for corrupt data
             reason = (
                 f"row group {group + 1} of {groups} cannot be read ({_short(exc)}); its rows from here on were "

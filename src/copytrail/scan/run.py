@@ -22,7 +22,7 @@ from copytrail.pipeline.stage import StageContext, run_stages
 from copytrail.scan.artifacts import ArtifactStore
 from copytrail.scan.config import ScanConfig, config_hash
 from copytrail.scan.errors import require
-from copytrail.scan.readers import check_inputs
+from copytrail.scan.readers import check_inputs, spark_only
 from copytrail.scan.records import SCHEMA_VERSION, ReuseFamily, ReusePair, SkippedDocument
 from copytrail.scan.stages import STAGES, scan_stages
 from copytrail.scan.stages.names import DOCUMENTS, FAMILIES, PAIRS, SKIPPED, STATS
@@ -57,7 +57,9 @@ def scan(
     """Find every pair of documents in a collection where one reuses the other.
 
     Args:
-        inputs: folders of .txt/.html files, JSONL, CSV/TSV or Parquet files.
+        inputs: folders of .txt/.html files, JSONL, CSV/TSV, Parquet or WARC files; with the
+            Spark executor also URIs (``s3a://``, ``hdfs://``, ``file://``), folders and glob
+            patterns of JSONL and Parquet files, which Spark reads itself.
         out_dir: where artifacts go; an earlier run's finished stages there are reused.
         config: reader fields, fingerprint and verify settings, workers and engine (defaults when None).
         executor: run on this executor instead of the one ``config.engine`` names (it is
@@ -79,7 +81,12 @@ def scan(
     """
     config = config or ScanConfig()
     started = time.perf_counter()
-    paths = check_inputs(inputs, config.reader)
+    inputs = [os.fspath(i) for i in inputs]
+    # Local paths are checked before an executor starts (Spark takes seconds); URIs and
+    # glob patterns by the executor, which alone can list them.
+    local = [i for i in inputs if spark_only(i) is None]
+    if local or not inputs:
+        check_inputs(local, config.reader)
     # Fail before the read stage, not after it: the stages need pyarrow, verify the embedders.
     require("pyarrow")
     for embedder in (config.verify.embedder, config.verify.second_look, config.fingerprint.translation_embedder):
@@ -89,7 +96,9 @@ def scan(
     with _executor(config, executor) as running:
         ctx = StageContext(store, running, config.progress)
         first_key = config_hash(SCHEMA_VERSION)
-        stages = run_stages(scan_stages(paths, config, parquet=parquet), ctx, first_key=first_key, force=config.force)
+        signature = running.input_signature(inputs, config.reader)
+        plan = scan_stages(inputs, config, parquet=parquet, signature=signature)
+        stages = run_stages(plan, ctx, first_key=first_key, force=config.force)
     stats = {
         "schema_version": SCHEMA_VERSION,
         "config": config_hash(config.reader, config.fingerprint, config.verify),

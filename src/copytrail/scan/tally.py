@@ -18,7 +18,7 @@ from typing import Any
 
 from copytrail.errors import NothingRead
 
-__all__ = ["ReadTally", "nothing_read", "reason_kind"]
+__all__ = ["ReadSummary", "ReadTally", "nothing_read", "reason_kind"]
 
 _SHOWN = 5
 _NUMBER = re.compile(r"\d[\d,.]*")
@@ -96,6 +96,32 @@ class ReadTally:
         empty = [path for path, (documents, skipped) in self.per_input.items() if not documents and not skipped]
         if empty:
             out["empty_inputs"] = empty
+        return out
+
+
+@dataclass
+class ReadSummary:
+    """What reading the inputs gave, whichever executor read them.
+
+    Attributes:
+        documents, skipped: records written to the documents and the skip list.
+        characters: the documents' characters.
+        tally: what was taken in and what became of it.
+        ignored: web archive records that are no article (requests, images, redirects), by kind.
+    """
+
+    documents: int = 0
+    skipped: int = 0
+    characters: int = 0
+    tally: ReadTally = field(default_factory=ReadTally)
+    ignored: Counter[str] = field(default_factory=Counter)
+
+    def counters(self) -> dict[str, Any]:
+        """The read stage's counters for ``stats.json``."""
+        out: dict[str, Any] = {"documents": self.documents, "skipped": self.skipped, "characters": self.characters}
+        out.update(self.tally.counters())  # documents_in, skipped_by_reason (and unaccounted, ignored_files)
+        if self.ignored:
+            out["ignored_records"] = dict(sorted(self.ignored.items()))
         return out
 
 

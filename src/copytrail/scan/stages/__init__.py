@@ -3,10 +3,10 @@
 =================  =========================================  ============================
 stage              writes                                     runs where
 =================  =========================================  ============================
-``read``           documents.jsonl, documents-skipped.jsonl   driver (a stream)
+``read``           documents.jsonl, documents-skipped.jsonl   executor: read_documents
 ``fingerprint``    fingerprints/ (a dataset by document id)   executor: map_documents
 ``candidates``     candidates.jsonl                           executor: shared_key_pairs
-``common``         sentence-keys/, common-text.npz            executor, then driver counts
+``common``         sentence-keys/, common-text.npz            executor: map_documents, common_text
 ``verify``         pairs.jsonl, pair-reports.parquet          executor: map_pairs
 ``families``       families.jsonl                             driver
 ``report``         report.html, compare/*.html                driver (renders saved reports)
@@ -18,7 +18,8 @@ an executor (:mod:`copytrail.pipeline`).
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
+from typing import Any
 
 from copytrail.pipeline.stage import Stage
 from copytrail.scan.config import ScanConfig
@@ -45,10 +46,16 @@ __all__ = [
 STAGES = ("read", "fingerprint", "candidates", "common", "verify", "families", "report")
 
 
-def scan_stages(paths: list[Path], config: ScanConfig, *, parquet: bool) -> list[Stage]:
-    """The stages of a scan of ``paths`` under ``config``, in the order they run."""
+def scan_stages(
+    inputs: Sequence[str], config: ScanConfig, *, parquet: bool, signature: Sequence[Any] = ()
+) -> list[Stage]:
+    """The stages of a scan of ``inputs`` under ``config``, in the order they run.
+
+    ``signature`` identifies the inputs' contents (:meth:`Executor.input_signature
+    <copytrail.pipeline.executor.Executor.input_signature>`): the read stage's resume key.
+    """
     stages: list[Stage] = [
-        ReadStage(tuple(paths), config.reader),
+        ReadStage(tuple(inputs), config.reader, tuple(signature)),
         FingerprintStage(config.fingerprint),
         CandidatesStage(config.fingerprint),
         CommonStage(config.common_text),

@@ -1,8 +1,9 @@
 """The ``common`` stage: page chrome and stock text learned from the collection.
 
 Workers segment documents and hash their sentences (:class:`SentenceKeysKernel`, the
-costly part); the driver counts the keys (:class:`~copytrail.normalize.common.CommonTextCounter`:
-about 0.6 GB for a million news articles) and decides which are common.
+costly part); the executor counts the keys and decides which are common
+(:meth:`~copytrail.pipeline.executor.Executor.common_text`: the local executor in this
+process, about 0.6 GB for a million news articles; Spark with shuffles).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from copytrail.normalize.common import CommonTextConfig, CommonTextCounter, document_source, text_sentence_keys
-from copytrail.pipeline.datasets import dataset_batches
+from copytrail.normalize.common import CommonTextConfig, document_source, text_sentence_keys
 from copytrail.pipeline.stage import Stage, StageContext
 from copytrail.scan.progress import progress_bar
 from copytrail.scan.records import ScanDocument
@@ -79,19 +79,11 @@ class CommonStage(Stage):
                 key=ctx.key,
                 advance=advance,
             )
-        counter = CommonTextCounter()
-        for batch in dataset_batches(ctx.store.path(SENTENCE_KEYS)):
-            for keys, words, source in zip(
-                batch.column("keys").to_numpy(zero_copy_only=False),
-                batch.column("words").to_numpy(zero_copy_only=False),
-                batch.column("source").to_pylist(),
-            ):
-                counter.add_keys(np.asarray(keys, np.int64).view(np.uint64), words, source)
-        common = counter.build(self.config)
+        common = ctx.executor.common_text(ctx.store.path(SENTENCE_KEYS), self.config)
         with ctx.store.atomic(COMMON, "wb") as fh:
             common.save(fh)
         return {
-            "documents": len(counter),
+            "documents": common.documents,
             "collection_sentences": len(common.collection_keys),
             "site_sentences": len(common.source_keys),
         }
