@@ -32,7 +32,7 @@ from copytrail.align.features import (
 from copytrail.align.sentences import AlignConfig, ratio_cutoff
 from copytrail.compare import compare_documents
 from copytrail.lang import identify_languages
-from copytrail.normalize import normalise_for_match, prepare_document
+from copytrail.normalize import match_words, normalise_for_match, prepare_document
 from copytrail.records import Relation
 from tests.conftest import bbc_article
 from tests.strategies import WORDS
@@ -196,5 +196,17 @@ def test_whole_comparisons_are_unchanged(kind: str, text_a: str, text_b: str, mo
 _containment_with_cutoff = sentences._containment_scores
 
 
-def _uncut_containment_scores(short, long, candidates, needed=0.0):  # noqa: ANN001, ANN202
-    return _containment_with_cutoff(short, long, candidates, 0.0)
+def _uncut_containment_scores(short, long, candidates, needed=0.0, shared=None):  # noqa: ANN001, ANN202
+    """Without the cutoff, and with the words counted by the per-document index."""
+    return _containment_with_cutoff(short, long, candidates, 0.0, None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(sentence, min_size=1, max_size=10), st.lists(sentence, min_size=1, max_size=10))
+def test_shared_words_count_each_pairs_common_words(raw_a: list[str], raw_b: list[str]) -> None:
+    """The C count (LCS of sorted distinct words) equals the set intersection the word index gave."""
+    texts_a, texts_b = sentences._SentenceTexts(tuple(raw_a)), sentences._SentenceTexts(tuple(raw_b))
+    shared = sentences._shared_words(texts_a, texts_b)
+    for k, text in enumerate(raw_a):
+        words = set(match_words(normalise_for_match(text)))
+        assert shared[k].tolist() == texts_b.shared_words(words).tolist()

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, LCSseq
 
 from copytrail.align.crosslingual import CrossLingualClassifier
 from copytrail.align.features import RATIO_ROUNDING, PairClassifier, content_words, may_reach, pair_features
@@ -432,6 +432,7 @@ def _contained_sentences(
     paired_a = {p.a for p in pairs.values()}
     paired_b = {p.b for p in pairs.values()}
     extra: list[SentencePair] = []
+    shared: np.ndarray | None = None  # words each sentence of A shares with each of B (dense alignment)
     for side in ("a", "b"):
         own, other = (ia, ib) if side == "a" else (ib, ia)
         own_doc, other_doc = (a, b) if side == "a" else (b, a)
@@ -447,11 +448,17 @@ def _contained_sentences(
         if not loose or not other:
             continue
         long = _sentence_texts(tuple(other_doc.segments[i].text for i in other))
+        if allowed is None and shared is None:
+            shared = _shared_words(
+                _sentence_texts(tuple(a.segments[i].text for i in ia)),
+                _sentence_texts(tuple(b.segments[j].text for j in ib)),
+            )
         for k, index in loose:
             short = normalise_for_match(own_doc.segments[index].text)
             candidates = None if allowed is None else allowed[k]
             needed = config.anchor_ratio + CONTAINED_MARGIN
-            for score, m in _containment_scores(short, long, candidates, needed)[:CONTAINED_TOP]:
+            counts = None if shared is None or allowed is not None else shared[k] if side == "a" else shared[:, k]
+            for score, m in _containment_scores(short, long, candidates, needed, counts)[:CONTAINED_TOP]:
                 if score < needed:
                     break
                 seg_a, seg_b = (index, other[m]) if side == "a" else (other[m], index)
@@ -495,9 +502,16 @@ class _SentenceTexts:
         self._texts = [normalise_for_match(text) for text in texts]
         self.lengths = np.array([len(t) for t in self._texts], dtype=np.int64)
         self._holders: _KeyHolders | None = None
+        self._sorted_words: list[list[str]] | None = None
 
     def text(self, m: int) -> str:
         return self._texts[m]
+
+    def sorted_words(self) -> list[list[str]]:
+        """Each sentence's distinct words, sorted (see ``_shared_words``)."""
+        if self._sorted_words is None:
+            self._sorted_words = [sorted(set(match_words(text))) for text in self._texts]
+        return self._sorted_words
 
     def shared_words(self, words: set[str]) -> np.ndarray:
         """How many of ``words`` each sentence holds (``len(words & its word set)``), all sentences at once."""
@@ -519,8 +533,24 @@ def _sentence_texts(texts: tuple[str, ...]) -> _SentenceTexts:
     return _document_index(_SentenceTexts, texts, scripts._segmenter)
 
 
+def _shared_words(texts_a: _SentenceTexts, texts_b: _SentenceTexts) -> np.ndarray:
+    """How many words each sentence of A shares with each of B (``len(words_a & words_b)``), in C.
+
+    The longest common subsequence of two sorted lists of distinct words is the words they
+    share, so rapidfuzz's ``cdist`` counts them for all pairs at once; the per-sentence word
+    index this replaces was built again for most pairs of a scan (a document meets few others).
+    """
+    return process.cdist(
+        texts_a.sorted_words(), texts_b.sorted_words(), scorer=LCSseq.similarity, dtype=np.int32, workers=1
+    )
+
+
 def _containment_scores(
-    short: str, long: _SentenceTexts, candidates: Iterable[int] | None, needed: float = 0.0
+    short: str,
+    long: _SentenceTexts,
+    candidates: Iterable[int] | None,
+    needed: float = 0.0,
+    shared: np.ndarray | None = None,
 ) -> list[tuple[float, int]]:
     """rapidfuzz ``partial_ratio`` (0..1) of a short text in each long enough candidate, best first.
 
@@ -531,11 +561,14 @@ def _containment_scores(
     where at least half of the short text's words occur in the long one: a sentence
     that sits almost whole inside another shares most of its words with it. Other
     candidates are left out. Ties keep the candidates' order (None: every sentence, in order).
+    ``shared``: each long sentence's words in common with the short one, when counted already
+    (``_shared_words``); else they are counted here.
     Both conditions are checked on all sentences at once, in numpy.
     """
     words = set(match_words(short))
+    shared = long.shared_words(words) if shared is None else shared
     worth_it = (long.lengths >= CONTAINED_MIN_LENGTH_RATIO * len(short)) & (
-        long.shared_words(words) >= CONTAINED_MIN_SHARED_WORDS * len(words)
+        shared >= CONTAINED_MIN_SHARED_WORDS * len(words)
     )
     kept = np.flatnonzero(worth_it).tolist() if candidates is None else [m for m in candidates if worth_it[m]]
     # Scores below ``needed`` only matter as "too low": rapidfuzz gives them as 0, and its cutoff
