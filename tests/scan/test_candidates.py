@@ -112,3 +112,32 @@ def test_second_look_compares_rejected_rewrite_candidates_again(monkeypatch) -> 
     verifier.verify(CandidatePair(*unrelated, (RARE_NGRAMS,), 0.0, 5))  # not a rewrite candidate: one look
     verifier.verify(CandidatePair("doc03", "host", (RARE_PAIRS,), 0.0, 0))  # kept at the first look
     assert embedders == [None, None]
+
+
+def test_verify_explains_kept_pairs_as_the_full_comparison_does(monkeypatch) -> None:
+    """Only kept pairs are explained (issue 12), and their saved report is the full comparison's."""
+    import copytrail.scan.verify as verify_module
+    from copytrail import Relation
+    from copytrail.compare import CompareConfig, compare_documents
+    from copytrail.scan import CandidatePair
+    from copytrail.scan.verify import PairVerifier
+
+    docs = {d.id: d for d in _collection()}
+    explained: list[tuple[str, str]] = []
+    real = verify_module.explain
+
+    def spy(report):  # noqa: ANN001, ANN202
+        explained.append((report.a.name, report.b.name))
+        return real(report)
+
+    monkeypatch.setattr(verify_module, "explain", spy)
+    verifier = PairVerifier(docs)
+    kept = verifier.verify(CandidatePair("doc03", "host", (RARE_NGRAMS,), 0.0, 5))
+    rejected = verifier.verify(CandidatePair("doc01", "doc02", (RARE_NGRAMS,), 0.0, 5))
+    assert kept.relation is Relation.PARTIAL_REUSE and kept.report is not None
+    assert rejected.pair is None and rejected.report is None
+    assert explained == [("doc03", "host")]
+    a, b = verifier.prepared("doc03"), verifier.prepared("host")
+    full = compare_documents(a, b, embedder=None, config=CompareConfig(embedder="none", explain=True))
+    assert dataclasses.replace(kept.report, timings=None) == dataclasses.replace(full, timings=None)
+    assert kept.report.explanation is not None and kept.pair.original in (None, "doc03", "host")

@@ -23,10 +23,10 @@ from typing import TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, LCSseq
 
 from copytrail.align.crosslingual import CrossLingualClassifier
-from copytrail.align.features import PairClassifier, content_words, pair_features
+from copytrail.align.features import RATIO_ROUNDING, PairClassifier, content_words, may_reach, pair_features
 from copytrail.align.stem import stem
 from copytrail.align.windows import WindowConfig, window_cells
 from copytrail.embed.base import Embedder
@@ -136,6 +136,16 @@ class SentenceAlignment:
     windowed: bool = False
 
 
+def ratio_cutoff(config: AlignConfig) -> float:
+    """The char ratio (in percent) below which no decision reads a cell's ratio: cdist reports such cells as 0.
+
+    The lowest threshold a ratio is held to is ``candidate_ratio`` or ``anchor_ratio``; a whole
+    percent under it, so that cdist's rounding to whole percent decides nothing. The cutoff lets
+    rapidfuzz skip most of the work for dissimilar sentences (most of a long pair's cells).
+    """
+    return max(100.0 * min(config.candidate_ratio, config.anchor_ratio) - 1.0, 0.0)
+
+
 def alignable_indices(doc: Document) -> list[int]:
     return [s.index for s in doc.segments if s.role.alignable and count_words(normalise_for_match(s.text)) >= MIN_WORDS]
 
@@ -191,7 +201,12 @@ def align_sentences(
     dense = len(ia) * len(ib) <= config.max_dense_cells
     if dense:
         rows, cols = np.divmod(np.arange(len(ia) * len(ib)), len(ib))
-        ratio = process.cdist(ta, tb, scorer=fuzz.ratio, dtype=np.uint8, workers=1).ravel().astype(np.float32) / 100.0
+        ratio = (
+            process.cdist(ta, tb, scorer=fuzz.ratio, dtype=np.uint8, workers=1, score_cutoff=ratio_cutoff(config))
+            .ravel()
+            .astype(np.float32)
+            / 100.0
+        )
     else:
         if crosslingual is not None:
             raise PairTooLong(
@@ -297,9 +312,19 @@ def align_sentences(
     else:
         # Only the cells past the gate are scored; finding them in numpy spares a Python pass over every cell.
         gated = np.flatnonzero((cosine >= config.candidate_cosine) | (ratio >= config.candidate_ratio))
+        # A score below both the taking threshold and the context pass's is never read (the context
+        # pass also takes cells by cosine alone, so those keep their score): such cells, most of an
+        # unrelated pair's, are ruled out by a cheaper bound (features.may_reach) and keep the score 0.
+        lowest_read = min(threshold, config.gap_threshold)
         for k, r, c in zip(gated.tolist(), rows[gated].tolist(), cols[gated].tolist()):
-            features = pair_features(a.segments[ia[r]].text, b.segments[ib[c]].text, float(cosine[k]))
-            scores[k] = classifier.probability(features)[0]
+            text_a, text_b = a.segments[ia[r]].text, b.segments[ib[c]].text
+            # A ratio cdist cut to 0 was below the cutoff.
+            ratio_high = max(float(ratio[k]), ratio_cutoff(config) / 100.0) + RATIO_ROUNDING
+            if cosine[k] < config.context_cosine and not may_reach(
+                text_a, text_b, ratio_high, float(cosine[k]), classifier, lowest_read
+            ):
+                continue
+            scores[k] = classifier.probability(pair_features(text_a, text_b, float(cosine[k])))[0]
 
     if scores.size:
         for k in np.argsort(-scores, kind="stable"):
@@ -407,6 +432,7 @@ def _contained_sentences(
     paired_a = {p.a for p in pairs.values()}
     paired_b = {p.b for p in pairs.values()}
     extra: list[SentencePair] = []
+    shared: np.ndarray | None = None  # words each sentence of A shares with each of B (dense alignment)
     for side in ("a", "b"):
         own, other = (ia, ib) if side == "a" else (ib, ia)
         own_doc, other_doc = (a, b) if side == "a" else (b, a)
@@ -422,11 +448,18 @@ def _contained_sentences(
         if not loose or not other:
             continue
         long = _sentence_texts(tuple(other_doc.segments[i].text for i in other))
+        if allowed is None and shared is None:
+            shared = _shared_words(
+                _sentence_texts(tuple(a.segments[i].text for i in ia)),
+                _sentence_texts(tuple(b.segments[j].text for j in ib)),
+            )
         for k, index in loose:
             short = normalise_for_match(own_doc.segments[index].text)
             candidates = None if allowed is None else allowed[k]
-            for score, m in _containment_scores(short, long, candidates)[:CONTAINED_TOP]:
-                if score < config.anchor_ratio + CONTAINED_MARGIN:
+            needed = config.anchor_ratio + CONTAINED_MARGIN
+            counts = None if shared is None or allowed is not None else shared[k] if side == "a" else shared[:, k]
+            for score, m in _containment_scores(short, long, candidates, needed, counts)[:CONTAINED_TOP]:
+                if score < needed:
                     break
                 seg_a, seg_b = (index, other[m]) if side == "a" else (other[m], index)
                 words = word_ratio(a.segments[seg_a].text, b.segments[seg_b].text)
@@ -469,9 +502,16 @@ class _SentenceTexts:
         self._texts = [normalise_for_match(text) for text in texts]
         self.lengths = np.array([len(t) for t in self._texts], dtype=np.int64)
         self._holders: _KeyHolders | None = None
+        self._sorted_words: list[list[str]] | None = None
 
     def text(self, m: int) -> str:
         return self._texts[m]
+
+    def sorted_words(self) -> list[list[str]]:
+        """Each sentence's distinct words, sorted (see ``_shared_words``)."""
+        if self._sorted_words is None:
+            self._sorted_words = [sorted(set(match_words(text))) for text in self._texts]
+        return self._sorted_words
 
     def shared_words(self, words: set[str]) -> np.ndarray:
         """How many of ``words`` each sentence holds (``len(words & its word set)``), all sentences at once."""
@@ -493,7 +533,25 @@ def _sentence_texts(texts: tuple[str, ...]) -> _SentenceTexts:
     return _document_index(_SentenceTexts, texts, scripts._segmenter)
 
 
-def _containment_scores(short: str, long: _SentenceTexts, candidates: Iterable[int] | None) -> list[tuple[float, int]]:
+def _shared_words(texts_a: _SentenceTexts, texts_b: _SentenceTexts) -> np.ndarray:
+    """How many words each sentence of A shares with each of B (``len(words_a & words_b)``), in C.
+
+    The longest common subsequence of two sorted lists of distinct words is the words they
+    share, so rapidfuzz's ``cdist`` counts them for all pairs at once; the per-sentence word
+    index this replaces was built again for most pairs of a scan (a document meets few others).
+    """
+    return process.cdist(
+        texts_a.sorted_words(), texts_b.sorted_words(), scorer=LCSseq.similarity, dtype=np.int32, workers=1
+    )
+
+
+def _containment_scores(
+    short: str,
+    long: _SentenceTexts,
+    candidates: Iterable[int] | None,
+    needed: float = 0.0,
+    shared: np.ndarray | None = None,
+) -> list[tuple[float, int]]:
     """rapidfuzz ``partial_ratio`` (0..1) of a short text in each long enough candidate, best first.
 
     A long enough text is at least ``CONTAINED_MIN_LENGTH_RATIO`` (1.2) times longer.
@@ -503,14 +561,20 @@ def _containment_scores(short: str, long: _SentenceTexts, candidates: Iterable[i
     where at least half of the short text's words occur in the long one: a sentence
     that sits almost whole inside another shares most of its words with it. Other
     candidates are left out. Ties keep the candidates' order (None: every sentence, in order).
+    ``shared``: each long sentence's words in common with the short one, when counted already
+    (``_shared_words``); else they are counted here.
     Both conditions are checked on all sentences at once, in numpy.
     """
     words = set(match_words(short))
+    shared = long.shared_words(words) if shared is None else shared
     worth_it = (long.lengths >= CONTAINED_MIN_LENGTH_RATIO * len(short)) & (
-        long.shared_words(words) >= CONTAINED_MIN_SHARED_WORDS * len(words)
+        shared >= CONTAINED_MIN_SHARED_WORDS * len(words)
     )
     kept = np.flatnonzero(worth_it).tolist() if candidates is None else [m for m in candidates if worth_it[m]]
-    scored = [(fuzz.partial_ratio(short, long.text(m)) / 100.0, m) for m in kept]
+    # Scores below ``needed`` only matter as "too low": rapidfuzz gives them as 0, and its cutoff
+    # lets it skip most windows of a long sentence (a little under, so that rounding decides nothing).
+    cutoff = max(needed * 100.0 - 1e-6, 0.0)
+    scored = [(fuzz.partial_ratio(short, long.text(m), score_cutoff=cutoff) / 100.0, m) for m in kept]
     scored.sort(key=lambda item: -item[0])
     return scored
 

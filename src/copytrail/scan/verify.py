@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from copytrail.align.evidence import word_count
 from copytrail.compare import CompareConfig, compare_documents
+from copytrail.explain import explain
 from copytrail.lang import identify_languages
 from copytrail.normalize import normalise_for_match, prepare_document
 from copytrail.normalize.common import CommonText, document_source
@@ -96,7 +97,8 @@ class PairVerifier:
         self.documents = documents
         self.common = common or CommonText()
         self.config = config = config or VerifyConfig()
-        self.compare_config = CompareConfig(embedder=config.embedder, explain=config.explain)
+        # Explained only once kept (see verify): a rejected pair's explanation was never read.
+        self.compare_config = CompareConfig(embedder=config.embedder, explain=False)
         self._embedder = _load(config.embedder)
         self._second_embedder = _load(config.second_look)
         self._translation_embedder = _load(config.translation_embedder)
@@ -138,6 +140,8 @@ class PairVerifier:
             report = compare_documents(a, b, embedder=self._second_embedder, config=config)
         pair = None
         if report.relation in self.config.keep:
+            if self.config.explain:
+                report = dataclasses.replace(report, explanation=explain(report))
             provenance = report.explanation.provenance if report.explanation is not None else None
             original = provenance.original if provenance is not None else Original.UNDECIDED
             pair = ReusePair(
