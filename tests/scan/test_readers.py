@@ -147,6 +147,18 @@ def test_missing_paths_and_unknown_formats_fail_at_once(tmp_path: Path) -> None:
         list(iter_documents([odd]))
 
 
+def test_a_quoted_glob_pattern_reads_what_the_shell_would_expand_it_to(tmp_path: Path) -> None:
+    """The local engine expands a pattern as Spark does, in sorted order; one that matches nothing is an error."""
+    for name in ("b.jsonl", "a.jsonl", "c.txt"):
+        (tmp_path / name).write_text(json.dumps({"id": name, "text": f"The text of {name}."}) + "\n", encoding="utf-8")
+    pattern = str(tmp_path / "*.jsonl")
+    by_pattern = list(iter_documents([pattern]))
+    assert [d.id for d in by_pattern] == ["a.jsonl", "b.jsonl"]
+    assert by_pattern == list(iter_documents([tmp_path / "a.jsonl", tmp_path / "b.jsonl"]))
+    with pytest.raises(InputNotFound, match="matches no file or folder"):
+        list(iter_documents([str(tmp_path / "*.parquet")]))
+
+
 def test_which_inputs_spark_reads_itself(tmp_path: Path) -> None:
     """In local mode Spark reads local JSONL and Parquet; on a cluster a plain path stays the driver's."""
     from types import SimpleNamespace

@@ -269,9 +269,10 @@ def scan_command(
     date, source, url (rename them with --id-field and friends), or a web archive
     (.warc, .warc.gz): its HTML and plain-text pages (status 200) are the documents,
     named by URL and dated by crawl date; other records are passed over. Unreadable
-    documents are listed in documents-skipped.jsonl, not fatal. With --engine spark,
-    Spark reads JSONL and Parquet inputs itself, also folders of them, glob patterns
-    and URIs (hdfs://, s3a://, file://).
+    documents are listed in documents-skipped.jsonl, not fatal. A quoted glob
+    pattern ('crawl/*.jsonl') reads the files it matches, in sorted order. With
+    --engine spark, Spark reads JSONL and Parquet inputs itself, also folders of
+    them, glob patterns and URIs (hdfs://, s3a://, file://).
 
     Candidates come from MinHash LSH over word 5-gram shingles (near copies), from
     rare word 5-grams (passages lifted into longer articles) and from rare word pairs

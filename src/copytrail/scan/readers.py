@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import glob
 import gzip
 import io
 import itertools
@@ -148,6 +149,7 @@ def check_inputs(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfig 
     inputs = list(inputs)
     if not inputs:
         raise UnusableInput("-", f"no input given; {_FORMATS_HINT}")
+    expanded: list[str | os.PathLike[str]] = []
     for given in inputs:
         what = spark_only(given)
         if what == "a URI":
@@ -157,12 +159,15 @@ def check_inputs(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfig 
                 "give a local path, or scan with --engine spark",
             )
         if what is not None:
-            raise InputNotFound(
-                os.fspath(given),  # type: ignore[arg-type]
-                "no such file or folder; check the path (a quoted glob pattern is expanded only by "
-                "`copytrail scan --engine spark`; leave it unquoted for the shell to expand)",
-            )
-    paths = [Path(p) for p in inputs]
+            # A quoted pattern ("crawl/*.jsonl"), as Spark reads one: expanded in sorted order,
+            # as a shell would, so both engines read the same files in the same order.
+            matches = sorted(glob.glob(os.fspath(given), recursive=True))
+            if not matches:
+                raise InputNotFound(os.fspath(given), "the glob pattern matches no file or folder; check the pattern")
+            expanded.extend(matches)
+        else:
+            expanded.append(given)
+    paths = [Path(p) for p in expanded]
     for path in paths:
         try:
             mode = os.stat(path).st_mode
