@@ -28,6 +28,7 @@ _MB = 1024 * 1024
 _SNIFF_BYTES = 8192
 _CONTROL_SHARE_LIMIT = 0.30
 _READ_CHUNK = 1024 * 1024
+_FOLDER_GIVEN = "is a folder, not a file; give a file (copytrail scan FOLDER compares every document in a folder)"
 
 # Longest BOMs first: the UTF-32 LE BOM begins with the UTF-16 LE one. The codecs named
 # here strip the BOM themselves (and "utf-16"/"utf-32" pick the byte order from it).
@@ -167,13 +168,13 @@ def open_regular(name: str | os.PathLike[str]) -> tuple[BinaryIO, int]:
     try:
         fh = open(path, "rb", opener=lambda p, flags: os.open(p, flags | nonblocking))  # noqa: SIM115
     except IsADirectoryError:
-        raise InputNotFound(path, "is a directory, not a file") from None
+        raise InputNotFound(path, _FOLDER_GIVEN) from None
     except OSError as exc:
         raise stat_error(path, exc) from None
     try:
         st = os.fstat(fh.fileno())
         if stat.S_ISDIR(st.st_mode):
-            raise InputNotFound(path, "is a directory, not a file")
+            raise InputNotFound(path, _FOLDER_GIVEN)
         if not stat.S_ISREG(st.st_mode):
             raise NotAFile(
                 path,
