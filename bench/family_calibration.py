@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import math
 import sys
 from collections import Counter
@@ -53,7 +52,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pyarrow.parquet as pq  # noqa: E402
 
-import _scan_corpus as corpus_builder  # noqa: E402
 import scan_bench  # noqa: E402
 from _common import ROOT, markdown_table, source_state, write_results  # noqa: E402
 from copytrail.align.evidence import reuse_evidence  # noqa: E402
@@ -335,10 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scan-dir", type=Path, default=None, help="a scan of the corpus (default: scan_bench's)")
     p.add_argument("--out", type=Path, default=RESULTS / "family_calibration")
     args = p.parse_args(argv)
-    folder = corpus_builder.ensure_corpus(corpus_builder.CorpusParams(), args.cache)
-    texts = {d["id"]: d["text"] for d in scan_bench._read_jsonl(folder / "corpus.jsonl")}
-    truth = scan_bench.Truth(json.loads((folder / "truth.json").read_text()), texts)
-    scan_dir = args.scan_dir or folder / "runs" / "copytrail" / "scan"
+    _, _, truth, scan_dir = scan_bench.corpus_and_truth(args.cache, args.scan_dir)
     pairs, sizes = measure(scan_dir)
     base = evaluate(pairs, sizes, truth, None)
     sweep = [

@@ -18,7 +18,6 @@ Results: bench/results/pan13_unlisted.md.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -53,10 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scan-dir", type=Path, default=None, help="a scan of the corpus (default: scan_bench's)")
     p.add_argument("--out", type=Path, default=RESULTS / "pan13_unlisted.md")
     args = p.parse_args(argv)
-    folder = corpus_builder.ensure_corpus(corpus_builder.CorpusParams(), args.cache)
-    texts = {d["id"]: d["text"] for d in scan_bench._read_jsonl(folder / "corpus.jsonl")}
-    truth = scan_bench.Truth(json.loads((folder / "truth.json").read_text()), texts)
-    scan_dir = args.scan_dir or folder / "runs" / "copytrail" / "scan"
+    _, texts, truth, scan_dir = scan_bench.corpus_and_truth(args.cache, args.scan_dir)
     joined = truth.pan13_families()
     pairs = list(scan_bench._read_jsonl(scan_dir / "pairs.jsonl"))
     unlisted = [x for x in pairs if truth.classify(x["id_a"], x["id_b"]) == "pan13-unlabelled"]

@@ -380,6 +380,15 @@ class Truth:
         return corpus_builder.normalised(self._article_texts[article])
 
 
+def corpus_and_truth(cache: Path, scan_dir: Path | None = None) -> tuple[Path, dict[str, str], Truth, Path]:
+    """The benchmark corpus's folder (made on first use), its texts by id, its truth, and a scan
+    of it (default: this bench's)."""
+    folder = corpus_builder.ensure_corpus(corpus_builder.CorpusParams(), cache)
+    texts = {d["id"]: d["text"] for d in _read_jsonl(folder / "corpus.jsonl")}
+    truth = Truth(json.loads((folder / "truth.json").read_text()), texts)
+    return folder, texts, truth, scan_dir or folder / "runs" / "copytrail" / "scan"
+
+
 def components(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Document -> root of its connected component (only documents in some pair)."""
     families = UnionFind()

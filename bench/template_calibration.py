@@ -40,14 +40,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _scan_corpus as corpus_builder  # noqa: E402
 import scan_bench  # noqa: E402
 from _common import ROOT, markdown_table, source_state, write_results  # noqa: E402
 from copytrail.align.evidence import fact_counts  # noqa: E402
@@ -225,10 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--out", type=Path, default=RESULTS / "template_calibration")
     args = p.parse_args(argv)
-    folder = corpus_builder.ensure_corpus(corpus_builder.CorpusParams(), args.cache)
-    texts = {d["id"]: d["text"] for d in scan_bench._read_jsonl(folder / "corpus.jsonl")}
-    truth = scan_bench.Truth(json.loads((folder / "truth.json").read_text()), texts)
-    scan_dir = args.scan_dir or folder / "runs" / "copytrail" / "scan"
+    _, _, truth, scan_dir = scan_bench.corpus_and_truth(args.cache, args.scan_dir)
     rows = measure(scan_dir, truth)
     base = evaluate(rows, truth, None)
     sweep = [evaluate(rows, truth, (n, a)) for n in MIN_SWAPPED for a in MAX_AGREEMENT]
