@@ -72,6 +72,30 @@ def test_two_unrelated_articles_in_the_same_unseen_chrome_are_unrelated() -> Non
     assert "stock-text" in reasons
 
 
+def test_pages_of_one_unseen_site_compared_alone_share_a_frame_not_a_story() -> None:
+    """What two pages share before and after two different stories is the site's frame (align.frame)."""
+    for first, second in ((BUSINESS[12], BUSINESS[13]), (BUSINESS[14], BUSINESS[15])):
+        a = loaded(page(article(first), SITE_B), "a.txt")
+        b = loaded(page(article(second), SITE_B), "b.txt")
+        report = copytrail.compare(a, b, config=WORDS_ONLY)
+        assert report.relation is Relation.UNRELATED
+        assert not report.passages and report.coverage.a == report.coverage.b == 0.0
+        # Listed as what the two share, never dropped silently.
+        assert len(report.shared_boilerplate) >= 4
+
+
+def test_a_passage_lifted_between_pages_of_one_site_is_still_reuse() -> None:
+    source, other = article(BUSINESS[30]), article(BUSINESS[31])
+    ours = [p for p in source.split("\n\n") if p.strip()]
+    theirs = [p for p in other.split("\n\n") if p.strip()]
+    lifted = "\n\n".join([theirs[0], *ours[1:3], *theirs[1:]])
+    for site in (SITE_A, SITE_B):
+        a, b = loaded(page(source, site), "a.txt"), loaded(page(lifted, site), "b.txt")
+        report = copytrail.compare(a, b, config=WORDS_ONLY)
+        assert report.relation is Relation.PARTIAL_REUSE
+        assert report.passages
+
+
 def test_one_article_in_two_different_chromes_is_a_duplicate() -> None:
     text = article(BUSINESS[12])
     a, b = loaded(page(text, SITE_A), "a.txt"), loaded(page(text, SITE_B), "b.txt")

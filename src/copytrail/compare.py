@@ -11,6 +11,7 @@ import numpy as np
 
 from copytrail.align.crosslingual import CrossLingualClassifier, default_crosslingual_classifier
 from copytrail.align.features import PairClassifier, default_classifier
+from copytrail.align.frame import site_frame
 from copytrail.align.gaps import confirm_with_embeddings, unmatched_clauses
 from copytrail.align.passages import build_passages, coverage, unaligned_spans, with_fragments
 from copytrail.align.relation import RelationConfig, classify_relation
@@ -238,21 +239,25 @@ def compare_documents(
         crosslingual=crosslingual if languages is not None and languages.translated else None,
     )
     alignable_a, alignable_b = alignable_indices(a), alignable_indices(b)
-    passages = build_passages(a, b, alignment.pairs, alignable_a, alignable_b)
-    aligned_a = with_fragments(a, {p.a for p in alignment.pairs}, set(alignable_a))
-    aligned_b = with_fragments(b, {p.b for p in alignment.pairs}, set(alignable_b))
+    pairs, framed = alignment.pairs, ()
+    translated = languages is not None and languages.translated
+    if not translated and site_frame(a, b, pairs, alignable_a, alignable_b):
+        # Two pages of one site: what aligns is the template around two stories (align.frame).
+        pairs, framed = (), tuple((p.a, p.b) for p in alignment.pairs)
+    passages = build_passages(a, b, pairs, alignable_a, alignable_b)
+    aligned_a = with_fragments(a, {p.a for p in pairs}, set(alignable_a))
+    aligned_b = with_fragments(b, {p.b for p in pairs}, set(alignable_b))
     identical = same_words(a, b)
     if identical:
         # Every story segment is in the other text, word for word, also those too short to
         # align: a paragraph of fragments only ("Never again.") or a one-line text.
         aligned_a, aligned_b = _story(a), _story(b)
     cover = Coverage(coverage(a, aligned_a), coverage(b, aligned_b))
-    translated = languages is not None and languages.translated
     # Clauses are told apart by the words two versions share; a translation shares none.
     # Long documents keep the lexical clause candidates unconfirmed: embedding every
     # clause of thousands of edited pairs cost more than the alignment (bench/long_compare.py).
     confirm = None if alignment.windowed else embedder
-    clauses_a, clauses_b = ([], []) if translated else _unmatched_clauses(a, b, alignment.pairs, confirm)
+    clauses_a, clauses_b = ([], []) if translated else _unmatched_clauses(a, b, pairs, confirm)
     relation, score = classify_relation(
         a, b, passages, cover, _topic_cosine(alignment.a_vectors, alignment.b_vectors), config.relation
     )
@@ -273,7 +278,7 @@ def compare_documents(
         unaligned_a=tuple(sorted(unaligned_spans(a, aligned_a) + tuple(clauses_a), key=lambda s: s.start)),
         unaligned_b=tuple(sorted(unaligned_spans(b, aligned_b) + tuple(clauses_b), key=lambda s: s.start)),
         embedder=embedder.name if embedder is not None else "none",
-        shared_boilerplate=shared_boilerplate(a, b),
+        shared_boilerplate=tuple(sorted(shared_boilerplate(a, b) + framed)),
         timings=Timings(
             lexical=round(alignment.lexical_seconds, 4),
             embed=round(alignment.embed_seconds, 4),
