@@ -157,6 +157,8 @@ def test_a_quoted_glob_pattern_reads_what_the_shell_would_expand_it_to(tmp_path:
     assert by_pattern == list(iter_documents([tmp_path / "a.jsonl", tmp_path / "b.jsonl"]))
     with pytest.raises(InputNotFound, match="matches no file or folder"):
         list(iter_documents([str(tmp_path / "*.parquet")]))
+    with pytest.raises(InputNotFound, match=r"brace list .* only by --engine spark"):
+        list(iter_documents([str(tmp_path / "{a,b}.jsonl")]))
 
 
 def test_which_inputs_spark_reads_itself(tmp_path: Path) -> None:

@@ -163,7 +163,10 @@ def check_inputs(inputs: Iterable[str | os.PathLike[str]], config: ReaderConfig 
             # as a shell would, so both engines read the same files in the same order.
             matches = sorted(glob.glob(os.fspath(given), recursive=True))
             if not matches:
-                raise InputNotFound(os.fspath(given), "the glob pattern matches no file or folder; check the pattern")
+                braces = "; a brace list ({a,b}) is expanded only by --engine spark" if "{" in os.fspath(given) else ""
+                raise InputNotFound(
+                    os.fspath(given), f"the glob pattern matches no file or folder; check the pattern{braces}"
+                )
             expanded.extend(matches)
         else:
             expanded.append(given)
