@@ -21,7 +21,7 @@ from copytrail.errors import install_hint
 from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
 from copytrail.lang import identify_languages, language_name
-from copytrail.normalize import match_words, normalise_for_match, prepare_document
+from copytrail.normalize import prepare_document, text_words
 from copytrail.normalize.common import (
     CommonText,
     CommonTextConfig,
@@ -291,9 +291,10 @@ def compare_documents(
 
 
 def same_words(a: Document, b: Document) -> bool:
-    """Whether the two texts have the same words in the same order (case, spacing and punctuation aside)."""
-    words_a = match_words(normalise_for_match(a.text))
-    return bool(words_a) and words_a == match_words(normalise_for_match(b.text))
+    """Whether the two texts have the same words in the same order (case, spacing and punctuation aside):
+    the scan's test for an exact copy (its fingerprints' words)."""
+    words_a = text_words(a.text)
+    return bool(words_a) and words_a == text_words(b.text)
 
 
 def _story(doc: Document) -> set[int]:

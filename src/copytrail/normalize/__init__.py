@@ -9,7 +9,7 @@ from copytrail.normalize.scripts import count_words, match_words, normalise
 from copytrail.normalize.segment import split_sentences, split_units
 from copytrail.records import Document, LoadedText, Role, Segment
 
-__all__ = ["prepare_document", "normalise_for_match", "match_words"]
+__all__ = ["prepare_document", "normalise_for_match", "match_words", "text_words"]
 
 # Sentences shorter than this are too common to call a repeat of each other.
 _MIN_REPEAT_WORDS = 6
@@ -25,6 +25,16 @@ def normalise_for_match(text: str) -> str:
     ``.split()`` for scripts with spaces, one unit per character for Chinese, Japanese and Thai.
     """
     return normalise(text)
+
+
+def text_words(text: str) -> list[str]:
+    """A whole text's words as lexical matching sees them: ``match_words(normalise_for_match(text))``.
+
+    Not through :func:`normalise_for_match`'s cache: whole documents (a scan's fingerprints,
+    compare's same-words test) would crowd out the sentences it keeps, and hold their texts.
+    Each character is a word in scripts without spaces (Chinese, Japanese, Thai).
+    """
+    return match_words(normalise(text))
 
 
 def prepare_document(loaded: LoadedText) -> Document:

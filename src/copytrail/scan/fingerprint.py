@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from copytrail.normalize import match_words, normalise_for_match
+from copytrail.normalize import text_words as words  # the words fingerprints are built from
 from copytrail.scan.config import FingerprintConfig
 
 __all__ = [
@@ -53,11 +53,6 @@ _BLOCK_SHINGLES = 1 << 11
 # Word hashes are memoised: news vocabularies are small next to their running text.
 _WORD_CACHE: dict[str, int] = {}
 _WORD_CACHE_LIMIT = 1 << 21
-
-
-def words(text: str) -> list[str]:
-    """The words fingerprints are built from: each character, for scripts without spaces (Chinese, Japanese, Thai)."""
-    return match_words(normalise_for_match(text))
 
 
 def _word_hash(word: str) -> int:
