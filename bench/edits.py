@@ -251,7 +251,8 @@ def _inside_any(start: int, end: int, zones: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in zones)
 
 
-def _case_like(word: str, like: str) -> str:
+def case_like(word: str, like: str) -> str:
+    """``word`` with ``like``'s leading capital (or none)."""
     return word[:1].upper() + word[1:] if like[:1].isupper() else word
 
 
@@ -319,7 +320,7 @@ class Article:
             if seg is None:
                 continue
             old = m.group().lower()
-            new = _case_like(self.rng.choice([w for w in NUMBER_WORDS if w != old]), m.group())
+            new = case_like(self.rng.choice([w for w in NUMBER_WORDS if w != old]), m.group())
             out.append(Candidate("number", seg, [(m.start(), m.end(), new)], f"{m.group()} -> {new}"))
         return out
 
@@ -434,7 +435,7 @@ class Article:
                 if seg is None:
                     continue
                 if word.lower() in QUOTE_SYNONYMS:
-                    by_segment[seg].append((start, end, _case_like(QUOTE_SYNONYMS[word.lower()], word), "swap"))
+                    by_segment[seg].append((start, end, case_like(QUOTE_SYNONYMS[word.lower()], word), "swap"))
                 elif word in QUOTE_DROPPABLE:
                     # Drop the word and the space before it.
                     prev_end = q_start + words[i - 1].end()
@@ -472,7 +473,7 @@ class Article:
             seg = self._outside(m.start(), m.end())
             if seg is None:
                 continue
-            by_segment[seg].append((m.start(), m.end(), _case_like(WORDING[word.lower()], word)))
+            by_segment[seg].append((m.start(), m.end(), case_like(WORDING[word.lower()], word)))
         out = []
         for seg, ops in by_segment.items():
             k = min(len(ops), self.rng.randint(1, 3))

@@ -68,7 +68,7 @@ import copytrail  # noqa: E402
 from _common import DATA, ROOT, git_revision, reproduce_command, write_json  # noqa: E402
 from _wmt import held_out, wmt_documents  # noqa: E402
 from copytrail.records import Role  # noqa: E402
-from edits import KINDS, Candidate, Case, apply, evaluate, print_examples, score  # noqa: E402
+from edits import KINDS, Candidate, Case, apply, case_like, evaluate, print_examples, score  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "edits_multilingual.json"
 SEED = 20261202
@@ -206,10 +206,6 @@ def _inside_any(start: int, end: int, zones: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in zones)
 
 
-def _case_like(word: str, like: str) -> str:
-    return word[:1].upper() + word[1:] if like[:1].isupper() else word
-
-
 # Grouped thousands (1.000, 10 000, 1,000,000) or a plain number with a decimal part.
 _NUMBER = re.compile(
     r"(?<![\d.,:/])\d{1,3}(?:(?:[.,]|[ \u00a0\u202f])\d{3})+(?:,\d+)?(?![\d])"
@@ -330,7 +326,7 @@ class Article:
                     for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", t, flags):
                         lowered = [f.lower() for f in forms]
                         index = lowered.index(m.group().lower())
-                        new = _case_like(self.rng.choice([f for i, f in enumerate(forms) if i != index]), m.group())
+                        new = case_like(self.rng.choice([f for i, f in enumerate(forms) if i != index]), m.group())
                         self._add(out, "date", m.start(), m.end(), new, f"{m.group()} -> {new}")
             if self.language == "fi":
                 # Finnish months and weekdays take case endings: tammikuussa, maanantaista.
@@ -341,7 +337,7 @@ class Article:
                         if m.group(2) not in FI_SUFFIXES or m.group().lower() in {w for f in lists for w in f}:
                             continue
                         index = [s.lower() for s in stems].index(m.group(1).lower())
-                        new = _case_like(self.rng.choice([s for i, s in enumerate(stems) if i != index]), m.group(1))
+                        new = case_like(self.rng.choice([s for i, s in enumerate(stems) if i != index]), m.group(1))
                         self._add(out, "date", m.start(1), m.end(1), new, f"{m.group()} -> {new}{m.group(2)}")
         # Years: not a part of a longer number, a code or an amount.
         for m in re.finditer(r"(?<![\w.,/$£€-])(?:19[5-9]\d|20[0-2]\d)(?![\d%.,/-]?\d)(?![%])", t):

@@ -38,7 +38,7 @@ sys.path.insert(0, str(BENCH))
 
 import copytrail  # noqa: E402
 from _common import ROOT, git_revision, markdown_table, reproduce_command, write_json  # noqa: E402
-from edits import Candidate, Case, apply, evaluate, matches  # noqa: E402
+from edits import Candidate, Case, apply, case_like, evaluate, matches  # noqa: E402
 from edits_multilingual import load_sources  # noqa: E402
 
 SEED = 20261202
@@ -60,10 +60,6 @@ INFLECTED = {
 LANGUAGES = tuple(NOMINATIVE)
 
 
-def _case_like(word: str, like: str) -> str:
-    return word[:1].upper() + word[1:] if like[:1].isupper() else word
-
-
 def candidates(text: str, language: str) -> list[tuple[Candidate, str]]:
     """Every number word of the lists in ``text``, each with a replacement and its form."""
     groups = [("nominative", NOMINATIVE[language])] + [("inflected", g) for g in INFLECTED[language]]
@@ -73,7 +69,7 @@ def candidates(text: str, language: str) -> list[tuple[Candidate, str]]:
         for m in pattern.finditer(text):
             old = m.group()
             others = [w for w in group if w != old.lower() and not {w, old.lower()} <= {"трёх", "трех"}]
-            new = _case_like(random.Random(f"{m.start()}:{old}").choice(others), old)
+            new = case_like(random.Random(f"{m.start()}:{old}").choice(others), old)
             out.append((Candidate("number", -1, [(m.start(), m.end(), new)], f"{old} -> {new}"), form))
     return out
 
