@@ -38,13 +38,14 @@ def site_frame(
     """Whether every aligned pair is the two pages' shared frame around two different stories."""
     if not pairs:
         return False
-    story_a = _story_run(a, alignable_a, {p.a for p in pairs})
-    story_b = _story_run(b, alignable_b, {p.b for p in pairs})
+    aligned_a, aligned_b = {p.a for p in pairs}, {p.b for p in pairs}
+    story_a = _story_run(a, alignable_a, aligned_a)
+    story_b = _story_run(b, alignable_b, aligned_b)
     if story_a is None or story_b is None:
         return False
     # The two stories outweigh what the pages share: in a copy, however edited, the shared
     # text is the story, and the longest unaligned run is an edited stretch of it.
-    for doc, story, aligned in ((a, story_a, {p.a for p in pairs}), (b, story_b, {p.b for p in pairs})):
+    for doc, story, aligned in ((a, story_a, aligned_a), (b, story_b, aligned_b)):
         if story[2] < sum(len(doc.segments[i].text) for i in aligned):
             return False
     before = after = False
