@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from copytrail.align.word_frequency import RARE_ZIPF, zipf_at_least_rare
 from copytrail.normalize import match_words, normalise_for_match
 from copytrail.normalize.scripts import count_words, has_unspaced
 from copytrail.records import Document, Passage, SentencePair
@@ -39,19 +40,15 @@ __all__ = [
 
 # Zipf 6 is one word in a thousand ("about", "people"); 3 is one in a million.
 _COMMON_ZIPF = 6.0
-_RARE_ZIPF = 3.0
 
 
 @lru_cache(maxsize=1 << 18)
 def word_weight(word: str, language: str = "en") -> float:
     """How much one word says about reuse: 0 for the commonest words, 1 for rare ones."""
-    try:
-        from wordfreq import zipf_frequency
-
-        zipf = zipf_frequency(word, language)
-    except (ImportError, LookupError, ValueError):
+    zipf = zipf_at_least_rare(word, language)
+    if zipf is None:
         return 1.0
-    return min(1.0, max(0.0, (_COMMON_ZIPF - zipf) / (_COMMON_ZIPF - _RARE_ZIPF)))
+    return min(1.0, max(0.0, (_COMMON_ZIPF - zipf) / (_COMMON_ZIPF - RARE_ZIPF)))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -1,0 +1,152 @@
+"""How common a word is, from wordfreq, without loading wordfreq in most processes.
+
+The reuse-evidence rule (:mod:`copytrail.align.evidence`) weighs each aligned word by
+its Zipf frequency in wordfreq's lists, and only down to Zipf 3: every rarer word weighs
+the same. Loading wordfreq cost a one-pair ``copytrail compare`` about 0.25 s of its
+1 s: importing it (langcodes, ftfy, regex) and reading the language's whole list
+(every word down to Zipf 1, gzip and msgpack).
+
+So the first use in each language writes a small table to the cache
+(:func:`copytrail.cache.cache_dir`): the Zipf frequency, as wordfreq gives it, of each
+word above Zipf 3, and of each number of up to four digits. Later processes read the
+table (a few ms) and ask wordfreq itself only about a word its tokenizer might change:
+one with a capital, a mark, a mixed script, or in a language it splits with a
+dictionary or transliterates. For every other word (lower-case letters already in the
+language's normal form, or plain digits) wordfreq's answer is a lookup of the word
+itself, so the table gives exactly wordfreq's figure, or says it is at most Zipf 3.
+``tests/align/test_word_frequency.py`` holds the two equal on real text of many
+languages and on random strings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+
+from copytrail.cache import cache_dir
+from copytrail.normalize.scripts import has_unspaced
+
+__all__ = ["RARE_ZIPF", "zipf_at_least_rare"]
+
+# Words rarer than about once in a million all weigh the same in the evidence rule.
+RARE_ZIPF = 3.0
+_DIGIT_TOKENS = 4  # numbers of up to this many digits are in the table; longer ones ask wordfreq
+_TABLE_VERSION = 1
+# A letter to str.isalpha, but a mark that wordfreq drops in Arabic script ("remove_marks").
+_TATWEEL = "\N{ARABIC TATWEEL}"
+
+
+def zipf_at_least_rare(word: str, language: str) -> float | None:
+    """wordfreq's Zipf frequency of ``word`` in ``language``, or :data:`RARE_ZIPF` if it is lower.
+
+    None when wordfreq has no list for the language, or is not installed.
+    """
+    table = _table(language)
+    if table is None:
+        return None
+    if table.eligible(word):
+        return table.zipf.get(word, RARE_ZIPF)
+    return _from_wordfreq(word, language)
+
+
+def _from_wordfreq(word: str, language: str) -> float | None:
+    try:
+        from wordfreq import zipf_frequency
+
+        return max(RARE_ZIPF, zipf_frequency(word, language))
+    except (ImportError, LookupError, ValueError):
+        return None
+
+
+class _Table:
+    """One language's common words and how to tell the words its lookup answers for."""
+
+    def __init__(self, zipf: dict[str, float], normal_form: str, lookup: str) -> None:
+        self.zipf = zipf
+        self._normal_form = normal_form
+        self._digits = lookup != "none"
+        self._letters = lookup == "digits and letters"
+
+    def eligible(self, word: str) -> bool:
+        """Whether wordfreq would look ``word`` up as it is (so the table's answer is exact)."""
+        if word.isascii() and word.isdigit():
+            return self._digits and len(word) <= _DIGIT_TOKENS
+        return (
+            self._letters
+            and word.isalpha()
+            and word == word.casefold()
+            and not has_unspaced(word)
+            and _TATWEEL not in word
+            and unicodedata.is_normalized(self._normal_form, word)
+        )
+
+
+@cache
+def _table(language: str) -> _Table | None:
+    spec = find_spec("wordfreq")
+    if spec is None or spec.origin is None:
+        return None
+    stat = Path(spec.origin).stat()
+    path = cache_dir() / f"wordfreq-v{_TABLE_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{language}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = _build(language)
+        _write_atomically(path, data)
+    if not data["known"]:
+        return None
+    return _Table(data["zipf"], data["normal_form"], data["lookup"])
+
+
+def _build(language: str) -> dict:
+    """The table of ``language``, computed with wordfreq itself."""
+    from wordfreq import get_frequency_list, zipf_frequency
+    from wordfreq.language_info import get_language_info
+
+    try:
+        buckets = get_frequency_list(language)
+    except LookupError:
+        return {"known": False}
+    info = get_language_info(language)
+    if info["tokenizer"] != "regex":
+        # Chinese, Japanese and Korean are split by a dictionary (jieba, MeCab): wordfreq
+        # answers every word, as before the table.
+        return {"known": True, "zipf": {}, "normal_form": info["normal_form"], "lookup": "none"}
+    # Only these preprocessing steps leave a lower-case word in normal form as it is;
+    # the others (transliteration, dotless i, cedillas) can change it. Dropped marks
+    # cannot: ``eligible`` asks for letters only, and no tatweel.
+    changes_letters = any(
+        info[step] for step in ("transliteration", "lookup_transliteration", "dotless_i", "diacritics_under")
+    )
+    # wordfreq's lists are buckets of one centibel each, the commonest first: Zipf 9 - index/100.
+    above_rare = round((9 - RARE_ZIPF) * 100)
+    words = set() if changes_letters else {word for bucket in buckets[:above_rare] for word in bucket}
+    numbers = {str(n).zfill(width) for width in range(1, _DIGIT_TOKENS + 1) for n in range(10**width)}
+    zipf = {}
+    for word in sorted(words | numbers):
+        value = zipf_frequency(word, language)
+        if value > RARE_ZIPF:
+            zipf[word] = value
+    return {
+        "known": True,
+        "zipf": zipf,
+        "normal_form": info["normal_form"],
+        "lookup": "digits" if changes_letters else "digits and letters",
+    }
+
+
+def _write_atomically(path: Path, data: dict) -> None:
+    """Write the table; a failure only means the next process builds it again."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # concurrent first runs must not collide
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        partial.replace(path)
+    except OSError:
+        pass
+    finally:
+        partial.unlink(missing_ok=True)
