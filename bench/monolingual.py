@@ -259,6 +259,7 @@ def scan_recall(docs: list[Doc], distractors: list[Doc], vocab: list[str], rng: 
     for kind in ("light", "heavy"):
         hit = [frozenset((d.docid, f"{d.docid}#{kind}")) in found for d in docs]
         out[kind] = sum(hit) / max(len(hit), 1)
+        out[f"{kind}_misses"] = [d.docid for d, h in zip(docs, hit) if not h]
     # A false pair links a planted family to another document; pairs among distractors
     # (other domains' own reuse, if any) are counted apart.
     planted = {d.docid for d in docs}
