@@ -4,6 +4,7 @@ Usage::
 
     python bench/number_words.py                 # de, es, ru, fi; DEV and HELD-OUT
     python bench/number_words.py --languages ru --show 5
+    python bench/number_words.py --split dev     # tuning: DEV only
 
 The documents and the DEV / HELD-OUT split are ``bench/edits_multilingual.py``'s (WMT news,
 split by ``sha1("held-out:" + docid)``, fixed before any tuning). In each document every
@@ -96,6 +97,7 @@ def build_cases(sources: list, copies: int, rng: random.Random) -> tuple[list[Ca
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--languages", default=",".join(LANGUAGES))
+    parser.add_argument("--split", choices=("dev", "held-out", "both"), default="both")
     parser.add_argument("--copies", type=int, default=40, help="per language and split")
     parser.add_argument("--show", type=int, default=2, help="missed edits shown per language and split")
     parser.add_argument("--out", type=Path, default=OUT)
@@ -109,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     for language, sources in load_sources(languages).items():
         for held in (False, True):
             split = "held-out" if held else "dev"
+            if args.split not in ("both", split):
+                continue
             rng = random.Random(f"{SEED}:{language}:{split}")
             cases, forms = build_cases([s for s in sources if s.held_out == held], args.copies, rng)
             records, _ = evaluate(cases, config)
