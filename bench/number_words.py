@@ -14,10 +14,10 @@ the same capital, and the copy is compared with the original
 (``copytrail.compare``, minilm). An edit is found when a ``number`` change overlaps it in
 either text (``bench/edits.py``'s rule).
 
-The lists are written for this bench, not taken from the detector's source (``num2words``),
-and hold inflected forms the detector does not read (Russian "трёх", Finnish "kolmen",
-German "dritten"), so recall shows where the detector stops: the ``nominative`` and
-``inflected`` columns are reported apart. False alarms of the number detector on text
+The lists are written for this bench, not taken from the detector's sources (``num2words``,
+and simplemma's dictionaries through ``bench/build_number_forms.py``), and hold inflected
+forms (Russian "трёх", Finnish "kolmen", German "dritten"), which ``num2words`` does not
+write: the ``nominative`` and ``inflected`` columns are reported apart. False alarms of the number detector on text
 whose numbers did not change are measured by ``bench/edits_multilingual.py`` (its wording
 controls and the two independent Finnish translations).
 
