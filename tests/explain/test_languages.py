@@ -194,12 +194,64 @@ def test_spelled_out_numbers_are_read_by_value_where_num2words_spells_the_langua
     found = quantities(_segment("Drei Männer, zwölf Frauen und hundert Gäste kamen; 3 blieben."), "de")
     assert [(m.text, m.key) for m in found] == [("Drei", "3"), ("zwölf", "12"), ("hundert", "100"), ("3", "3")]
     assert [m.key for m in quantities(_segment("Пошкоджено чотири будинки та двадцять авто."), "uk")] == ["4", "20"]
-    # An article ("ein", "un") is no number; inflected forms are not read (bench/number_words.py).
+    # An article ("ein", "un") is no number.
     assert quantities(_segment("Ein Mann und un hombre."), "de") == []
-    assert quantities(_segment("Погибли трёх человек."), "ru") == []
     # Scripts without spaces and Korean's one-syllable numerals stand inside other words.
     assert number_words("ja") is None and number_words("zh") is None and number_words("ko") is None
     assert number_words("en") is None and number_words("xx") is None
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "read"),
+    [
+        # Real DEV sentences of the WMT documents, then short ones for the forms they lack.
+        ("ru", "Проблемы между двумя странами начались не вчера.", [("двумя", "2")]),
+        ("ru", "Мой самсунг уже трёх таких пережил.", [("трёх", "3")]),
+        (
+            "ru",
+            "Набор состоит из трех трубок, в четвертый раз, пятью годами ранее.",
+            [("трех", "3"), ("четвертый", "4"), ("пятью", "5")],
+        ),
+        ("fi", "Aldi valmistelee kahden jakelukeskuksen avaamista.", [("kahden", "2")]),
+        ("fi", "Ässien saldo kauden kolmessa liigamatsissa on huono.", [("kolmessa", "3")]),
+        ("fi", "Tuhansia ihmisiä kuoli kolmannen päivän aikana.", [("Tuhansia", "1000"), ("kolmannen", "3")]),
+        ("de", "Ein Sieg bedeutete für den Verein den dritten Platz.", [("dritten", "3")]),
+        ("de", "Zum zweiten Mal kamen Hunderte Fans.", [("zweiten", "2"), ("Hunderte", "100")]),
+        ("es", "Por segunda vez, y la tercera parte de los votos.", [("segunda", "2"), ("tercera", "3")]),
+        ("uk", "Зустрілися з двома посадовцями та трьома лікарями.", [("двома", "2"), ("трьома", "3")]),
+    ],
+)
+def test_inflected_number_words_are_read_by_value(language: str, sentence: str, read: list[tuple[str, str]]) -> None:
+    assert [(m.text, m.key) for m in quantities(_segment(sentence), language)] == read
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        # simplemma's dictionaries give these the lemma of a number word; they are other words.
+        ("de", "Wir achten darauf, und er achtete darauf."),  # "achten" (to heed), not "achte" (eighth)
+        ("de", "Das Mehl wurde gesiebt."),  # "sieben", to sieve
+        ("fi", "Eilen satoi ja sadettiin."),  # "sataa", to rain, not "sata" (hundred)
+        ("fi", "He tekivät työn yhdessa."),  # "yhdessä" (together) without its dots, not 11
+        ("ru", "Он любит свою семью."),  # "семья" (family), not "семь" (seven)
+        ("es", "Compró una quinta en el campo."),  # "quinta", a country house: simplemma's own lemma
+    ],
+)
+def test_words_a_lemmatiser_joins_to_a_number_are_not_numbers(language: str, sentence: str) -> None:
+    assert quantities(_segment(sentence), language) == []
+
+
+def test_an_inflected_number_changed_in_a_copy_is_reported() -> None:
+    # Long enough for the language to be told Finnish.
+    text = TEXTS["fi"] + "\n\nÄssien saldo kauden kolmessa liigamatsissa on yhtä monta tappiota maalierolla 1-6."
+    copy = text.replace("kolmessa", "viidessä")
+    report = copytrail.compare(
+        load_bytes(text.encode(), name="a.txt"),
+        load_bytes(copy.encode(), name="b.txt"),
+        config=CompareConfig(embedder="none"),
+    )
+    changes = [(c.kind.value, c.a_text, c.b_text) for c in report.explanation.changes]
+    assert ("number", "kolmessa", "viidessä") in changes
 
 
 def test_no_names_without_capitals_and_no_sentence_opener_as_name() -> None:

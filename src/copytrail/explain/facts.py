@@ -182,7 +182,8 @@ def quantities(segment: Segment, language: str | None = None) -> list[Mention]:
 
     In another language than English, numbers in digits with that language's separators
     ("1.000", "10 000", "3,5", "１８"), and number words where ``num2words`` spells the
-    language (:func:`~copytrail.explain.languages.number_words`).
+    language, with their case forms in German, Spanish, Finnish, Russian and Ukrainian
+    ("трёх", "kolmessa": :func:`~copytrail.explain.languages.number_words`).
     """
     if not _is_english(language):
         return _any_quantities(segment, language)

@@ -15,9 +15,11 @@ enough to tell that one version of a sentence says the opposite of the other.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_day_names, get_month_names
@@ -115,7 +117,7 @@ def calendar(language: str | None) -> Calendar | None:
 
 
 # Korean's Sino-Korean numerals are single syllables (삼, 사) that stand inside other words.
-_NO_NUMBER_WORDS = UNSPACED | {"ko"}
+NO_NUMBER_WORDS = UNSPACED | {"ko"}
 # Cardinals from two (one is mostly an article: "ein", "un", "uno") and ordinals to tenth.
 _CARDINALS = (*range(2, 21), 30, 40, 50, 60, 70, 80, 90, 100, 1000)
 _ORDINALS = range(2, 11)
@@ -132,16 +134,10 @@ class NumberWords:
         return self.values[re.sub(r"\s+", " ", word.lower())]
 
 
-@cache
-def number_words(language: str | None) -> NumberWords | None:
-    """Number words of ``language`` from ``num2words``; None for English (its own rules), an
-    unspaced script or Korean, and a language ``num2words`` does not spell.
-
-    Only the forms ``num2words`` writes (the nominative): Russian "трёх" or Finnish "kolmen"
-    are not read.
-    """
-    if not language or language == "en" or language in _NO_NUMBER_WORDS:
-        return None
+def spelled_by_num2words(language: str) -> dict[str, int] | None:
+    """The number words ``num2words`` writes for ``language`` (lower-cased) and their values:
+    cardinals from two, "hundert"/"tausend" alone, ordinals to tenth; None where it does not spell
+    the language."""
     from num2words import num2words
 
     values: dict[str, int] = {}
@@ -161,8 +157,54 @@ def number_words(language: str | None) -> NumberWords | None:
             values.setdefault(num2words(n, lang=language, to="ordinal").lower(), n)
         except NotImplementedError:
             break
-    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(values, key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return values
+
+
+@cache
+def _inflected_number_words() -> dict[str, dict[str, int]]:
+    """Per language, inflected number words and their values ("трёх": 3, "kolmessa": 3, "dritten": 3),
+    built from simplemma's dictionaries by ``bench/build_number_forms.py``."""
+    text = resources.files("copytrail.models").joinpath("number_forms.json").read_text(encoding="utf-8")
+    return json.loads(text)["languages"]
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One alternation of ``words`` as a trie ("drei(?:ßig|zehn)?"): Python's regex engine tries the
+    branches of a flat alternation one by one, which for a thousand Finnish forms is slow."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + emit(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        ends_here = "" in node
+        if len(branches) == 1 and not ends_here:
+            return branches[0]
+        return f"(?:{'|'.join(branches)})" + ("?" if ends_here else "")
+
+    return emit(trie)
+
+
+@cache
+def number_words(language: str | None) -> NumberWords | None:
+    """Number words of ``language``: those ``num2words`` writes (cardinals, ordinals to tenth: the
+    nominative), and their inflected forms from simplemma's dictionaries (Russian "трёх", "двумя",
+    Finnish "kolmen", "kolmessa", German "dritten", Spanish "segunda"). None for English (its own
+    rules), an unspaced script or Korean, and a language ``num2words`` does not spell.
+    """
+    if not language or language == "en" or language in NO_NUMBER_WORDS:
+        return None
+    values = spelled_by_num2words(language)
+    if values is None:
+        return None
+    for form, value in _inflected_number_words().get(language, {}).items():
+        values.setdefault(form, value)
+    pattern = re.compile(rf"(?<!\w){_trie_pattern(sorted(values))}(?!\w)", re.IGNORECASE)
     return NumberWords(pattern, values)
 
 
