@@ -12,7 +12,7 @@ import pytest
 import copytrail
 from copytrail import CompareConfig, load_bytes
 from copytrail.explain.facts import dates, names, quantities
-from copytrail.explain.languages import calendar, negator, number_words
+from copytrail.explain.languages import calendar, is_common_noun, negator, number_words
 from copytrail.records import Role, Segment
 
 FACTS = {"number", "date", "name", "negation", "altered_quote"}
@@ -212,3 +212,65 @@ def test_chinese_negators_leave_very_and_however_alone() -> None:
     pattern = negator("zh")
     assert pattern is not None
     assert pattern.findall("非常重要，不过他不会来，也没有说。") == ["不", "没有"]
+
+
+# Real DEV sentences (WMT en-de news: rte.en.ie.26277, test-en-news_scotsman.87448, abcnews.53861),
+# the last with its speaker renamed, so that one name can be swapped for another.
+GERMAN_NOUNS = (
+    "Möge dieses Weihnachten der Ukraine Frieden bringen, sagte der Papst Tausenden Menschen auf dem Petersplatz"
+    " in seiner Ansprache nach dem Angelus-Gebet.\n\n"
+    "Ein schottisches Recycling-Unternehmen, das bereits mehr als eine Million Tonnen Bauschutt verarbeitet hat,"
+    " hat nach einer Investition von mehreren Millionen Euro ein zweites Haus in Cumbernauld eröffnet.\n\n"
+    "Die Leute waren begeistert, sagte Merkel am Abend."
+)
+
+
+def _german_changes(old: str, new: str) -> list[tuple[str, str, str]]:
+    assert GERMAN_NOUNS.count(old) == 1, f"{old!r} must occur once"
+    report = copytrail.compare(
+        load_bytes(GERMAN_NOUNS.encode(), name="a.txt"),
+        load_bytes(GERMAN_NOUNS.replace(old, new).encode(), name="b.txt"),
+        config=CompareConfig(embedder="none"),
+    )
+    assert report.a.language == "de"
+    return [(c.kind.value, c.a_text or "", c.b_text or "") for c in report.explanation.changes]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("ein zweites Haus", "ein zweites Gebäude"),
+        ("Tausenden Menschen", "Tausenden Leuten"),
+        ("Die Leute", "Die Menschen"),
+    ],
+)
+def test_a_german_noun_swapped_for_another_is_no_name_change(old: str, new: str) -> None:
+    # German capitalises every noun; "Haus" -> "Gebäude" is rewording, not a name changed.
+    assert [k for k, _, _ in _german_changes(old, new)] == ["wording"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "old_name", "new_name"),
+    [
+        ("sagte Merkel", "sagte Scholz", "Merkel", "Scholz"),
+        ("der Ukraine Frieden", "Syrien Frieden", "Ukraine", "Syrien"),
+        ("in Cumbernauld", "in Glasgow", "Cumbernauld", "Glasgow"),
+    ],
+)
+def test_a_german_name_swapped_for_another_is_a_name_change(old: str, new: str, old_name: str, new_name: str) -> None:
+    changes = _german_changes(old, new)
+    assert [k for k, _, _ in changes] == ["name"], changes
+    assert old_name in changes[0][1] and new_name in changes[0][2]
+
+
+def test_german_common_nouns_are_told_from_names() -> None:
+    for noun in ("Menschen", "Leute", "Haus", "Gebäude", "Unternehmen", "Regierung"):
+        assert is_common_noun(noun, "de"), noun
+    # Names travel across languages; a country named the German way is CLDR's; an acronym is a name.
+    # A compound with a name-like part names something: "Karen-Feuer", "Recycling-Unternehmen".
+    for name in ("Merkel", "Scholz", "Berlin", "Ukraine", "Deutschland", "Frankreichs", "NATO", "Karen-Feuer"):
+        assert not is_common_noun(name, "de"), name
+    # Only where every noun has a capital: inside a Spanish or English sentence a capital is a name.
+    assert not is_common_noun("Menschen", "es") and not is_common_noun("Haus", "en")
+    found = [m.text for m in names(_segment("Der Papst sprach vor vielen Menschen auf dem Petersplatz in Rom."), "de")]
+    assert found == ["Papst", "Petersplatz", "Rom"]

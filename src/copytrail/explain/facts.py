@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from copytrail.align.stem import stem
-from copytrail.explain.languages import UNSPACED, calendar, has_case, negator, number_words
+from copytrail.explain.languages import UNSPACED, calendar, has_case, is_common_noun, negator, number_words
 from copytrail.records import Segment, Span
 
 _NUMBER_WORDS = (
@@ -239,7 +239,8 @@ _NAME_JOINERS = {"de", "da", "del", "van", "von", "der", "al", "bin", "ibn", "la
 
 
 def _any_names(segment: Segment, language: str) -> list[Mention]:
-    """Runs of capitalised words (with joiners: "Ursula von der Leyen") in a cased script."""
+    """Runs of capitalised words (with joiners: "Ursula von der Leyen") in a cased script; in
+    German not its common nouns (:func:`~copytrail.explain.languages.is_common_noun`)."""
     if not has_case(language):
         return []
     text, out = segment.text, []
@@ -262,7 +263,7 @@ def _any_names(segment: Segment, language: str) -> list[Mention]:
         joined = run and text[run[-1].end() : match.start()] == " "
         if names_of_days is not None and names_of_days.pattern.fullmatch(word):
             close()  # a month or weekday is no part of a name: "im Oktober Khalid Darwish"
-        elif word[0].isupper() or (joined and word in _NAME_JOINERS):
+        elif (word[0].isupper() and not is_common_noun(word, language)) or (joined and word in _NAME_JOINERS):
             if run and not joined:
                 close()
             run.append(match)
