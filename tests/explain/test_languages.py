@@ -274,3 +274,51 @@ def test_german_common_nouns_are_told_from_names() -> None:
     assert not is_common_noun("Menschen", "es") and not is_common_noun("Haus", "en")
     found = [m.text for m in names(_segment("Der Papst sprach vor vielen Menschen auf dem Petersplatz in Rom."), "de")]
     assert found == ["Papst", "Petersplatz", "Rom"]
+
+
+# Real DEV sentences: ilkka.fi.29562, and the two Finnish translations of scotsman.58691 (fi, fi_alt).
+FINNISH_NAMES = (
+    "Helsingin päiväkodit eivät toimi täydessä laajuudessaan perjantaina, tiedottaa Helsingin"
+    " varhaiskasvatusvirasto.\n\n"
+    "Celticin sisäisistä ristiriidoista on syntynyt huhuja, mutta Griffiths ohitti ne heti.\n\n"
+    "Entinen Rangersin keskikenttäpelaaja Ronald de Boer on sanonut, että hollantilaiset jalkapallofanit ovat"
+    " menettäneet kiinnostuksen Celticiin."
+)
+
+
+def _compared(text: str, copy: str) -> list[tuple[str, str, str]]:
+    report = copytrail.compare(
+        load_bytes(text.encode(), name="a.txt"),
+        load_bytes(copy.encode(), name="b.txt"),
+        config=CompareConfig(embedder="none"),
+    )
+    return [(c.kind.value, c.a_text or "", c.b_text or "") for c in report.explanation.changes]
+
+
+def test_a_name_that_opens_the_other_sentence_is_still_there() -> None:
+    # fi_alt's wording of the same sentence: "Griffiths" opens it, so its capital says nothing,
+    # but the name is there; before, this read as "Griffiths" -> "Celticin".
+    copy = FINNISH_NAMES.replace(
+        "Celticin sisäisistä ristiriidoista on syntynyt huhuja, mutta Griffiths ohitti ne heti.",
+        "Griffiths ohitti heti huhut, joita Celticin sisäisistä ristiriidoista on syntynyt.",
+    )
+    assert [k for k, _, _ in _compared(FINNISH_NAMES, copy)] == ["wording"]
+
+
+def test_a_name_written_twice_and_changed_once_is_a_name_change() -> None:
+    copy = FINNISH_NAMES.replace("tiedottaa Helsingin", "tiedottaa Tampereen")
+    assert _compared(FINNISH_NAMES, copy) == [("name", "Helsingin", "Tampereen")]
+    # The same in German, inside hyphenated words (guardian.306645, DEV).
+    text = (
+        "Erwähnt seien abschließend aber auch Bonsai-Kits oder, schlimmer noch, Bonsai-Samen, die mit dem"
+        " Versprechen angeboten werden, dass Minibäumchen aus ihren Verpackungen sprießen werden."
+    )
+    changes = _compared(text, text.replace("Bonsai-Kits", "Edinburgh-Kits"))
+    assert [(k, a, b) for k, a, b in changes] == [("name", "Bonsai-Kits", "Edinburgh-Kits")]
+
+
+def test_a_name_with_an_apostrophe_swapped_is_a_name_change() -> None:
+    # rt.com.131279 (DEV): the surname after "O'" changed.
+    text = "Als die Angreiferin mit ihren Hunden weggeht, hört man O'Brien im Hintergrund schreien."
+    changes = _compared(text, text.replace("O'Brien", "O'Jimmy"))
+    assert [k for k, _, _ in changes] == ["name"] and "Brien" in changes[0][1] and "Jimmy" in changes[0][2]

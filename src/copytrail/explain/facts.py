@@ -235,6 +235,8 @@ def dates(segment: Segment, language: str | None = None) -> list[Mention]:
 
 
 _ANY_WORD = re.compile(r"(?<!\w)[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*")
+# What may stand before a sentence's first word: spaces, quote marks, brackets, dashes.
+_OPENING = re.compile(r"[\s\"'“”„«»‹›「『(\[–—-]+")
 _NAME_JOINERS = {"de", "da", "del", "van", "von", "der", "al", "bin", "ibn", "la", "le", "du", "dos"}
 
 
@@ -248,8 +250,10 @@ def _any_names(segment: Segment, language: str) -> list[Mention]:
     run: list[re.Match[str]] = []
 
     def close() -> None:
-        if run and run[0].start() == 0:
-            run.pop(0)  # the capital of a sentence's first word says nothing ("Aber", "Но", "Vaikka")
+        if run and not _OPENING.sub("", text[: run[0].start()]):
+            # The capital of a sentence's first word says nothing ("Aber", "Но", "Vaikka"), nor
+            # after an opening quote mark or bracket ("”Hän sanoi", "(Mies").
+            run.pop(0)
         while run and run[-1].group() in _NAME_JOINERS:
             run.pop()
         if run:
