@@ -13,6 +13,7 @@ import copytrail
 from copytrail import CompareConfig, load_bytes
 from copytrail.explain.facts import dates, names, quantities
 from copytrail.explain.languages import calendar, is_common_noun, negator, number_words
+from copytrail.explain.quotes import extract_quotes
 from copytrail.records import Role, Segment
 
 FACTS = {"number", "date", "name", "negation", "altered_quote"}
@@ -322,3 +323,64 @@ def test_a_name_with_an_apostrophe_swapped_is_a_name_change() -> None:
     text = "Als die Angreiferin mit ihren Hunden weggeht, hört man O'Brien im Hintergrund schreien."
     changes = _compared(text, text.replace("O'Brien", "O'Jimmy"))
     assert [k for k, _, _ in changes] == ["name"] and "Brien" in changes[0][1] and "Jimmy" in changes[0][2]
+
+
+# Real DEV paragraphs (parstoday-en.7759, thesun.co.uk.114323, lenta.ru.89654, smh.com.au.134320,
+# brisbanetimes.com.au.80482, upi.74682), with the speaker each attribution names.
+SPEAKERS = [
+    (
+        "de",
+        "„Heute bestehen weder Bedenken noch Knappheit bei der Impfstoffversorgung, und der Boden ist vorbereitet für"
+        " Impfungen mit der dritten und vierten Dosis“, fügte Mokhber hinzu.",
+        "Mokhber",
+    ),
+    (
+        "de",
+        "Ein Mitarbeiter des Parks erzählte der Sunday Times: „Wir sind nicht sicher, ob sie die Waffen von Gästen"
+        " bekommen, die wollen, dass sie Autos angreifen.“",
+        "Ein Mitarbeiter des Parks",
+    ),
+    (
+        "ru",
+        '"Существуют рекомендации по применению различных БАДов, однако их эффективность и целесообразность все еще'
+        ' дискутируются в научном сообществе", - сказал Голошейкин.',
+        "Голошейкин",
+    ),
+    (
+        "fi",
+        "”Hän seisoi vedessä sanoen ’En tule pois, tule hakemaan minut’”, kertoi vanhempi ylikonstaapeli Shandell"
+        " Castledine.",
+        "vanhempi ylikonstaapeli Shandell Castledine",
+    ),
+    ("fi", "”Olen melko vahvasti sitä mieltä, että Thanasi on vain vedetty mukaan rähinään”, Healy sanoi.", "Healy"),
+    ("fi", "Geoff sanoi minulle: ”Jos jonkun piti voittaa minut, olen onnellinen siitä, että se oli Isaac.”", "Geoff"),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "speaker"), SPEAKERS, ids=[s[2] for s in SPEAKERS])
+def test_quote_speakers_outside_english(language: str, text: str, speaker: str) -> None:
+    assert [q.speaker for q in extract_quotes(text, language)] == [speaker]
+
+
+def test_a_pronoun_speaker_outside_english_is_the_last_person_named() -> None:
+    text = (
+        "”Olen melko vahvasti sitä mieltä, että Thanasi on vain vedetty mukaan rähinään”, Healy sanoi.\n\n"
+        "”Haluamme joukkueen olevan täysin keskittynyt peleihin eikä kaikkeen polemiikkiin”, hän sanoi."
+    )
+    assert [q.speaker for q in extract_quotes(text, "fi")] == ["Healy", "Healy"]
+    # No speech verb after the quote, no colon before it: no speaker.
+    assert [
+        q.speaker for q in extract_quotes("Dabei sind Kiew und Odessa weiterhin „führend in der Anzahl“.", "de")
+    ] == [None]
+
+
+def test_an_altered_german_quote_names_its_speaker() -> None:
+    text = SPEAKERS[0][1] + "\n\n" + GERMAN_NOUNS
+    copy = text.replace("weder Bedenken noch Knappheit", "weder Sorgen noch Knappheit")
+    report = copytrail.compare(
+        load_bytes(text.encode(), name="a.txt"),
+        load_bytes(copy.encode(), name="b.txt"),
+        config=CompareConfig(embedder="none"),
+    )
+    quotes = [c for c in report.explanation.changes if c.kind.value == "altered_quote"]
+    assert [c.speaker for c in quotes] == ["Mokhber"]
