@@ -7,16 +7,17 @@ Usage::
 
 WMT news documents (../shared/data/wmt_multilingual, wmt16_newstest_en_fi) are translated
 segment by segment, so a quote in segment *i* of the German text is a quote in segment *i*
-of the English one. Where the English quotes of that segment are given one speaker that
-holds a name (the English attribution rules of ``copytrail.explain.quotes``: "…," Milley
-said; a capitalised word other than a sentence's usual openers), that name is the
-reference. Per language and split:
+of the English one. Where the English quotes of that segment are given one speaker (the
+English attribution rules of ``copytrail.explain.quotes``: "…," Milley said) that is a
+person's name, not a description ("the University of Liverpool") or a pronoun, its last
+word is the reference. Per language and split:
 
 - ``quotes``: quotes of three words or more found in the language's text;
 - ``with speaker``: how many of them ``extract_quotes`` gives a speaker;
 - ``named reference``: quotes whose English counterpart names its speaker;
-- ``correct``: of those, quotes whose speaker holds the same name (the first four letters
-  of a word agree, so that case endings meet: "Healyn" / "Healy"; Cyrillic transliterated);
+- ``correct``: of those, quotes whose speaker holds the same name: a word with the same
+  first three consonants, so that case endings and transliteration meet ("Healyn" /
+  "Healy", "Голошейкин" / "Golosheykin", "Джонсон" / "Johnson");
 - ``wrong``: a speaker given that holds no such word;
 - ``precision`` = correct / (correct + wrong), ``recall`` = correct / named reference.
 
@@ -40,30 +41,51 @@ from copytrail.explain.quotes import extract_quotes  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "quote_speakers"
 LANGUAGES = ("de", "es", "ru", "fi")
-_NOT_NAMES = {"The", "A", "An", "He", "She", "They", "It", "We", "I", "His", "Her", "Their", "This", "That"}
+_DESCRIPTORS = ("the ", "a ", "an ")
 _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        ("a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f")
-        + ("kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"),
+        ("a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f")
+        + ("h", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"),
         strict=True,
     )
 )
 
 
-def _latin(word: str) -> str:
-    return "".join(_CYRILLIC.get(ch, ch) for ch in word.lower())
+_SPELLINGS = (
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("ch", "k"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("ph", "f"),
+)
 
 
-def _name_words(speaker: str | None) -> list[str]:
-    if not speaker:
-        return []
-    return [w for w in re.findall(r"[^\W\d_]{3,}", speaker) if w[:1].isupper() and w not in _NOT_NAMES]
+def _skeleton(word: str) -> str:
+    """A name's first three consonants, Cyrillic transliterated and spellings evened out:
+    "Голошейкин" and "Golosheykin" are "gls", "Мохбер" and "Mokhber" "mbr", "Джонсон" and
+    "Johnson" "jns" (vowels, h, w and y dropped)."""
+    latin = "".join(_CYRILLIC.get(ch, ch) for ch in word.lower())
+    for spelling, even in _SPELLINGS:
+        latin = latin.replace(spelling, even)
+    return re.sub(r"[^a-z]|[aeiouyhw]", "", latin)[:3]
 
 
-def _same_person(speaker: str, reference: list[str]) -> bool:
-    ours = [_latin(w)[:4] for w in re.findall(r"[^\W\d_]{3,}", speaker)]
-    return any(_latin(r)[:4] in ours for r in reference)
+def _reference(speaker: str | None) -> str | None:
+    """The surname of an English speaker that is a person's name ("Will Christie", "Healy"); none
+    for a description ("the University of Liverpool", "The ex-Brentford gaffer") or a pronoun."""
+    if not speaker or speaker.lower().startswith(_DESCRIPTORS):
+        return None
+    last = speaker.split()[-1]
+    return last if last[:1].isupper() and len(last) >= 3 and last not in {"He", "She", "They"} else None
+
+
+def _same_person(speaker: str, reference: str) -> bool:
+    return _skeleton(reference) in {_skeleton(w) for w in re.findall(r"[^\W\d_]{3,}", speaker)}
 
 
 def measure(language: str, held: bool, show: int) -> dict:
@@ -81,7 +103,7 @@ def measure(language: str, held: bool, show: int) -> dict:
                 continue
             start, end = doc.en.spans[segment]
             speakers = {q.speaker for q in english if start <= q.span.start < end and q.speaker}
-            reference = _name_words(next(iter(speakers))) if len(speakers) == 1 else []
+            reference = _reference(next(iter(speakers))) if len(speakers) == 1 else None
             if not reference:
                 continue
             found["named_reference"] += 1
