@@ -354,6 +354,20 @@ SPEAKERS = [
     ),
     ("fi", "”Olen melko vahvasti sitä mieltä, että Thanasi on vain vedetty mukaan rähinään”, Healy sanoi.", "Healy"),
     ("fi", "Geoff sanoi minulle: ”Jos jonkun piti voittaa minut, olen onnellinen siitä, että se oli Isaac.”", "Geoff"),
+    # test-en-news_rt.com.54499 (es, DEV): a description, then the name in apposition.
+    (
+        "es",
+        'Kiev, Kharkov y Odessa "fueron los líderes en cuanto al número de quejas y violaciones", declaró el Defensor'
+        " del Idioma del país, Taras Kremen.",
+        "Taras Kremen",
+    ),
+    # The artist (TEXTS['de'], DEV): a description with no name in apposition stays the description.
+    (
+        "de",
+        "„Alle Erlöse gehen an die Angeklagten, damit sie sich ein Bier genehmigen können“, schrieb der Künstler auf"
+        " Instagram.",
+        "der Künstler",
+    ),
 ]
 
 

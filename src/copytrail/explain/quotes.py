@@ -81,6 +81,8 @@ _NAME_JOINING = {"de", "del", "da", "von", "van", "der", "la", "al", "bin"}
 # At most this many words between a quote and its speech verb, or in the subject after it.
 _SUBJECT_WORDS = 5
 # A clause ends at a quote mark, a bracket, or a stop followed by a space ("HSL:n", "3,5", "Dr." stay).
+# ", Taras Kremen." | ", Sergei Lavrov, …": a name of capitalised words standing alone after a comma.
+_APPOSITION = re.compile(r",\s+((?:[^\W\d_][\w'’-]*\s+){0,3}[^\W\d_][\w'’-]*)\s*(?=[.,;]|$)")
 _CLAUSE_END = re.compile(r"[()\[\]\"“”„«»\n]|[,.;:!?](?=\s|$)")
 
 
@@ -197,10 +199,20 @@ def _foreign_speaker_after(text: str, pattern: re.Pattern[str]) -> str | None:
     opening = re.match(r"\s*(?:,\s*[—–-]*|[—–-]+)\s*", text)
     if opening is None:
         return None
-    words = _clause_words(text[opening.end() :])
+    rest = text[opening.end() :]
+    words = _clause_words(rest)
     for i, word in enumerate(words[: _SUBJECT_WORDS + 1]):
         if pattern.fullmatch(word):
-            return _subject_before_verb(words[:i]) if i else _subject_after_verb(words[1:])
+            if i:
+                return _subject_before_verb(words[:i])
+            subject = _subject_after_verb(words[1:])
+            if not subject or subject[:1].islower():
+                # A description named in apposition: "declaró el Defensor del Idioma del país, Taras Kremen."
+                clause_end = _CLAUSE_END.search(rest)
+                named = _APPOSITION.match(rest, clause_end.start()) if clause_end else None
+                if named and all(w[:1].isupper() for w in named.group(1).split()):
+                    return named.group(1)
+            return subject
     return None
 
 
