@@ -629,6 +629,19 @@ def markdown(result: dict) -> str:
         lines.append(f"| {run['language']} | {run['split']} | {run['copies']} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("Cells: `true edits: precision / recall`.")
+    lines += [
+        "",
+        "Altered quotes found, and how many of them name a speaker (`copytrail/explain/quotes.py`; whether",
+        "the speaker is right is measured by `bench/quote_speakers.py` against the English side):",
+        "",
+        "| language | split | altered quotes found | with a speaker |",
+        "|---|---|---|---|",
+    ]
+    for run in result["runs"]:
+        found = run.get("quote_speakers") or {}
+        if found:
+            total = sum(found.values())
+            lines.append(f"| {run['language']} | {run['split']} | {total} | {found.get('with_speaker', 0)} |")
     if result.get("fi_alt_paraphrase"):
         lines += [
             "",

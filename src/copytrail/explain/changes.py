@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from copytrail.align.stem import STEM_LETTERS
 from copytrail.explain.facts import Mention, dates, names, negatable_verbs, negators, quantities, verb_groups
+from copytrail.explain.languages import is_common_noun
 from copytrail.explain.quotes import Quote, extract_quotes, normalise_quote
 from copytrail.normalize import normalise_for_match
 from copytrail.normalize.scripts import DIFF_TOKEN
@@ -38,6 +39,7 @@ _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame", "
 # a longer stretch that differs is a rewrite, whose negations are not a fact that changed.
 _NEGATION_REGION_TOKENS = 4
 _NEGATED = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
+_WORD_OR_PART = re.compile(r"[^\W_]+")
 
 
 def _overlaps(quote: Quote, segment: Segment) -> bool:
@@ -89,17 +91,38 @@ def _name_tokens(mentions: list[Mention]) -> set[str]:
     return tokens
 
 
-def _name_words(mentions: list[Mention]) -> set[str]:
-    return {w.replace("’", "'").strip(".'").lower() for m in mentions for w in m.text.split() if w[:1].isupper()}
+def _name_words(mentions: list[Mention], language: str | None = None) -> set[str]:
+    """The capitalised words of ``mentions``, lower-cased; a word with a hyphen or an apostrophe
+    gives its name parts: "Isoa-Britanniaa" meets "Britanniaa", "Karen-Feuer" is "karen"
+    (German's nouns are no name parts), "EU-jäsenyydestä" is "eu"."""
+    out = set()
+    for mention in mentions:
+        for word in mention.text.split():
+            # Split as _capitalised_words splits, so that the two count the same words ("O'Brien": "o", "brien").
+            parts = [p for p in _WORD_OR_PART.findall(word) if p[:1].isupper() and not is_common_noun(p, language)]
+            out.update(p.lower() for p in parts or [p for p in _WORD_OR_PART.findall(word) if p[:1].isupper()])
+    return out
 
 
-def _inflected_in(word: str, others: set[str]) -> bool:
-    """``word`` is one of ``others`` give or take an ending: one starts with the other ("Lamb",
-    "Lambin"), or they share their first four letters ("Foxille", "Foxin"; not "Merkel", "Merz")."""
-    return word in others or any(
-        o.startswith(word) or word.startswith(o) or (len(word) >= 4 and o[:4] == word[:4])
-        for o in others
-        if min(len(o), len(word)) >= 3
+def _capitalised_words(segment: Segment) -> list[str]:
+    """Every capitalised word of a sentence, where it stands as a name or opens the sentence,
+    and the capitalised parts of hyphenated words; lower-cased, in order, repeats kept."""
+    return [m.group().lower() for m in _WORD_OR_PART.finditer(segment.text) if m.group()[:1].isupper()]
+
+
+def _named_fewer_times(word: str, here: list[str], there: list[str]) -> bool:
+    """``word`` (a name's word) stands fewer times in the other sentence, give or take an ending,
+    counting the capital that opens a sentence too ("Griffiths ohitti" / "…, mutta Griffiths"
+    is the same name; "Helsingin …, tiedottaa Helsingin" / "Helsingin …, tiedottaa Gavin" lost one)."""
+    return sum(_same_name(word, w) for w in there) < sum(_same_name(word, w) for w in here)
+
+
+def _same_name(word: str, other: str) -> bool:
+    """One name's word give or take an ending: one starts with the other ("Lamb", "Lambin"),
+    or they share their first four letters ("Foxille", "Foxin"; not "Merkel", "Merz")."""
+    return word == other or (
+        min(len(other), len(word)) >= 3
+        and (other.startswith(word) or word.startswith(other) or (len(word) >= 4 and other[:4] == word[:4]))
     )
 
 
@@ -198,9 +221,11 @@ class _PairExplainer:
             only_b = [m for m in mb if _name_tokens([m]) - tokens_a - _HONORIFICS]
         else:
             # Names take case endings: "Lamb" / "Lambin", "Путин" / "Путина", "Merkel" / "Merkels".
-            words_a, words_b = _name_words(ma), _name_words(mb)
-            only_a = [m for m in ma if any(not _inflected_in(w, words_b) for w in _name_words([m]))]
-            only_b = [m for m in mb if any(not _inflected_in(w, words_a) for w in _name_words([m]))]
+            # A name the other sentence opens with is still there: "Griffiths ohitti" / "…, mutta Griffiths".
+            lang = self.language
+            caps_a, caps_b = _capitalised_words(seg_a), _capitalised_words(seg_b)
+            only_a = [m for m in ma if any(_named_fewer_times(w, caps_a, caps_b) for w in _name_words([m], lang))]
+            only_b = [m for m in mb if any(_named_fewer_times(w, caps_b, caps_a) for w in _name_words([m], lang))]
         # A name only one side gives is often a pronoun resolved ("it" -> "Moscow"); a
         # name swapped for another is the change worth a reader's time.
         if not only_a or not only_b:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from copytrail.align.stem import stem
-from copytrail.explain.languages import UNSPACED, calendar, has_case, negator, number_words
+from copytrail.explain.languages import UNSPACED, calendar, has_case, is_common_noun, negator, number_words
 from copytrail.records import Segment, Span
 
 _NUMBER_WORDS = (
@@ -236,11 +236,14 @@ def dates(segment: Segment, language: str | None = None) -> list[Mention]:
 
 
 _ANY_WORD = re.compile(r"(?<!\w)[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*")
+# What may stand before a sentence's first word: spaces, quote marks, brackets, dashes.
+_OPENING = re.compile(r"[\s\"'“”„«»‹›「『(\[–—-]+")
 _NAME_JOINERS = {"de", "da", "del", "van", "von", "der", "al", "bin", "ibn", "la", "le", "du", "dos"}
 
 
 def _any_names(segment: Segment, language: str) -> list[Mention]:
-    """Runs of capitalised words (with joiners: "Ursula von der Leyen") in a cased script."""
+    """Runs of capitalised words (with joiners: "Ursula von der Leyen") in a cased script; in
+    German not its common nouns (:func:`~copytrail.explain.languages.is_common_noun`)."""
     if not has_case(language):
         return []
     text, out = segment.text, []
@@ -248,8 +251,10 @@ def _any_names(segment: Segment, language: str) -> list[Mention]:
     run: list[re.Match[str]] = []
 
     def close() -> None:
-        if run and run[0].start() == 0:
-            run.pop(0)  # the capital of a sentence's first word says nothing ("Aber", "Но", "Vaikka")
+        if run and not _OPENING.sub("", text[: run[0].start()]):
+            # The capital of a sentence's first word says nothing ("Aber", "Но", "Vaikka"), nor
+            # after an opening quote mark or bracket ("”Hän sanoi", "(Mies").
+            run.pop(0)
         while run and run[-1].group() in _NAME_JOINERS:
             run.pop()
         if run:
@@ -263,7 +268,7 @@ def _any_names(segment: Segment, language: str) -> list[Mention]:
         joined = run and text[run[-1].end() : match.start()] == " "
         if names_of_days is not None and names_of_days.pattern.fullmatch(word):
             close()  # a month or weekday is no part of a name: "im Oktober Khalid Darwish"
-        elif word[0].isupper() or (joined and word in _NAME_JOINERS):
+        elif (word[0].isupper() and not is_common_noun(word, language)) or (joined and word in _NAME_JOINERS):
             if run and not joined:
                 close()
             run.append(match)

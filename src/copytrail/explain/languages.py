@@ -10,7 +10,13 @@ every locale, offline). Languages that inflect them get a small rule on top: Rus
 Negation is a short list of words per language (German "nicht", "kein…"; Spanish "no";
 Russian "не"; Finnish "ei" and its persons; Japanese "ない", "ません"; Chinese "不", "没"),
 enough to tell that one version of a sentence says the opposite of the other.
-``bench/edits_multilingual.py`` measures all of it on labelled edits of WMT news.
+
+German capitalises every noun, so a capital says little there: :func:`is_common_noun` tells
+a noun from a name by how the word is used across languages (wordfreq). A name travels:
+"Merkel", "Berlin", "Ukraine" are written the same in English news, nearly as often. A
+noun stays home: "Menschen", "Gebäude" are frequent in German and rare or absent in English.
+``bench/edits_multilingual.py`` measures all of it on labelled edits of WMT news;
+``bench/name_words.py`` measures the noun test on the words of WMT's German documents.
 """
 
 from __future__ import annotations
@@ -27,6 +33,15 @@ from babel.dates import get_day_names, get_month_names
 # Languages written without capitals for names (or without case at all): no name detector.
 UNCASED = frozenset({"ja", "zh", "ko", "th", "lo", "km", "my", "ar", "fa", "ur", "he", "hi", "bn", "ta", "te", "ka"})
 UNSPACED = frozenset({"ja", "zh", "th", "lo", "km", "my"})
+# Languages that write every noun with a capital, not only names.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+# A common noun of such a language (tuned on DEV, bench/name_words.py): at least this
+# frequent in it (zipf 4.5: about 30 in a million words; rarer words, such as most German
+# politicians' surnames, keep the benefit of the doubt) ...
+COMMON_NOUN_ZIPF = 4.5
+# ... and this much more frequent than in English: names travel ("Merkel" 4.8 in German,
+# 3.4 in English; the widest gap of a name on DEV was 1.6), nouns do not ("Menschen" 5.9, 2.1).
+COMMON_NOUN_GAP = 2.0
 # East Slavic case endings of month and weekday names, after the nominative's last vowel or soft sign
 # goes ("январ|ь", "сред|а"); "и" is left out, so that "среди" ("among") is no Wednesday.
 _SLAVIC_ENDINGS = ("", "а", "я", "е", "у", "ю", "ь", "й", "ы", "ом", "ем", "ём", "ой", "ей", "ью")
@@ -217,3 +232,44 @@ def negator(language: str | None) -> re.Pattern[str] | None:
 def has_case(language: str | None) -> bool:
     """Whether capitals mark names in ``language`` (German capitalises every noun too: see facts.names)."""
     return language not in UNCASED
+
+
+@cache
+def _place_names(language: str) -> frozenset[str]:
+    """CLDR's one-word country and region names in ``language`` ("Deutschland", "Frankreich"):
+    names, though only that language writes them so."""
+    try:
+        territories = Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    return frozenset(name for name in territories.values() if " " not in name)
+
+
+@cache
+def _common_word(word: str, language: str, min_zipf: float, min_gap: float) -> bool:
+    if word.isupper() or word in _place_names(language) or word.removesuffix("s") in _place_names(language):
+        return False  # an acronym, or a country in the genitive too: "Deutschlands"
+    try:
+        from wordfreq import zipf_frequency
+
+        own = zipf_frequency(word, language)
+        english = zipf_frequency(word, "en")
+    except (ImportError, LookupError, ValueError):
+        return False
+    return own >= min_zipf and own - english >= min_gap
+
+
+def is_common_noun(
+    word: str, language: str | None, *, min_zipf: float = COMMON_NOUN_ZIPF, min_gap: float = COMMON_NOUN_GAP
+) -> bool:
+    """Whether a capitalised ``word`` is a common noun of a language that capitalises every noun
+    ("Menschen", "Gebäude", "Unternehmen"), not a name ("Merkel", "Berlin", "Deutschland").
+
+    Always False in a language that writes nouns in lower case: there a capital inside a
+    sentence is a name. A compound with a hyphen is a noun only if every part is one:
+    "Corona-Pandemie" and "Karen-Feuer" name something.
+    """
+    if language not in NOUNS_CAPITALISED:
+        return False
+    parts = [part for part in re.split(r"[-‐‑]", word) if part]
+    return bool(parts) and all(_common_word(part, language, min_zipf, min_gap) for part in parts)

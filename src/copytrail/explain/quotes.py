@@ -5,12 +5,21 @@ curly or straight double quotes within one paragraph. The speaker is read from t
 attribution next to the quote: ``"…," Milley said``, ``said Milley``, ``Milley said: "…"``,
 ``the Ukrainian president said``; a bare ``he``/``she`` resolves to the last person named
 as a speaker or subject before it.
+
+German, Spanish, Russian and Finnish attributions are read the same way with a short list
+of each language's speech verbs (chosen on DEV quotes: ``bench/quote_speakers.py``):
+``„…“, sagte Merkel``, ``„…“, so der Entwurf``, ``«…», — заявил Путин``, ``”…”, Healy
+sanoi``, ``Geoff sanoi minulle: ”…”``. The subject is the words between the quote and the
+verb, or after the verb up to its first capitalised word and the name that word opens
+("sagte der Künstler", "kertoi ylikonstaapeli Shandell Castledine"); "er", "он", "hän"
+resolve like "he".
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from copytrail.normalize.scripts import count_words, has_unspaced, match_words, normalise
 from copytrail.records import Span
@@ -46,6 +55,35 @@ _CONTRACTIONS = {
     "'m": " am",
 }
 _WORD = re.compile(r"\w+")
+
+# Speech verbs of other languages, in the forms news attributions use (third person, past and present).
+_FOREIGN_SPEECH_VERBS = {
+    "de": (
+        "sagte|sagten|sagt|sagen|erklärte|erklärten|erklärt|schrieb|schreibt|betonte|betont|meinte|meint|fügte|"
+        "ergänzte|berichtete|erzählte|warnte|antwortete|bestätigte|forderte|kommentierte|teilte|so"
+    ),
+    "es": (
+        "dijo|dice|dijeron|afirmó|afirma|declaró|declara|aseguró|asegura|explicó|explica|señaló|señala|indicó|"
+        "añadió|agregó|comentó|sostuvo|advirtió|escribió|subrayó|destacó|manifestó|precisó|apuntó|recordó"
+    ),
+    "ru": (
+        "сказал|сказала|сказали|заявил|заявила|заявили|заявляет|отметил|отметила|отметили|добавил|добавила|"
+        "написал|написала|подчеркнул|подчеркнула|сообщил|сообщила|сообщили|рассказал|рассказала|пояснил|"
+        "пояснила|говорит|говорят|считает|признал|признала|уточнил|уточнила|заметил|заметила|ответил|ответила"
+    ),
+    "fi": (
+        "sanoi|sanoo|sanovat|sanoivat|kertoi|kertoo|kertoivat|totesi|toteaa|lisäsi|lisää|kirjoitti|kirjoittaa|"
+        "kirjoittavat|korosti|muistutti|vahvisti|väitti|kuvaili|selitti|huomautti|arvioi|sanoen|väittäen"
+    ),
+}
+_FOREIGN_PRONOUNS = {"er", "sie", "él", "ella", "он", "она", "они", "hän", "he"}
+_NAME_JOINING = {"de", "del", "da", "von", "van", "der", "la", "al", "bin"}
+# At most this many words between a quote and its speech verb, or in the subject after it.
+_SUBJECT_WORDS = 5
+# A clause ends at a quote mark, a bracket, or a stop followed by a space ("HSL:n", "3,5", "Dr." stay).
+# ", Taras Kremen." | ", Sergei Lavrov, …": a name of capitalised words standing alone after a comma.
+_APPOSITION = re.compile(r",\s+((?:[^\W\d_][\w'’-]*\s+){0,3}[^\W\d_][\w'’-]*)\s*(?=[.,;]|$)")
+_CLAUSE_END = re.compile(r"[()\[\]\"“”„«»\n]|[,.;:!?](?=\s|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +159,86 @@ def _speaker_before(window: str) -> str | None:
     return None
 
 
+@cache
+def _speech_verb(language: str) -> re.Pattern[str] | None:
+    verbs = _FOREIGN_SPEECH_VERBS.get(language)
+    return re.compile(rf"(?<!\w)(?:{verbs})(?!\w)", re.IGNORECASE) if verbs else None
+
+
+def _clause_words(text: str) -> list[str]:
+    """The words of ``text`` up to its first clause mark, dashes dropped."""
+    clause = _CLAUSE_END.split(text, 1)[0]
+    return [w for w in clause.split() if w.strip("—–-")]
+
+
+def _subject_after_verb(words: list[str]) -> str | None:
+    """ "der Künstler auf Instagram" -> "der Künstler"; "Taras Kremen" whole; "президент" (no
+    capital: two words at most)."""
+    for i, word in enumerate(words[:_SUBJECT_WORDS]):
+        if word[:1].isupper():
+            end = i + 1
+            while end < len(words) and (
+                words[end][:1].isupper()
+                or (words[end] in _NAME_JOINING and end + 1 < len(words) and words[end + 1][:1].isupper())
+            ):
+                end += 1
+            return " ".join(words[:end])
+    return " ".join(words) if 0 < len(words) <= 2 else None
+
+
+def _subject_before_verb(words: list[str]) -> str:
+    """The words before a speech verb, up to the last capitalised one where there is one:
+    "Neilson pysyy sanomansa takana (väittäen)" -> "Neilson"."""
+    capitalised = [i for i, word in enumerate(words) if word[:1].isupper()]
+    return " ".join(words[: capitalised[-1] + 1] if capitalised else words)
+
+
+def _foreign_speaker_after(text: str, pattern: re.Pattern[str]) -> str | None:
+    """``„…“, sagte Merkel`` / ``”…”, Healy sanoi`` / ``«…», — заявил Путин``: the clause after a quote."""
+    # The attribution follows a comma or a dash: „…“, sagte | «…», — заявил | "…" - написал.
+    opening = re.match(r"\s*(?:,\s*[—–-]*|[—–-]+)\s*", text)
+    if opening is None:
+        return None
+    rest = text[opening.end() :]
+    words = _clause_words(rest)
+    for i, word in enumerate(words[: _SUBJECT_WORDS + 1]):
+        if pattern.fullmatch(word):
+            if i:
+                return _subject_before_verb(words[:i])
+            subject = _subject_after_verb(words[1:])
+            if not subject or subject[:1].islower():
+                # A description named in apposition: "declaró el Defensor del Idioma del país, Taras Kremen."
+                clause_end = _CLAUSE_END.search(rest)
+                named = _APPOSITION.match(rest, clause_end.start()) if clause_end else None
+                if named and all(w[:1].isupper() for w in named.group(1).split()):
+                    return named.group(1)
+            return subject
+    return None
+
+
+def _foreign_speaker_before(window: str, pattern: re.Pattern[str]) -> str | None:
+    """``Geoff sanoi minulle: ”…”`` / ``Ein Mitarbeiter sagte: „…“``: the subject of the speech verb
+    in the clause that ends with a colon right before the quote."""
+    window = window.rstrip()
+    if not window.endswith(":"):
+        return None
+    clause = re.split(r"[.!?;,\n]", window[:-1])[-1]
+    words = clause.split()
+    for i in range(len(words) - 1, -1, -1):
+        if pattern.fullmatch(words[i].strip(",")):
+            before = words[max(0, i - _SUBJECT_WORDS) : i]
+            return _subject_before_verb(before) if before else _subject_after_verb(words[i + 1 :])
+    return None
+
+
 def extract_quotes(text: str, language: str | None = None) -> list[Quote]:
     """Every direct quote of at least three words in ``text``, with its speaker when named.
 
     ``language`` (ISO 639-1) adds the quote marks only some languages use (Finnish ”…”);
-    speakers are read in English only.
+    speakers are read in English, German, Spanish, Russian and Finnish.
     """
+    if language not in (None, "en"):
+        return _foreign_quotes(text, language)
     quotes: list[Quote] = []
     last_person: str | None = None
     for p_start, p_end in _paragraphs(text):
@@ -153,4 +265,31 @@ def extract_quotes(text: str, language: str | None = None) -> list[Quote]:
         subject = re.match(rf"\s*(?:[\w,]+\s+){{0,8}}?({_NAME})\s+(?:{_SPEECH_VERBS})\b", text[p_start:p_end])
         if subject and not subject.group(1).startswith(("The ", "A ")):
             last_person = _clean_subject(subject.group(1))
+    return quotes
+
+
+def _foreign_quotes(text: str, language: str) -> list[Quote]:
+    """:func:`extract_quotes` outside English: the attribution read with the language's speech verbs."""
+    pattern = _speech_verb(language)
+    quotes: list[Quote] = []
+    last_person: str | None = None
+    for p_start, p_end in _paragraphs(text):
+        for q_start, q_end in _quote_spans(text, p_start, p_end, language):
+            inner = text[q_start:q_end].strip()
+            if count_words(inner) < 3:
+                continue
+            speaker = None
+            if pattern is not None:
+                speaker = _foreign_speaker_after(text[q_end + 1 : min(p_end, q_end + 160)], pattern)
+                if speaker is None:
+                    speaker = _foreign_speaker_before(text[max(p_start, q_start - 200) : q_start - 1], pattern)
+            if speaker:
+                speaker = _clean_subject(speaker)
+                if speaker.lower() in _FOREIGN_PRONOUNS:
+                    speaker = last_person or speaker
+                elif any(w[:1].isupper() for w in speaker.split()):
+                    last_person = speaker
+            else:
+                speaker = last_person if quotes and quotes[-1].span.end > p_start else None
+            quotes.append(Quote(Span(q_start, q_end), inner, speaker))
     return quotes
