@@ -18,6 +18,7 @@ resolve like "he".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -237,40 +238,43 @@ def extract_quotes(text: str, language: str | None = None) -> list[Quote]:
     ``language`` (ISO 639-1) adds the quote marks only some languages use (Finnish ”…”);
     speakers are read in English, German, Spanish, Russian and Finnish.
     """
-    if language not in (None, "en"):
-        return _foreign_quotes(text, language)
-    quotes: list[Quote] = []
-    last_person: str | None = None
-    for p_start, p_end in _paragraphs(text):
-        for q_start, q_end in _quote_spans(text, p_start, p_end, language):
-            inner = text[q_start:q_end].strip()
-            if count_words(inner) < 3:
-                continue
-            speaker = None
-            after = _AFTER.search(text[q_end + 1 : min(p_end, q_end + 120)])
-            if after:
-                speaker = after.group("subject") or after.group("subject2")
-            else:
-                speaker = _speaker_before(text[max(p_start, q_start - 200) : q_start - 1])
-            if speaker:
-                speaker = _clean_subject(speaker)
-                if speaker.lower() in _PRONOUNS:
-                    speaker = last_person or speaker
-                elif speaker[0].isupper():
-                    last_person = speaker
-            else:
-                speaker = last_person if quotes and quotes[-1].span.end > p_start else None
-            quotes.append(Quote(Span(q_start, q_end), inner, speaker))
-        # A name as the subject of a paragraph's first sentence is who "he" means next.
-        subject = re.match(rf"\s*(?:[\w,]+\s+){{0,8}}?({_NAME})\s+(?:{_SPEECH_VERBS})\b", text[p_start:p_end])
-        if subject and not subject.group(1).startswith(("The ", "A ")):
-            last_person = _clean_subject(subject.group(1))
-    return quotes
-
-
-def _foreign_quotes(text: str, language: str) -> list[Quote]:
-    """:func:`extract_quotes` outside English: the attribution read with the language's speech verbs."""
+    if language in (None, "en"):
+        return _collect_quotes(text, language, _english_speaker, _PRONOUNS, names_person=lambda s: s[0].isupper())
     pattern = _speech_verb(language)
+    return _collect_quotes(
+        text,
+        language,
+        (lambda after, before: _foreign_speaker(after, before, pattern)) if pattern is not None else None,
+        _FOREIGN_PRONOUNS,
+        names_person=lambda s: any(w[:1].isupper() for w in s.split()),
+        after_chars=160,
+    )
+
+
+def _english_speaker(after: str, before: str) -> str | None:
+    found = _AFTER.search(after)
+    if found:
+        return found.group("subject") or found.group("subject2")
+    return _speaker_before(before)
+
+
+def _foreign_speaker(after: str, before: str, pattern: re.Pattern[str]) -> str | None:
+    speaker = _foreign_speaker_after(after, pattern)
+    return speaker if speaker is not None else _foreign_speaker_before(before, pattern)
+
+
+def _collect_quotes(
+    text: str,
+    language: str | None,
+    speaker_of: Callable[[str, str], str | None] | None,
+    pronouns: frozenset[str] | set[str],
+    *,
+    names_person: Callable[[str], bool],
+    after_chars: int = 120,
+) -> list[Quote]:
+    """The quotes of ``text`` with their speakers: ``speaker_of(after, before)`` reads the
+    attribution around a quote; a pronoun is the last person named, and a quote with no
+    attribution continues the previous one's speaker inside one paragraph."""
     quotes: list[Quote] = []
     last_person: str | None = None
     for p_start, p_end in _paragraphs(text):
@@ -279,17 +283,21 @@ def _foreign_quotes(text: str, language: str) -> list[Quote]:
             if count_words(inner) < 3:
                 continue
             speaker = None
-            if pattern is not None:
-                speaker = _foreign_speaker_after(text[q_end + 1 : min(p_end, q_end + 160)], pattern)
-                if speaker is None:
-                    speaker = _foreign_speaker_before(text[max(p_start, q_start - 200) : q_start - 1], pattern)
+            if speaker_of is not None:
+                after = text[q_end + 1 : min(p_end, q_end + after_chars)]
+                speaker = speaker_of(after, text[max(p_start, q_start - 200) : q_start - 1])
             if speaker:
                 speaker = _clean_subject(speaker)
-                if speaker.lower() in _FOREIGN_PRONOUNS:
+                if speaker.lower() in pronouns:
                     speaker = last_person or speaker
-                elif any(w[:1].isupper() for w in speaker.split()):
+                elif names_person(speaker):
                     last_person = speaker
             else:
                 speaker = last_person if quotes and quotes[-1].span.end > p_start else None
             quotes.append(Quote(Span(q_start, q_end), inner, speaker))
+        if language in (None, "en"):
+            # A name as the subject of a paragraph's first sentence is who "he" means next.
+            subject = re.match(rf"\s*(?:[\w,]+\s+){{0,8}}?({_NAME})\s+(?:{_SPEECH_VERBS})\b", text[p_start:p_end])
+            if subject and not subject.group(1).startswith(("The ", "A ")):
+                last_person = _clean_subject(subject.group(1))
     return quotes
