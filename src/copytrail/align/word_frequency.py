@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import unicodedata
 from functools import cache
 from importlib.util import find_spec
@@ -95,6 +96,8 @@ def _table(language: str) -> _Table | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        # About a second a language, once per cache: said, as the other one-time steps are.
+        print(f"copytrail: listing wordfreq's common {language} words once, into {path.parent} ...", file=sys.stderr)
         data = _build(language)
         _write_atomically(path, data)
     if not data["known"]:
