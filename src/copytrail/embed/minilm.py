@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,18 +54,25 @@ def export_onnx(model_dir: Path, target: Path) -> None:
 
     The graph is written from the safetensors weights by :mod:`copytrail.embed.bert_onnx`
     (about 3 s), with no torch: the torch export this replaced took about 20 s, silently,
-    and made torch (754 MB) part of the default install.
+    and made torch (754 MB) part of the default install. ``target``'s folder holds the graph
+    and its weights file and nothing else; it is built whole under another name and renamed,
+    so a crashed or concurrent build never leaves half of it behind.
     """
     from copytrail.embed.bert_onnx import build_bert_onnx
 
-    print(f"copytrail: building the MiniLM ONNX graph once, into {target.parent} ...", file=sys.stderr, flush=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(f".{os.getpid()}.partial")  # concurrent first runs must not collide
+    folder = target.parent
+    print(f"copytrail: building the MiniLM ONNX graph once, into {folder} ...", file=sys.stderr, flush=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    partial = folder.with_name(f"{folder.name}.{os.getpid()}.partial")  # concurrent first runs must not collide
     try:
-        build_bert_onnx(model_dir, partial)
-        partial.replace(target)  # atomic: a crashed build never leaves a half file behind
+        partial.mkdir()
+        build_bert_onnx(model_dir, partial / target.name)
+        partial.replace(folder)
+    except OSError:
+        if not target.exists():  # another process may have won the rename
+            raise
     finally:
-        partial.unlink(missing_ok=True)
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 class MiniLMEmbedder:
@@ -79,9 +87,9 @@ class MiniLMEmbedder:
         check_embedder("minilm")  # finds the modules without importing them: the model loads on first use
         self._model_dir = _model_dir()
         digest = _weights_digest(self._model_dir)
-        # "-g2": the graph built without torch (the name differs from the torch exports
-        # older versions cached, so a cache never mixes the two).
-        self._onnx_path = cache_dir() / f"all-MiniLM-L6-v2-{digest}-g2.onnx"
+        # "-g3": the graph built without torch, its weights in a file beside it (the name
+        # differs from what older versions cached, so a cache never mixes them).
+        self._onnx_path = cache_dir() / f"all-MiniLM-L6-v2-{digest}-g3" / "model.onnx"
         # Names the weights for stored vectors (copytrail.embed.store); the same on CPU and CUDA.
         self.cache_key = f"minilm:{digest}"
         self._threads = threads or (os.cpu_count() or 1)
