@@ -46,8 +46,9 @@ from copytrail.scan.verify import PairVerifier
 
 @contextlib.contextmanager
 def plain_aligner() -> Iterator[None]:
-    """The aligner without its shortcuts: every gated pair scored, no rapidfuzz cutoffs, the word index."""
-    saved = sentences.may_reach, sentences.ratio_cutoff, sentences._containment_scores
+    """The aligner without its shortcuts: every gated pair scored, no rapidfuzz cutoffs, the word index,
+    every loose sentence tried for containment."""
+    saved = sentences.may_reach, sentences.ratio_cutoff, sentences._containment_scores, sentences._may_be_contained
     with_cutoff = sentences._containment_scores
 
     def uncut(short, long, candidates, needed=0.0, shared=None):  # noqa: ANN001, ANN202
@@ -56,10 +57,13 @@ def plain_aligner() -> Iterator[None]:
     sentences.may_reach = lambda *args: True
     sentences.ratio_cutoff = lambda config: 0.0
     sentences._containment_scores = uncut
+    sentences._may_be_contained = lambda loose, *args: loose
     try:
         yield
     finally:
-        sentences.may_reach, sentences.ratio_cutoff, sentences._containment_scores = saved
+        (sentences.may_reach, sentences.ratio_cutoff, sentences._containment_scores, sentences._may_be_contained) = (
+            saved
+        )
 
 
 def _read_jsonl(path: Path) -> Iterator[dict]:
