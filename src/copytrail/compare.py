@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -230,6 +231,7 @@ def compare_documents(
         languages, embedder = plan_languages(a, b, embedder, words_only=config.embedder == "none")
     if languages is not None and languages.translated and crosslingual is None:
         crosslingual = default_crosslingual_classifier()
+    alignable_a, alignable_b = alignable_indices(a), alignable_indices(b)
     alignment = align_sentences(
         a,
         b,
@@ -237,8 +239,8 @@ def compare_documents(
         classifier=classifier or default_classifier(),
         config=config.align,
         crosslingual=crosslingual if languages is not None and languages.translated else None,
+        alignable=(alignable_a, alignable_b),
     )
-    alignable_a, alignable_b = alignable_indices(a), alignable_indices(b)
     pairs, framed = alignment.pairs, ()
     translated = languages is not None and languages.translated
     if not translated and site_frame(a, b, pairs, alignable_a, alignable_b):
@@ -293,8 +295,15 @@ def compare_documents(
 def same_words(a: Document, b: Document) -> bool:
     """Whether the two texts have the same words in the same order (case, spacing and punctuation aside):
     the scan's test for an exact copy (its fingerprints' words)."""
-    words_a = text_words(a.text)
-    return bool(words_a) and words_a == text_words(b.text)
+    words_a = _document_words(a.text)
+    return bool(words_a) and words_a == _document_words(b.text)
+
+
+# A scan compares one document with several others in a row (its candidates come sorted):
+# its words are kept for the next pair. Few: a long document's words are big.
+@lru_cache(maxsize=4)
+def _document_words(text: str) -> tuple[str, ...]:
+    return tuple(text_words(text))
 
 
 def _story(doc: Document) -> set[int]:

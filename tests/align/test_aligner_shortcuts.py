@@ -71,3 +71,29 @@ def test_stem_index_counts_shared_stems_as_set_intersections(raw: list[str], oth
     stems = stem_set(other)
     assert index.shared_stems(stems).tolist() == [len(stems & stem_set(t)) for t in raw]
     assert index.stems == [stem_set(t) for t in raw]
+
+
+@given(st.lists(sentence, min_size=1, max_size=12), st.lists(sentence, min_size=0, max_size=8))
+def test_stem_index_matrix_is_its_rows(raw: list[str], others: list[str]) -> None:
+    """All rows' shared stems at once (the shuffled pass) are each row's own count."""
+    index = _StemIndex(tuple(raw))
+    stem_sets = [stem_set(other) for other in others]
+    matrix = index.shared_stems_matrix(stem_sets)
+    assert matrix.shape == (len(others), len(raw))
+    for row, stems in zip(matrix.tolist(), stem_sets):
+        assert row == index.shared_stems(stems).tolist()
+
+
+@given(st.lists(sentence, min_size=1, max_size=10), st.lists(sentence, min_size=1, max_size=10))
+def test_containment_prefilter_keeps_every_sentence_that_gets_a_score(raw_a: list[str], raw_b: list[str]) -> None:
+    """A loose sentence left out before partial_ratio is one ``_containment_scores`` scores nowhere."""
+    texts_a, texts_b = _SentenceTexts(tuple(raw_a)), _SentenceTexts(tuple(raw_b))
+    shared = sentences._shared_words(texts_a, texts_b)
+    loose = [(k, 100 + k) for k in range(len(raw_a))]
+    kept = sentences._may_be_contained(loose, texts_a, texts_b, shared)
+    for k, _ in loose:
+        scores = _containment_scores(texts_a.text(k), texts_b, None, 0.0, shared[k])
+        assert ((k, 100 + k) in kept) == bool(scores)
+    kept_b = sentences._may_be_contained([(k, k) for k in range(len(raw_b))], texts_b, texts_a, shared.T)
+    for k in range(len(raw_b)):
+        assert ((k, k) in kept_b) == bool(_containment_scores(texts_b.text(k), texts_a, None, 0.0, shared[:, k]))

@@ -171,6 +171,7 @@ def align_sentences(
     classifier: PairClassifier,
     config: AlignConfig,
     crosslingual: CrossLingualClassifier | None = None,
+    alignable: tuple[list[int], list[int]] | None = None,
 ) -> SentenceAlignment:
     """Find the sentence pairs of A and B that carry the same content.
 
@@ -187,13 +188,14 @@ def align_sentences(
         config: thresholds.
         crosslingual: for documents in two languages, the decision on multilingual
             cosines and language-independent anchors that replaces ``classifier``.
+        alignable: ``(alignable_indices(a), alignable_indices(b))`` when the caller has them.
 
     Raises:
         PairTooLong: a pair in two languages past ``max_dense_cells`` (anchor windows need
             shared words, which a translation lacks).
     """
     started = time.perf_counter()
-    ia, ib = alignable_indices(a), alignable_indices(b)
+    ia, ib = alignable if alignable is not None else (alignable_indices(a), alignable_indices(b))
     ta = [normalise_for_match(a.segments[i].text) for i in ia]
     tb = [normalise_for_match(b.segments[j].text) for j in ib]
     if not ia or not ib:
@@ -453,6 +455,9 @@ def _contained_sentences(
                 _sentence_texts(tuple(a.segments[i].text for i in ia)),
                 _sentence_texts(tuple(b.segments[j].text for j in ib)),
             )
+        if allowed is None:
+            own_texts = _sentence_texts(tuple(own_doc.segments[i].text for i in own))
+            loose = _may_be_contained(loose, own_texts, long, shared if side == "a" else shared.T)
         for k, index in loose:
             short = normalise_for_match(own_doc.segments[index].text)
             candidates = None if allowed is None else allowed[k]
@@ -471,28 +476,83 @@ def _contained_sentences(
     return extra
 
 
+def _may_be_contained(
+    loose: list[tuple[int, int]], own: _SentenceTexts, long: _SentenceTexts, shared: np.ndarray
+) -> list[tuple[int, int]]:
+    """Those ``(position, segment)`` of ``loose`` with a sentence of the other side that
+    ``_containment_scores`` would score at all (long enough, and sharing enough words).
+
+    The same two conditions, checked for every loose sentence at once; a sentence with no
+    such partner gets no scores there, so leaving it out changes nothing. ``own``: the
+    sentences of the loose ones' side; ``shared``: the words each of them shares with each
+    sentence of the other side.
+    """
+    if not loose:
+        return loose
+    rows = np.array([k for k, _ in loose], dtype=np.int64)
+    words = own.sorted_words()
+    distinct = np.array([len(words[k]) for k in rows.tolist()], dtype=np.int64)
+    worth_it = (long.lengths[None, :] >= CONTAINED_MIN_LENGTH_RATIO * own.lengths[rows][:, None]) & (
+        shared[rows] >= CONTAINED_MIN_SHARED_WORDS * distinct[:, None]
+    )
+    return [item for item, any_worth in zip(loose, worth_it.any(axis=1).tolist()) if any_worth]
+
+
 _Index = TypeVar("_Index")
 
 
 class _KeyHolders:
-    """Which of a document's sentences hold each key (word or stem), to count shared keys for all at once."""
+    """Which of a document's sentences hold each key (word or stem), to count shared keys for all at once.
+
+    The holders of all keys sit in one array, grouped by key (one argsort, not an array per
+    key: building a long document's index was most of its cost when it met few others).
+    """
 
     def __init__(self, key_sets: Iterable[Iterable[str]]) -> None:
-        holders: dict[str, list[int]] = defaultdict(list)
+        self._index: dict[str, int] = {}
+        key_ids: list[int] = []
+        owners: list[int] = []
         size = 0
         for sentence, keys in enumerate(key_sets):
             size = sentence + 1
             for key in keys:
-                holders[key].append(sentence)
+                key_ids.append(self._index.setdefault(key, len(self._index)))
+                owners.append(sentence)
         self._size = size
-        self._holders = {key: np.array(held, dtype=np.int64) for key, held in holders.items()}
+        ids = np.array(key_ids, dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        self._holders = np.array(owners, dtype=np.int64)[order]
+        self._start = np.searchsorted(ids[order], np.arange(len(self._index) + 1)).tolist()
+
+    def key_ids(self, keys: Iterable[str]) -> list[int]:
+        """The ids of those of ``keys`` some sentence holds."""
+        index = self._index
+        return [index[key] for key in keys if key in index]
 
     def shared(self, keys: Iterable[str]) -> np.ndarray:
         """How many of ``keys`` each sentence holds (``len(keys & its key set)``)."""
-        found = [self._holders[key] for key in keys if key in self._holders]
+        start, holders = self._start, self._holders
+        found = [holders[start[k] : start[k + 1]] for k in self.key_ids(keys)]
         if not found:
             return np.zeros(self._size, dtype=np.int64)
         return np.bincount(np.concatenate(found), minlength=self._size)
+
+    def shared_matrix(self, key_sets: list[Iterable[str]]) -> np.ndarray:
+        """``shared`` of each key set at once: row k counts what ``key_sets[k]`` shares with each sentence."""
+        rows, ids = [], []
+        for row, keys in enumerate(key_sets):
+            found = self.key_ids(keys)
+            rows.extend([row] * len(found))
+            ids.extend(found)
+        start = np.asarray(self._start, dtype=np.int64)
+        key = np.asarray(ids, dtype=np.int64)
+        counts = start[key + 1] - start[key]
+        # Every (row, holder) of every key: the holders' slices laid end to end.
+        first = np.repeat(start[key] - (np.cumsum(counts) - counts), counts)
+        held = self._holders[first + np.arange(int(counts.sum()))]
+        cells = np.repeat(np.asarray(rows, dtype=np.int64), counts) * self._size + held
+        size = len(key_sets) * self._size
+        return np.bincount(cells, minlength=size).reshape(len(key_sets), self._size)
 
 
 class _SentenceTexts:
@@ -604,16 +664,16 @@ def _shuffled_pairs(
     open_b[list(taken_b)] = False
     # A pair needs at least one shared stem, whatever the configured minimum.
     min_shared = max(config.shuffled_min_shared, 1)
+    open_rows = [r for r in range(len(ia)) if r not in taken_a]
+    stems_a = [stem_set(a.segments[ia[r]].text) for r in open_rows]
+    # Every open row's shared stems with every sentence of B at once (a row at a time was
+    # most of an unrelated pair's time here); only the cells with enough are scored.
+    shared = index.shared_stems_matrix(stems_a) * open_b
     scored = []
-    for r in range(len(ia)):
-        if r in taken_a:
-            continue
-        stems_a = stem_set(a.segments[ia[r]].text)
-        shared = index.shared_stems(stems_a) * open_b
-        for c in np.flatnonzero(shared >= min_shared).tolist():
-            jaccard = _shuffled_score(int(shared[c]), stems_a, index.stems[c], config)
-            if jaccard is not None:
-                scored.append((jaccard, r, c))
+    for k, c in zip(*(x.tolist() for x in np.nonzero(shared >= min_shared))):
+        jaccard = _shuffled_score(int(shared[k, c]), stems_a[k], index.stems[c], config)
+        if jaccard is not None:
+            scored.append((jaccard, open_rows[k], c))
     return _best_first(scored)
 
 
@@ -627,6 +687,10 @@ class _StemIndex:
     def shared_stems(self, stems: frozenset[str]) -> np.ndarray:
         """How many of ``stems`` each sentence's stem set holds, all sentences at once."""
         return self._holders.shared(stems)
+
+    def shared_stems_matrix(self, stem_sets: list[frozenset[str]]) -> np.ndarray:
+        """``shared_stems`` of each stem set, as the rows of one matrix."""
+        return self._holders.shared_matrix(stem_sets)
 
 
 def _stem_index(texts: tuple[str, ...]) -> _StemIndex:
