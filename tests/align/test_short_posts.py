@@ -36,6 +36,23 @@ def test_a_post_of_short_sentences_is_story_from_first_line_to_last(language: st
     assert [s.role for s in doc.segments] == [Role.STORY] * 5
 
 
+def test_a_paragraph_that_lost_its_full_stop_keeps_the_post_story() -> None:
+    # Paragraphs of sentences whose last one ends on a word (a post ending on a word, a copy
+    # that dropped the full stop) are still sentences, not a menu: the whole text stays story.
+    text = (
+        "Faktycznie mój kot jest bojaźliwy.\n\n"
+        "Kupiłem dobry aparat. Umyj ręce. To jest mój kot.\n\n"
+        "On bierze kąpiel każdego ranka. Lubię wyzwania. Włóż\n\n"
+        "Francuski wyraz 'chat' znaczy 'kot'. To pagoda. Kochasz swego męża?\n\n"
+        "To nie jest kot. To jest pies. Jestem odważny i mam silną wolę.\n"
+    )
+    doc = prepare_document(load_bytes(text.encode(), name="post.txt"))
+    assert {s.role for s in doc.segments} == {Role.STORY}
+    # A line of one unfinished phrase is no sentence: the menu rule applies again.
+    menu = text.replace("On bierze kąpiel każdego ranka. Lubię wyzwania. Włóż", "Zobacz też")
+    assert Role.STORY not in {s.role for s in prepare_document(load_bytes(menu.encode(), name="m.txt")).segments[:3]}
+
+
 def test_a_menu_above_the_same_post_is_still_chrome() -> None:
     text = "Home | Phones | Reviews\n\n" + post(PHONE_POST, "en").read_text(encoding="utf-8")
     doc = prepare_document(load_bytes(text.encode(), name="page.txt"))

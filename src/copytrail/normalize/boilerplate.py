@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from copytrail.normalize.scripts import count_words, ends_sentence
-from copytrail.normalize.segment import Unit
+from copytrail.normalize.segment import Unit, sentence_offsets
 from copytrail.records import Role
 
 _COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved", re.IGNORECASE)
@@ -104,6 +104,13 @@ def _is_short_sentence(line: str) -> bool:
     return _words(line) >= _SHORT_SENTENCE_MIN_WORDS and ends_sentence(line, _TERMINAL)
 
 
+def _is_sentences(line: str) -> bool:
+    """Sentences, the last one cut short: "Lubię wyzwania. Włóż" (a post that ends on a word,
+    or a copy that lost its final full stop). Every sentence but the last ends like one."""
+    spans = sentence_offsets(line)
+    return len(spans) >= 2 and all(ends_sentence(line[s:e], _TERMINAL) for s, e in spans[:-1])
+
+
 def _content_role(line: str) -> UnitRole | None:
     """Roles decided by what a line says, wherever it stands."""
     short = _words(line) <= 40
@@ -172,11 +179,14 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
     open_lines = [i for i in range(len(lines)) if roles[i] is None]
     prose = [i for i in open_lines if _is_prose(lines[i])]
     running_text = bool(prose)
-    if not running_text or all(_is_short_sentence(lines[i]) or _is_prose(lines[i]) for i in open_lines):
+    if not running_text or all(
+        _is_short_sentence(lines[i]) or _is_prose(lines[i]) or _is_sentences(lines[i]) for i in open_lines
+    ):
         # No running text at all (an earnings table, a list of results): the short lines
         # are the story, not the chrome around one. Nor has a text of nothing but
         # sentences any menu, title bar or footer: a post of a few short sentences ("Hat,
-        # not a telephone...") is story from its first line to its last.
+        # not a telephone...") is story from its first line to its last, also when a
+        # paragraph's last sentence has lost its full stop.
         prose = open_lines
     else:
         # A table before or after the prose (an earnings report's rows above its note)
@@ -214,7 +224,7 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
             roles[i] = UnitRole(Role.BOILERPLATE, "footer")
         elif in_menu:
             roles[i] = UnitRole(Role.BOILERPLATE, "navigation")
-        elif running_text and unit.lines_in_block == 1 and n <= 12 and not ends:
+        elif running_text and unit.lines_in_block == 1 and n <= 12 and not ends and not _is_sentences(line):
             roles[i] = UnitRole(Role.HEADING, "subheading")
         else:
             roles[i] = UnitRole(Role.STORY)
