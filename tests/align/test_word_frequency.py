@@ -74,6 +74,21 @@ def test_a_language_without_a_list_weighs_nothing() -> None:
     assert zipf_at_least_rare("sawubona", "xx") is None  # from the saved table now
 
 
+def test_a_damaged_table_is_built_again_and_an_odd_code_names_no_file(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("COPYTRAIL_CACHE", str(tmp_path))
+    word_frequency._table.cache_clear()
+    assert zipf_at_least_rare("the", "en") == reference("the", "en")
+    (table,) = tmp_path.glob("wordfreq-*-en.json")
+    table.write_text('{"known": true}', encoding="utf-8")  # valid JSON, not a table
+    word_frequency._table.cache_clear()
+    assert zipf_at_least_rare("the", "en") == reference("the", "en")
+    assert "zipf" in table.read_text(encoding="utf-8")
+    word_frequency._table.cache_clear()
+    assert zipf_at_least_rare("the", "../en") == reference("the", "../en")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [table.name]
+    word_frequency._table.cache_clear()
+
+
 # Scripts and letters whose preprocessing in wordfreq changes a word: capitals, ß and
 # final sigma (case folding), Turkish dotted and dotless i, Romanian commas and
 # cedillas, Arabic marks and tatweel, combining accents (normal form), mixed scripts.

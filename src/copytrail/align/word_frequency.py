@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import unicodedata
 from functools import cache
@@ -37,6 +38,8 @@ __all__ = ["RARE_ZIPF", "zipf_at_least_rare"]
 RARE_ZIPF = 3.0
 _DIGIT_TOKENS = 4  # numbers of up to this many digits are in the table; longer ones ask wordfreq
 _TABLE_VERSION = 1
+# A language code as copytrail and wordfreq write them ("en", "pt-BR", "zh-Hant").
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 # A letter to str.isalpha, but a mark that wordfreq drops in Arabic script ("remove_marks").
 _TATWEEL = "\N{ARABIC TATWEEL}"
 
@@ -91,18 +94,21 @@ def _table(language: str) -> _Table | None:
     spec = find_spec("wordfreq")
     if spec is None or spec.origin is None:
         return None
+    if not _LANGUAGE_CODE.fullmatch(language):
+        # Not a code a file may be named after: every word goes to wordfreq, as before the table.
+        return _Table({}, "NFC", "none")
     stat = Path(spec.origin).stat()
     path = cache_dir() / f"wordfreq-v{_TABLE_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{language}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        # About a second a language, once per cache: said, as the other one-time steps are.
-        print(f"copytrail: listing wordfreq's common {language} words once, into {path.parent} ...", file=sys.stderr)
-        data = _build(language)
-        _write_atomically(path, data)
-    if not data["known"]:
-        return None
-    return _Table(data["zipf"], data["normal_form"], data["lookup"])
+        return _Table(data["zipf"], data["normal_form"], data["lookup"]) if data["known"] else None
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not built yet, or not a table this version wrote: built again
+    # About a second a language, once per cache: said, as the other one-time steps are.
+    print(f"copytrail: listing wordfreq's common {language} words once, into {path.parent} ...", file=sys.stderr)
+    data = _build(language)
+    _write_atomically(path, data)
+    return _Table(data["zipf"], data["normal_form"], data["lookup"]) if data["known"] else None
 
 
 def _build(language: str) -> dict:
