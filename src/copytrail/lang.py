@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import lzma
 import math
-import os
 import random
-import shutil
 import sys
 from collections import Counter
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from copytrail.cache import cache_dir
+from copytrail.cache import build_folder, cache_dir, keep_text
 from copytrail.errors import CopytrailError
 from copytrail.records import Document, LanguageShare
 
@@ -134,19 +132,13 @@ def _from_unpacked(packed: Path, identifier_class):  # noqa: ANN001, ANN202
     target = cache_dir() / f"py3langid-{stat.st_size}-{stat.st_mtime_ns}"
     if not target.is_dir():
         print(f"copytrail: unpacking the language model once, into {target.parent} ...", file=sys.stderr, flush=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")  # concurrent first runs must not collide
-        try:
-            partial.mkdir()
+
+        def unpack(folder: Path) -> None:
             with lzma.open(packed) as src, np.load(src, allow_pickle=False) as data:
                 for name in _MODEL_ARRAYS:
-                    np.save(partial / f"{name}.npy", data[name], allow_pickle=False)
-            partial.replace(target)
-        except OSError:
-            if not target.is_dir():  # another process may have won the rename
-                raise
-        finally:
-            shutil.rmtree(partial, ignore_errors=True)
+                    np.save(folder / f"{name}.npy", data[name], allow_pickle=False)
+
+        build_folder(target, unpack)
     data = {name: np.load(target / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _MODEL_ARRAYS}
     identifier = identifier_class(
         data["ptc"],
@@ -205,12 +197,7 @@ def _cached_synchronizing_length(target: Path, rows, row_of_state) -> int | None
     except (OSError, ValueError):
         pass
     length = synchronizing_length(rows, row_of_state)
-    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
-    try:
-        partial.write_text("none" if length is None else str(length))
-        partial.replace(kept)
-    except OSError:
-        partial.unlink(missing_ok=True)
+    keep_text(kept, "none" if length is None else str(length))
     return length
 
 

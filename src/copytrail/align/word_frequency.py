@@ -21,7 +21,6 @@ languages and on random strings.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import unicodedata
@@ -29,7 +28,7 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
-from copytrail.cache import cache_dir
+from copytrail.cache import cache_dir, keep_text
 from copytrail.normalize.scripts import has_unspaced
 
 __all__ = ["RARE_ZIPF", "zipf_at_least_rare"]
@@ -100,14 +99,17 @@ def _table(language: str) -> _Table | None:
     stat = Path(spec.origin).stat()
     path = cache_dir() / f"wordfreq-v{_TABLE_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{language}.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return _Table(data["zipf"], data["normal_form"], data["lookup"]) if data["known"] else None
+        return _from_saved(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not built yet, or not a table this version wrote: built again
     # About a second a language, once per cache: said, as the other one-time steps are.
     print(f"copytrail: listing wordfreq's common {language} words once, into {path.parent} ...", file=sys.stderr)
     data = _build(language)
-    _write_atomically(path, data)
+    keep_text(path, json.dumps(data, ensure_ascii=False))
+    return _from_saved(data)
+
+
+def _from_saved(data: dict) -> _Table | None:
     return _Table(data["zipf"], data["normal_form"], data["lookup"]) if data["known"] else None
 
 
@@ -146,16 +148,3 @@ def _build(language: str) -> dict:
         "normal_form": info["normal_form"],
         "lookup": "digits" if changes_letters else "digits and letters",
     }
-
-
-def _write_atomically(path: Path, data: dict) -> None:
-    """Write the table; a failure only means the next process builds it again."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # concurrent first runs must not collide
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        partial.replace(path)
-    except OSError:
-        pass
-    finally:
-        partial.unlink(missing_ok=True)

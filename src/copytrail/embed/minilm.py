@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from copytrail.cache import cache_dir
+from copytrail.cache import build_folder, cache_dir
 from copytrail.embed.base import l2_normalise
 from copytrail.errors import MissingEmbedder, require
 
@@ -60,19 +59,8 @@ def export_onnx(model_dir: Path, target: Path) -> None:
     """
     from copytrail.embed.bert_onnx import build_bert_onnx
 
-    folder = target.parent
-    print(f"copytrail: building the MiniLM ONNX graph once, into {folder} ...", file=sys.stderr, flush=True)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    partial = folder.with_name(f"{folder.name}.{os.getpid()}.partial")  # concurrent first runs must not collide
-    try:
-        partial.mkdir()
-        build_bert_onnx(model_dir, partial / target.name)
-        partial.replace(folder)
-    except OSError:
-        if not target.exists():  # another process may have won the rename
-            raise
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
+    print(f"copytrail: building the MiniLM ONNX graph once, into {target.parent} ...", file=sys.stderr, flush=True)
+    build_folder(target.parent, lambda folder: build_bert_onnx(model_dir, folder / target.name))
 
 
 class MiniLMEmbedder:
