@@ -239,7 +239,14 @@ def extract_quotes(text: str, language: str | None = None) -> list[Quote]:
     speakers are read in English, German, Spanish, Russian and Finnish.
     """
     if language in (None, "en"):
-        return _collect_quotes(text, language, _english_speaker, _PRONOUNS, names_person=lambda s: s[0].isupper())
+        return _collect_quotes(
+            text,
+            language,
+            _english_speaker,
+            _PRONOUNS,
+            names_person=lambda s: s[0].isupper(),
+            paragraph_subject=_english_paragraph_subject,
+        )
     pattern = _speech_verb(language)
     return _collect_quotes(
         text,
@@ -258,6 +265,14 @@ def _english_speaker(after: str, before: str) -> str | None:
     return _speaker_before(before)
 
 
+def _english_paragraph_subject(paragraph: str) -> str | None:
+    """A name as the subject of a paragraph's first sentence is who "he" means next."""
+    subject = re.match(rf"\s*(?:[\w,]+\s+){{0,8}}?({_NAME})\s+(?:{_SPEECH_VERBS})\b", paragraph)
+    if subject and not subject.group(1).startswith(("The ", "A ")):
+        return _clean_subject(subject.group(1))
+    return None
+
+
 def _foreign_speaker(after: str, before: str, pattern: re.Pattern[str]) -> str | None:
     speaker = _foreign_speaker_after(after, pattern)
     return speaker if speaker is not None else _foreign_speaker_before(before, pattern)
@@ -271,10 +286,12 @@ def _collect_quotes(
     *,
     names_person: Callable[[str], bool],
     after_chars: int = 120,
+    paragraph_subject: Callable[[str], str | None] | None = None,
 ) -> list[Quote]:
     """The quotes of ``text`` with their speakers: ``speaker_of(after, before)`` reads the
-    attribution around a quote; a pronoun is the last person named, and a quote with no
-    attribution continues the previous one's speaker inside one paragraph."""
+    attribution around a quote; a pronoun is the last person named (or the subject
+    ``paragraph_subject`` finds in a paragraph), and a quote with no attribution continues
+    the previous one's speaker inside one paragraph."""
     quotes: list[Quote] = []
     last_person: str | None = None
     for p_start, p_end in _paragraphs(text):
@@ -295,9 +312,7 @@ def _collect_quotes(
             else:
                 speaker = last_person if quotes and quotes[-1].span.end > p_start else None
             quotes.append(Quote(Span(q_start, q_end), inner, speaker))
-        if language in (None, "en"):
-            # A name as the subject of a paragraph's first sentence is who "he" means next.
-            subject = re.match(rf"\s*(?:[\w,]+\s+){{0,8}}?({_NAME})\s+(?:{_SPEECH_VERBS})\b", text[p_start:p_end])
-            if subject and not subject.group(1).startswith(("The ", "A ")):
-                last_person = _clean_subject(subject.group(1))
+        subject = paragraph_subject(text[p_start:p_end]) if paragraph_subject is not None else None
+        if subject is not None:
+            last_person = subject
     return quotes
