@@ -121,10 +121,6 @@ def document_source(source: str | None, url: str | None) -> str | None:
 
 def source_mixed_keys(keys: np.ndarray, source: str) -> np.ndarray:
     """Sentence keys (uint64) mixed with a source's name: the keys a site's chrome is counted under."""
-    return _source_keys(keys, source)
-
-
-def _source_keys(keys: np.ndarray, source: str) -> np.ndarray:
     salt = int.from_bytes(hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
     # A 64-bit odd multiplier mixes the salt in; keys of different sources never collide in practice.
     return (keys ^ np.uint64(salt)) * np.uint64(0x9E3779B97F4A7C15)
@@ -154,7 +150,7 @@ class CommonText:
         if len(arr) == 0:
             return out
         in_collection = _member(arr, self.collection_keys)
-        in_source = _member(_source_keys(arr, source), self.source_keys) if source else np.zeros(len(arr), bool)
+        in_source = _member(source_mixed_keys(arr, source), self.source_keys) if source else np.zeros(len(arr), bool)
         for i, key in enumerate(arr):
             if key == 0:
                 continue
@@ -285,7 +281,7 @@ class CommonTextCounter:
         for i, source in enumerate(self._sources):
             if source:
                 lo = ends[i] - lengths[i]
-                mixed[lo : ends[i]] = _source_keys(keys[lo : ends[i]], source)
+                mixed[lo : ends[i]] = source_mixed_keys(keys[lo : ends[i]], source)
                 known[lo : ends[i]] = True
         mixed, doc_of = mixed[known], doc_of[known]
         uniq, df = np.unique(mixed, return_counts=True)
