@@ -1,4 +1,4 @@
-"""The whole ``copytrail compare`` process on the Kherson pair, against a baseline checkout, in one run.
+"""The whole ``copytrail compare`` process on the Kherson pair (or ``--pair A B``), against a baseline, in one run.
 
 Usage::
 
@@ -53,9 +53,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline-src", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--pair",
+        nargs=2,
+        type=Path,
+        metavar=("A", "B"),
+        default=(KHERSON / "000_e2934cbb52dca54b.txt", KHERSON / "001_99e61fcb9db1a932.txt"),
+        help="the two files to compare (default: the Kherson pair, which the target is judged on)",
+    )
     args = parser.parse_args()
     print(f"$ {reproduce_command('bench/cli_compare.py')}  (at {git_revision()})", flush=True)
-    a, b = KHERSON / "000_e2934cbb52dca54b.txt", KHERSON / "001_99e61fcb9db1a932.txt"
+    a, b = args.pair
     runs = {
         "new texts": (ROOT / "src", False),
         "seen before": (ROOT / "src", True),

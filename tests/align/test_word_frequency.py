@@ -101,12 +101,36 @@ def test_the_same_figure_as_wordfreq_on_any_string(word: str, language: str) -> 
     assert zipf_at_least_rare(word, language) == reference(word, language)
 
 
+# Words of letters and digits as news writes them: "£35m", "21st", "1960s", "x800", "2,500".
+_ALPHANUMERIC_LANGUAGES = ["en", "de", "fr", "ru", "tr", "es", "pl", "fi", "ar", "ja", "ro"]
+
+
+@given(
+    word=st.from_regex(r"[a-z]{0,3}[0-9]{1,6}[a-z]{0,3}|[a-z0-9]{1,8}", fullmatch=True),
+    language=st.sampled_from(_ALPHANUMERIC_LANGUAGES),
+)
+def test_the_same_figure_as_wordfreq_on_words_of_letters_and_digits(word: str, language: str) -> None:
+    assert zipf_at_least_rare(word, language) == reference(word, language)
+
+
+def test_the_digit_frequency_is_wordfreqs() -> None:
+    from wordfreq.numbers import digit_freq
+
+    runs = [str(n) for n in range(100_000)] + [str(n).zfill(6) for n in range(0, 1_000_000, 997)]
+    assert [word_frequency._digit_frequency(f"x{run}m{run}") for run in runs] == [
+        digit_freq(f"x{run}m{run}") for run in runs
+    ]
+
+
+_NEWS_SENTENCE = "Russia said on Friday it had withdrawn 30,000 troops in 2022, £35m in the 21st year."
+
+
 def test_a_later_process_weighs_words_without_importing_wordfreq() -> None:
     zipf_at_least_rare("the", "en")  # the table is in the module's cache now
     script = (
         "import sys\n"
         "from copytrail.align.evidence import sentence_mass\n"
-        "mass = sentence_mass('Russia said on Friday it had withdrawn 30,000 troops in 2022.', 'en')\n"
+        f"mass = sentence_mass({_NEWS_SENTENCE!r}, 'en')\n"
         "assert 'wordfreq' not in sys.modules, 'wordfreq was imported'\n"
         "print(mass)\n"
     )
@@ -116,6 +140,4 @@ def test_a_later_process_weighs_words_without_importing_wordfreq() -> None:
     from copytrail.align.evidence import sentence_mass
 
     sentence_mass.cache_clear()
-    assert float(done.stdout) == pytest.approx(
-        sentence_mass("Russia said on Friday it had withdrawn 30,000 troops in 2022.", "en")
-    )
+    assert float(done.stdout) == pytest.approx(sentence_mass(_NEWS_SENTENCE, "en"))

@@ -14,6 +14,12 @@ one with a capital, a mark, a mixed script, or in a language it splits with a
 dictionary or transliterates. For every other word (lower-case letters already in the
 language's normal form, or plain digits) wordfreq's answer is a lookup of the word
 itself, so the table gives exactly wordfreq's figure, or says it is at most Zipf 3.
+
+Words of ASCII letters and digits ("£35m" gives "35m"; "21st", "1960s", "x800"), in
+about half of all news stories, are worked out from the table too: wordfreq looks up
+the word with each run of two or more digits written as zeros ("00m") and multiplies
+by its estimate of how common those digits are (:func:`_digit_frequency`, wordfreq's
+own formula).
 ``tests/align/test_word_frequency.py`` holds the two equal on real text of many
 languages and on random strings.
 """
@@ -21,6 +27,7 @@ languages and on random strings.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 import unicodedata
@@ -53,6 +60,8 @@ def zipf_at_least_rare(word: str, language: str) -> float | None:
         return None
     if table.eligible(word):
         return table.zipf.get(word, RARE_ZIPF)
+    if table.alphanumeric(word):
+        return _alphanumeric_zipf(word, table.zipf)
     return _from_wordfreq(word, language)
 
 
@@ -65,6 +74,57 @@ def _from_wordfreq(word: str, language: str) -> float | None:
         return None
 
 
+# wordfreq's frequencies of a digit string (wordfreq/numbers.py, wordfreq 3.x, Apache-2.0):
+# Benford's law for the first digit, and a peak at recent years for four digits.
+# ``tests/align/test_word_frequency.py`` holds this equal to wordfreq's ``digit_freq``.
+_BENFORD = (0.009, 0.300, 0.175, 0.124, 0.096, 0.078, 0.066, 0.057, 0.050, 0.045)
+_YEAR_LOG_PEAK, _NOT_YEAR, _REFERENCE_YEAR, _PLATEAU = -1.9185, 0.1, 2019, 20
+# In a word of letters and digits, wordfreq's r"\d[\d.,]+" is a run of two or more digits.
+_DIGIT_RUN = re.compile(r"[0-9]{2,}")
+
+
+def _benford(digits: str) -> float:
+    return _BENFORD[int(digits[0])] / 10 ** (len(digits) - 1)
+
+
+def _year(digits: str) -> float:
+    year = int(digits)
+    if year <= _REFERENCE_YEAR:
+        log_frequency = _YEAR_LOG_PEAK - 0.0083 * (_REFERENCE_YEAR - year)
+    elif year <= _REFERENCE_YEAR + _PLATEAU:
+        log_frequency = _YEAR_LOG_PEAK
+    else:
+        log_frequency = _YEAR_LOG_PEAK - 0.2 * (year - (_REFERENCE_YEAR + _PLATEAU))
+    return 10.0**log_frequency + _NOT_YEAR * _benford(digits)
+
+
+def _digit_frequency(word: str) -> float:
+    frequency = 1.0
+    for run in _DIGIT_RUN.findall(word):
+        frequency *= _year(run) if len(run) == 4 else _benford(run)
+    return frequency
+
+
+def _alphanumeric_zipf(word: str, zipf: dict[str, float]) -> float:
+    """wordfreq's Zipf figure of a word of ASCII letters and digits, floored at Zipf 3.
+
+    The arithmetic is wordfreq's ``_word_frequency`` for one token, step by step, so
+    that the figure is equal to the last digit.
+    """
+    smashed = _DIGIT_RUN.sub(lambda run: "0" * len(run.group()), word)
+    if smashed not in zipf:
+        # The zeroed word is at most Zipf 3, and the digits' frequency is below 1.
+        return RARE_ZIPF
+    if smashed == word:
+        return zipf[smashed]
+    # The table holds wordfreq's rounded figure of a list entry, 9 - bucket/100 exactly.
+    bucket = round((9 - zipf[smashed]) * 100)
+    frequency = 1.0 / (1.0 / (10 ** (-bucket / 100) * _digit_frequency(word)))
+    frequency = max(frequency, 10 ** (0.0 - 9))
+    frequency = round(frequency, math.floor(-math.log(frequency, 10)) + 3)
+    return max(RARE_ZIPF, round(math.log(frequency, 10) + 9, 2))
+
+
 class _Table:
     """One language's common words and how to tell the words its lookup answers for."""
 
@@ -73,6 +133,12 @@ class _Table:
         self._normal_form = normal_form
         self._digits = lookup != "none"
         self._letters = lookup == "digits and letters"
+
+    def alphanumeric(self, word: str) -> bool:
+        """Whether ``word`` is lower-case ASCII letters and digits that wordfreq keeps as one token."""
+        if not (word.isascii() and word.isalnum() and word == word.lower()):
+            return False
+        return self._letters or (self._digits and word.isdigit())
 
     def eligible(self, word: str) -> bool:
         """Whether wordfreq would look ``word`` up as it is (so the table's answer is exact)."""
