@@ -140,17 +140,21 @@ def _from_unpacked(packed: Path, identifier_class):  # noqa: ANN001, ANN202
 
         build_folder(target, unpack)
     data = {name: np.load(target / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _MODEL_ARRAYS}
+    windowed = hasattr(identifier_class, "use_window")
+    window = _cached_synchronizing_length(target, data["nextmove"], data["nextmove_row"]) if windowed else None
     identifier = identifier_class(
         data["ptc"],
         np.asarray(data["pc"]),
         data["classes"].tolist(),
-        _to_array(data["nextmove"]),
+        # The windowed walk reads the 39 MB transition table through the memory map; only
+        # py3langid's own walk needs it copied into a Python array.
+        data["nextmove"] if window is not None else _to_array(data["nextmove"]),
         data["out_feat"].tolist(),
         norm_probs=True,
         tk_row=_to_array(data["nextmove_row"]),
     )
-    if hasattr(identifier, "use_window"):
-        identifier.use_window(_cached_synchronizing_length(target, data["nextmove"], data["nextmove_row"]))
+    if windowed:
+        identifier.use_window(window)
     return identifier
 
 
@@ -221,7 +225,11 @@ def _windowed_class(base):  # noqa: ANN001, ANN202 - py3langid's LanguageIdentif
         def use_window(self, window: int | None) -> None:
             self._window = window
             if window is not None:
-                self._next_state = np.frombuffer(self.tk_nextmove, dtype=f"u{self.tk_nextmove.itemsize}")
+                self._next_state = (
+                    self.tk_nextmove
+                    if isinstance(self.tk_nextmove, np.ndarray)
+                    else np.frombuffer(self.tk_nextmove, dtype=f"u{self.tk_nextmove.itemsize}")
+                )
                 self._row_start = np.asarray(self._rowbase, dtype=np.int64)
                 self._feature_of_state = np.asarray(self.tk_output, dtype=np.int64)
 
