@@ -277,7 +277,7 @@ def throughput(embedder, sentences: list[str], repeat: int) -> tuple[float, np.n
     return median(times), vectors
 
 
-def measure_throughput(repeat: int, with_torch: bool) -> dict:
+def measure_throughput(repeat: int, with_torch: bool, device: str = "cpu") -> dict:
     sentences = news_sentences(THROUGHPUT_SENTENCES)
     words_per = [len(s.split()) for s in sentences]
     result: dict = {
@@ -286,16 +286,17 @@ def measure_throughput(repeat: int, with_torch: bool) -> dict:
         "repeats": repeat,
     }
     t0 = time.perf_counter()
-    onnx = MiniLMEmbedder()
+    onnx = MiniLMEmbedder(device=device)
     result["onnx_construct_s"] = round(time.perf_counter() - t0, 3)
     onnx_s, onnx_vectors = throughput(onnx, sentences, repeat)
+    result["device"] = {"asked": device, "in_use": onnx.device_in_use}
     result["onnx_s"] = round(onnx_s, 3)
     result["onnx_sentences_per_s"] = round(len(sentences) / onnx_s, 1)
     if with_torch:
         t0 = time.perf_counter()
         from copytrail.embed.others import SentenceTransformerEmbedder
 
-        reference = SentenceTransformerEmbedder()
+        reference = SentenceTransformerEmbedder(device=device)
         result["torch_import_and_construct_s"] = round(time.perf_counter() - t0, 3)
         torch_s, torch_vectors = throughput(reference, sentences, repeat)
         result["torch_s"] = round(torch_s, 3)
@@ -358,7 +359,8 @@ def print_tables(result: dict) -> None:
     tp = result["throughput"]
     print(
         f"\n(c) Embedder throughput, {tp['sentences']} BBC sentences "
-        f"({tp['mean_words_per_sentence']} words on average), median of {tp['repeats']}"
+        f"({tp['mean_words_per_sentence']} words on average), median of {tp['repeats']}; "
+        f"device asked {tp['device']['asked']}, in use {tp['device']['in_use']}"
     )
     print(
         f"  ONNX (MiniLMEmbedder)        {tp['onnx_sentences_per_s']:7.1f} sentences/s "
@@ -382,12 +384,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per compare pair and per throughput pass")
     parser.add_argument("--load-repeat", type=int, default=3, help="fresh processes per load measurement")
     parser.add_argument("--skip-torch", action="store_true", help="leave out the torch reference")
+    parser.add_argument(
+        "--device",
+        choices=("cpu", "cuda", "auto"),
+        default="cpu",
+        help="where part (c) embeds (cuda: a GPU with onnxruntime-gpu, and torch with CUDA for the reference)",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     print(f"$ {reproduce_command('bench/bench_compare.py')}", flush=True)
     started = time.perf_counter()
 
-    onnx_cached = any(cache_dir().glob("all-MiniLM-L6-v2-*.onnx"))
+    onnx_cached = any(cache_dir().glob("all-MiniLM-L6-v2-*/model.onnx"))
     result: dict = {
         "command": reproduce_command(),
         "revision": git_revision(),
@@ -408,7 +416,7 @@ def main() -> None:
     print("(b) compare ...", file=sys.stderr, flush=True)
     result["compare"] = measure_compare(args.repeat)
     print("(c) throughput ...", file=sys.stderr, flush=True)
-    result["throughput"] = measure_throughput(args.repeat, with_torch=not args.skip_torch)
+    result["throughput"] = measure_throughput(args.repeat, with_torch=not args.skip_torch, device=args.device)
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from copytrail.align.gaps import confirm_with_embeddings, unmatched_clauses
 from copytrail.align.passages import build_passages, coverage, unaligned_spans, with_fragments
 from copytrail.align.relation import RelationConfig, classify_relation
 from copytrail.align.sentences import AlignConfig, align_sentences, alignable_indices
-from copytrail.embed import EMBEDDERS, Embedder, covers, embedder_for, load_embedder
+from copytrail.embed import DEVICES, EMBEDDERS, Embedder, covers, embedder_for, load_embedder
 from copytrail.errors import install_hint
 from copytrail.explain import explain
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_text
@@ -55,6 +55,8 @@ class CompareConfig:
         languages: identify each document's language and, for languages the embedder
             does not cover (two of them, for the English-only MiniLM), switch to an
             installed one that does (multilingual USE); without any, say so.
+        device: where the embedder runs, ``"cpu"``, ``"cuda"`` or ``"auto"``
+            (:mod:`copytrail.embed.device`; the CPU whenever no GPU can be used).
     """
 
     embedder: str = "minilm"
@@ -64,8 +66,11 @@ class CompareConfig:
     common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
     explain: bool = True
     languages: bool = True
+    device: str = "cpu"
 
     def __post_init__(self) -> None:
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
         if self.embedder not in ("none", *EMBEDDERS) and not _is_model_folder(self.embedder):
             raise ValueError(
                 f"embedder must be one of none, {', '.join(EMBEDDERS)} or a model folder, not {self.embedder!r}"
@@ -375,7 +380,7 @@ def compare(
         doc_a, doc_b = common.mark(doc_a, _source_of(doc_a)), common.mark(doc_b, _source_of(doc_b))
     segmented = time.perf_counter()
     if embedder is None and config.embedder != "none":
-        embedder = load_embedder(config.embedder)
+        embedder = load_embedder(config.embedder, device=config.device)
     report = compare_documents(doc_a, doc_b, embedder=embedder, config=config)
     timings = replace(report.timings, load=round(loaded - started, 4), segment=round(segmented - loaded, 4))
     return replace(report, timings=timings)

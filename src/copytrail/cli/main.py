@@ -26,7 +26,7 @@ else:
     from copytrail import __version__
     from copytrail.cli.handling import run_handled, set_command_state
     from copytrail.compare import CompareConfig, compare
-    from copytrail.embed import EMBEDDERS
+    from copytrail.embed import DEVICES, EMBEDDERS
     from copytrail.errors import OutputError
 
     _COMPARE = CompareConfig()  # the command's defaults are the library's
@@ -152,6 +152,15 @@ else:
         "installed embedder that covers both.",
     )
     @click.option(
+        "--device",
+        type=click.Choice(DEVICES),
+        default=_COMPARE.device,
+        show_default=True,
+        help="Where the embedder runs: cpu, cuda (a GPU; needs onnxruntime-gpu, or torch with CUDA for a model "
+        "folder; without one it runs on the CPU and says so), or auto (cuda when usable, else quietly the CPU). "
+        "use-multilingual always runs on the CPU.",
+    )
+    @click.option(
         "--max-size",
         type=ByteSize(),
         default=_COMPARE.max_bytes,
@@ -181,6 +190,7 @@ else:
         as_json: bool,
         no_text: bool,
         embedder: str,
+        device: str,
         max_size: int,
         show_all: bool,
         html_path: str | None,
@@ -212,7 +222,7 @@ else:
         if html_path is not None:
             check_output_path(html_path)
         err = Console(stderr=True)
-        config = CompareConfig(embedder=embedder, max_bytes=max_size)
+        config = CompareConfig(embedder=embedder, max_bytes=max_size, device=device)
         background = _background_files(background_dir) if background_dir else None
         if embedder != "none" and sys.stderr.isatty():
             with err.status("Comparing (the first run prepares the model, which takes a few seconds)…"):

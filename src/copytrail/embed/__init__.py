@@ -23,10 +23,12 @@ from functools import cache
 from pathlib import Path
 
 from copytrail.embed.base import ANY_LANGUAGE, CachedEmbedder, Embedder, HashingEmbedder, covers
+from copytrail.embed.device import DEVICES, check_device, say_cpu_fallback
 from copytrail.errors import EmbedderError, MissingEmbedder, no_deps_hint
 
 __all__ = [
     "ANY_LANGUAGE",
+    "DEVICES",
     "EMBEDDERS",
     "MULTILINGUAL",
     "CachedEmbedder",
@@ -85,16 +87,19 @@ def load_embedder(name: str = "minilm", *, device: str = "cpu", persistent: bool
     Args:
         name: one of :data:`EMBEDDERS`, or the path of a folder holding a
             sentence-transformers model (``local:`` before it is allowed).
+        device: ``"cpu"``, ``"cuda"`` or ``"auto"`` (:mod:`copytrail.embed.device`): where
+            minilm and torch models run. ``cuda`` without a usable GPU runs on the CPU and
+            says so on stderr; use-multilingual and hashing always run on the CPU.
         persistent: also keep vectors on disk between processes
             (:mod:`copytrail.embed.store`); ``scan`` passes False. Either way the
             process loads the model once: both wrappers share it.
 
     Raises:
-        EmbedderError: unknown name, or the model's extra is not installed.
+        EmbedderError: unknown name or device, or the model's extra is not installed.
     """
     # Cached by the arguments themselves, not by how a caller spelled them ("minilm" and
     # name="minilm", device="cpu" are one model).
-    return _loaded(name, device, persistent)
+    return _loaded(name, check_device(device), persistent)
 
 
 @cache
@@ -112,6 +117,8 @@ def _loaded(name: str, device: str, persistent: bool) -> CachedEmbedder:
     elif name == "use-multilingual":
         from copytrail.embed.others import MultilingualUSEEmbedder
 
+        if device == "cuda":
+            say_cpu_fallback("multilingual USE", "it runs in numpy, on the CPU only")
         inner = MultilingualUSEEmbedder()
     elif name == "hashing":
         inner = HashingEmbedder()

