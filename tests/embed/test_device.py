@@ -89,3 +89,33 @@ def test_torch_models_fall_back_to_the_cpu_the_same_way(capsys) -> None:  # noqa
     assert capsys.readouterr().err == ""
     assert device_module.torch_device("cuda", "LaBSE") == "cpu"
     assert capsys.readouterr().err == "copytrail: --device cuda: torch finds no CUDA GPU; LaBSE embeds on the CPU\n"
+
+
+def test_scan_and_serve_check_the_device_too() -> None:
+    from copytrail.scan.config import VerifyConfig
+    from copytrail.service import ServiceConfig
+
+    assert VerifyConfig(device="auto").device == "auto"
+    with pytest.raises(ValueError, match="device"):
+        VerifyConfig(device="gpu")
+    with pytest.raises(ValueError, match="device"):
+        ServiceConfig(token="t" * 16, device="gpu")
+
+
+def test_scan_on_cuda_without_a_gpu_finds_the_pairs_the_cpu_finds(tmp_path) -> None:  # noqa: ANN001
+    pytest.importorskip("pyarrow")
+    require_shared(KHERSON_ORIGINAL)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for path in (KHERSON_ORIGINAL, KHERSON_COPY):
+        (folder / path.name).write_bytes(path.read_bytes())
+    pairs = {}
+    for device in ("cpu", "cuda"):
+        out = tmp_path / device
+        done = CliRunner().invoke(
+            main, ["scan", str(folder), "--out", str(out), "--no-progress", "--embedder", "minilm", "--device", device]
+        )
+        assert done.exit_code == 0, done.output
+        pairs[device] = [json.loads(line) for line in (out / "pairs.jsonl").read_text().splitlines()]
+    assert pairs["cuda"] == pairs["cpu"]
+    assert [p["relation"] for p in pairs["cpu"]] == ["rewrite"]

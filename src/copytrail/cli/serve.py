@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from copytrail.cli.handling import set_command_state
+from copytrail.embed.device import DEVICES
 
 _EMBEDDERS = ("none", "minilm", "hashing", "use-multilingual", "minilm-torch")
 
@@ -32,6 +33,14 @@ _EMBEDDERS = ("none", "minilm", "hashing", "use-multilingual", "minilm-torch")
     default="minilm",
     show_default=True,
     help="Embedder of /v1/compare: minilm also aligns paraphrases; none compares words only (fastest).",
+)
+@click.option(
+    "--device",
+    type=click.Choice(DEVICES),
+    default="cpu",
+    show_default=True,
+    help="Where the embedder runs: cpu, cuda (a GPU; needs onnxruntime-gpu; without one it runs on the CPU and "
+    "says so) or auto (cuda when usable).",
 )
 @click.option(
     "--max-body",
@@ -70,6 +79,7 @@ def serve_command(
     port: int,
     token_file: str | None,
     embedder: str,
+    device: str,
     max_body: int,
     rate: float,
     work_seconds: float,
@@ -111,6 +121,7 @@ def serve_command(
         rate_per_minute=rate,
         work_seconds=work_seconds,
         embedder=embedder,
+        device=device,
     )
     from copytrail.service.pool import QueryPool
 

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from copytrail.cli.handling import set_command_state
+from copytrail.embed.device import DEVICES
 from copytrail.errors import install_hint
 from copytrail.normalize.common import CommonTextConfig
 from copytrail.scan.config import (
@@ -84,6 +85,14 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             "(finds more translated and reworded copies; slow on CPU).",
         ),
         click.option(
+            "--device",
+            type=click.Choice(DEVICES),
+            default=_VERIFY.device,
+            show_default=True,
+            help="Where --embedder and --second-look run: cpu, cuda (a GPU; needs onnxruntime-gpu; without one "
+            "they run on the CPU and say so) or auto (cuda when usable). use-multilingual always runs on the CPU.",
+        ),
+        click.option(
             "--translations",
             type=click.Choice(EMBEDDER_CHOICES),
             default=_FINGERPRINT.translation_embedder,
@@ -135,7 +144,10 @@ def _config(opts: dict[str, Any]) -> ScanConfig:
         reader=reader,
         fingerprint=FingerprintConfig(translation_embedder=opts["translations"]),
         verify=VerifyConfig(
-            embedder=opts["embedder"], second_look=opts["second_look"], translation_embedder=opts["translations"]
+            embedder=opts["embedder"],
+            second_look=opts["second_look"],
+            translation_embedder=opts["translations"],
+            device=opts["device"],
         ),
         common_text=CommonTextConfig(min_documents=opts["chrome_min_docs"]),
         workers=opts["workers"],

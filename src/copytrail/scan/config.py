@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
-from copytrail.embed import EMBEDDERS
+from copytrail.embed import DEVICES, EMBEDDERS
 from copytrail.ingest import DEFAULT_MAX_BYTES
 from copytrail.normalize.common import CommonTextConfig
 from copytrail.records import Relation
@@ -133,6 +133,8 @@ class VerifyConfig:
             machine-translated copies, at about 4 s a pair on two CPU cores.
         translation_embedder: the multilingual embedder that compares the candidates the
             translation source proposed (``FingerprintConfig.translation_embedder``).
+        device: where ``embedder`` and ``second_look`` run: ``"cpu"``, ``"cuda"`` or
+            ``"auto"`` (:mod:`copytrail.embed.device`; the CPU whenever no GPU can be used).
     """
 
     embedder: str = "none"
@@ -140,6 +142,7 @@ class VerifyConfig:
     keep: tuple[Relation, ...] = REUSE_RELATIONS
     explain: bool = True
     translation_embedder: str = "none"
+    device: str = "cpu"
 
     def __post_init__(self) -> None:
         # Checked here, not when the verify stage loads the model after reading and fingerprinting.
@@ -147,6 +150,8 @@ class VerifyConfig:
             value = getattr(self, name)
             if value not in EMBEDDER_CHOICES:
                 raise ValueError(f"{name} must be one of {', '.join(EMBEDDER_CHOICES)}, not {value!r}")
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
         if not self.keep or not all(isinstance(r, Relation) for r in self.keep):
             raise ValueError(f"keep must be a non-empty tuple of Relation values, not {self.keep!r}")
 

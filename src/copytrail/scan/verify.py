@@ -98,10 +98,10 @@ class PairVerifier:
         self.common = common or CommonText()
         self.config = config = config or VerifyConfig()
         # Explained only once kept (see verify): a rejected pair's explanation was never read.
-        self.compare_config = CompareConfig(embedder=config.embedder, explain=False)
-        self._embedder = _load(config.embedder)
-        self._second_embedder = _load(config.second_look)
-        self._translation_embedder = _load(config.translation_embedder)
+        self.compare_config = CompareConfig(embedder=config.embedder, explain=False, device=config.device)
+        self._embedder = _load(config.embedder, config.device)
+        self._second_embedder = _load(config.second_look, config.device)
+        self._translation_embedder = _load(config.translation_embedder, config.device)
         self._prepared: OrderedDict[str, Document] = OrderedDict()
 
     def prepared(self, doc_id: str, scan_doc: ScanDocument | None = None) -> Document:
@@ -192,9 +192,9 @@ class PairVerifier:
         return [self.verify(c) for c in chunk]
 
 
-def _load(name: str):  # noqa: ANN202 - an Embedder, imported lazily
+def _load(name: str, device: str):  # noqa: ANN202 - an Embedder, imported lazily
     if name == "none":
         return None
     from copytrail.embed import load_embedder
 
-    return load_embedder(name, persistent=False)
+    return load_embedder(name, device=device, persistent=False)

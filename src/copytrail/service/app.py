@@ -229,7 +229,7 @@ def create_app(archive: Archive, config: ServiceConfig, *, pool: QueryPool | Non
                 raise RequestValidationError(exc.errors(include_url=False)) from None
             texts, names = [body.a, body.b], ["a", "b"]
         loaded = [_loaded_text(t, n, config.max_body_bytes) for t, n in zip(texts, names)]
-        options = CompareConfig(embedder=config.embedder)
+        options = CompareConfig(embedder=config.embedder, device=config.device)
         report = await in_worker(lambda: compare(loaded[0], loaded[1], config=options))
         key = reports.keep(report)
         return JSONResponse(report_to_dict(report), headers={"X-Report-Id": key, "Location": f"/v1/reports/{key}"})

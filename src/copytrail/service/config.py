@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from copytrail.embed.device import DEVICES
 from copytrail.errors import InputError, InputNotFound
 
 __all__ = ["ServiceConfig", "read_token"]
@@ -24,6 +25,7 @@ class ServiceConfig:
             stops between two comparisons, a single comparison is abandoned.
         work_threads: requests doing work at once; more wait (their wait counts in ``work_seconds``).
         embedder: the embedder of ``/v1/compare`` (``"none"``: words only).
+        device: where it runs, ``"cpu"``, ``"cuda"`` or ``"auto"`` (:mod:`copytrail.embed.device`).
         reports_kept: HTML reports kept for ``/v1/reports/{id}`` (the oldest go first).
     """
 
@@ -35,6 +37,7 @@ class ServiceConfig:
     work_threads: int = 4
     embedder: str = "minilm"
     reports_kept: int = 256
+    device: str = "cpu"
 
     def __post_init__(self) -> None:
         if len(self.token) < 16:
@@ -43,6 +46,8 @@ class ServiceConfig:
             raise ValueError("max_body_bytes >= 1024, rate_per_minute > 0 and burst >= 1 are needed")
         if self.work_seconds <= 0 or self.work_threads < 1 or self.reports_kept < 1:
             raise ValueError("work_seconds > 0, work_threads >= 1 and reports_kept >= 1 are needed")
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
 
 
 def read_token(token_file: str | None) -> str:
