@@ -192,7 +192,7 @@ class PairVerifier:
         return [self.verify(c) for c in chunk]
 
 
-def _load(name: str, device: str):  # noqa: ANN202 - an Embedder, imported lazily
+def _load(name: str, device: str = "cpu"):  # noqa: ANN202 - an Embedder, imported lazily
     if name == "none":
         return None
     from copytrail.embed import load_embedder
