@@ -35,7 +35,7 @@ def test_minilm_builds_its_onnx_graph_without_torch_and_says_so(
     tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:  # noqa: ANN001
     """A first run in an empty cache builds the graph from the weights, with a line on stderr;
-    torch is never imported (it is only in the ``reference`` extra)."""
+    torch is never imported (it is only in the ``reference`` extra), nor onnx (only in ``dev``)."""
     import subprocess
     import sys
 
@@ -44,6 +44,7 @@ def test_minilm_builds_its_onnx_graph_without_torch_and_says_so(
         "from copytrail.embed.minilm import MiniLMEmbedder\n"
         f"v = MiniLMEmbedder().embed({SENTENCES!r})\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
+        "assert 'onnx' not in sys.modules, 'onnx was imported'\n"
         "np.save(sys.argv[1], v)\n"
     )
     env = {**__import__("os").environ, "COPYTRAIL_CACHE": str(tmp_path / "cache")}
@@ -52,7 +53,7 @@ def test_minilm_builds_its_onnx_graph_without_torch_and_says_so(
     )
     assert done.returncode == 0, done.stderr
     assert "building the MiniLM ONNX graph once" in done.stderr
-    (graph,) = (tmp_path / "cache").glob("all-MiniLM-L6-v2-*-g3/model.onnx")
+    (graph,) = (tmp_path / "cache").glob("all-MiniLM-L6-v2-*-g4/model.onnx")
     # The weights lie beside the graph (ONNX Runtime maps them), and nothing else does.
     assert sorted(p.name for p in graph.parent.iterdir()) == ["model.onnx", "model.onnx.weights"]
     assert graph.stat().st_size < 1_000_000 < graph.with_name("model.onnx.weights").stat().st_size

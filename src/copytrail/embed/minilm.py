@@ -7,7 +7,8 @@ cosine difference 1e-7). The gain is start-up: 0.25 s to a usable embedder inste
 10-13 s to import torch and build the model, and no torch at run time. int8 dynamic
 quantisation gained 15% and moved vectors by cosine 0.04, so the fp32 graph is used. The
 graph is built once from the packaged safetensors weights without torch
-(:mod:`copytrail.embed.bert_onnx`; same outputs as the torch export it replaced, to 2e-6)
+(:mod:`copytrail.embed.bert_onnx`; same outputs as the torch export it replaced, to 2e-6;
+no onnx package either)
 and cached under ``$COPYTRAIL_CACHE`` (default ``~/.cache/copytrail``).
 """
 
@@ -57,7 +58,7 @@ def export_onnx(model_dir: Path, target: Path) -> None:
     """Build the ONNX graph of the packaged weights at ``target``, saying so on stderr (once per cache).
 
     The graph is written from the safetensors weights by :mod:`copytrail.embed.bert_onnx`
-    (about 3 s), with no torch: the torch export this replaced took about 20 s, silently,
+    (well under a second), with no torch and no onnx: the torch export this replaced took about 20 s, silently,
     and made torch (754 MB) part of the default install. ``target``'s folder holds the graph
     and its weights file and nothing else; it is built whole under another name and renamed,
     so a crashed or concurrent build never leaves half of it behind.
@@ -84,9 +85,10 @@ class MiniLMEmbedder:
         check_embedder("minilm")  # finds the modules without importing them: the model loads on first use
         self._model_dir = _model_dir()
         digest = _weights_digest(self._model_dir)
-        # "-g3": the graph built without torch, its weights in a file beside it (the name
-        # differs from what older versions cached, so a cache never mixes them).
-        self._onnx_path = cache_dir() / f"all-MiniLM-L6-v2-{digest}-g3" / "model.onnx"
+        # "-g4": the graph written without torch or onnx, its weights in a file beside it, at
+        # IR version 8 ("-g3" was onnx.helper's, at its newest IR; the weights and vectors are the
+        # same). The name differs from what older versions cached, so a cache never mixes them.
+        self._onnx_path = cache_dir() / f"all-MiniLM-L6-v2-{digest}-g4" / "model.onnx"
         # Names the weights for stored vectors (copytrail.embed.store); the same on CPU and CUDA.
         self.cache_key = f"minilm:{digest}"
         self._threads = threads or (os.cpu_count() or 1)

@@ -1,7 +1,8 @@
 """What the change detectors must know of a language other than English.
 
-Month and weekday names come from CLDR through ``babel`` (its data ships in the wheel,
-every locale, offline). Languages that inflect them get a small rule on top: Russian
+Month and weekday names are CLDR's, from a table the package ships (``models/cldr_names.json``,
+43 KB: every language copytrail identifies), built from ``babel`` (34 MB, a dev dependency)
+by ``bench/build_cldr_names.py``. Languages that inflect them get a small rule on top: Russian
 (and the other East Slavic languages) changes the ending ("январь", "января", "в январе";
 "среда", "в среду"), Finnish and Estonian add case endings to the nominative
 ("tammikuussa", "maanantaista"). Chinese and Japanese write months and days with digits
@@ -26,9 +27,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import get_day_names, get_month_names
 
 # Languages written without capitals for names (or without case at all): no name detector.
 UNCASED = frozenset({"ja", "zh", "ko", "th", "lo", "km", "my", "ar", "fa", "ur", "he", "hi", "bn", "ta", "te", "ka"})
@@ -79,20 +77,21 @@ class Calendar:
         return lowered
 
 
+@cache
+def _cldr() -> dict[str, dict[str, list]]:
+    """CLDR's names as ``bench/build_cldr_names.py`` took them from babel: per language, the
+    wide forms of each month then each weekday; the one-word country names of German and
+    Luxembourgish."""
+    text = resources.files("copytrail.models").joinpath("cldr_names.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
 def _names(language: str) -> tuple[list[set[str]], list[set[str]]] | None:
     """Per month and per weekday (Monday first), every wide CLDR form of its name, lower-cased."""
-    try:
-        locale = Locale.parse(language)
-    except (UnknownLocaleError, ValueError):
+    table = _cldr()["calendars"].get(language)
+    if table is None:
         return None
-    months: list[set[str]] = [set() for _ in range(12)]
-    days: list[set[str]] = [set() for _ in range(7)]
-    for context in ("format", "stand-alone"):
-        for number, name in get_month_names("wide", context=context, locale=locale).items():
-            months[number - 1].add(name.lower())
-        for number, name in get_day_names("wide", context=context, locale=locale).items():
-            days[number].add(name.lower())
-    return months, days
+    return [set(forms) for forms in table[:12]], [set(forms) for forms in table[12:]]
 
 
 def _stem(name: str, language: str) -> str:
@@ -103,7 +102,8 @@ def _stem(name: str, language: str) -> str:
 
 @cache
 def calendar(language: str | None) -> Calendar | None:
-    """Month and weekday names of ``language`` (ISO 639-1), or None for English or an unknown code."""
+    """Month and weekday names of ``language`` (ISO 639-1), or None for English or a code that
+    copytrail's language identifier does not give or CLDR does not know."""
     if not language or language == "en" or language in UNSPACED:
         return None
     found = _names(language)
@@ -238,11 +238,7 @@ def has_case(language: str | None) -> bool:
 def _place_names(language: str) -> frozenset[str]:
     """CLDR's one-word country and region names in ``language`` ("Deutschland", "Frankreich"):
     names, though only that language writes them so."""
-    try:
-        territories = Locale.parse(language).territories
-    except (UnknownLocaleError, ValueError):
-        return frozenset()
-    return frozenset(name for name in territories.values() if " " not in name)
+    return frozenset(_cldr()["places"].get(language, ()))
 
 
 @cache
