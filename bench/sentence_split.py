@@ -1,18 +1,17 @@
-"""Sentence splitters against blingfire's sentences, copytrail's until sentencex replaced it.
+"""Sentence splitters against copytrail's sentences: could a much smaller one replace blingfire?
 
 Usage::
 
-    python bench/sentence_split.py                        # copytrail's splitter, DEV split, differences listed
+    python bench/sentence_split.py                        # the sentencex candidate, DEV split, differences listed
     python bench/sentence_split.py --split held-out       # score HELD-OUT (once, after tuning on DEV)
-    python bench/sentence_split.py --candidates copytrail,sentencex,pysbd --split dev --limit 400 --speed
+    python bench/sentence_split.py --candidates sentencex-rules,sentencex,pysbd --split dev --limit 400 --speed
 
-The reference is copytrail's pipeline as it was with blingfire: the spans of
-``prepare_document``'s segments, blingfire's sentences (``bench/_blingfire_reference.py``) cut
-by ``normalize.segment.split_sentences`` and corrected for the scripts blingfire does not know,
-with the roles ``normalize.boilerplate`` gives them (it calls the splitter too). A candidate is
-the same pipeline with ``segment.sentence_offsets`` (the splitter proper) replaced:
-``copytrail`` is the splitter copytrail now uses (``normalize/sentences.py``: sentencex and the
-rules written on DEV), ``sentencex`` is sentencex alone (``"en"``), ``sentencex-lang`` sentencex
+The reference is what copytrail uses: the spans of ``prepare_document``'s segments, i.e.
+blingfire's sentences cut by ``normalize.segment.split_sentences`` and corrected for the
+scripts blingfire does not know, with the roles ``normalize.boilerplate`` gives them (it calls
+the splitter too). A candidate is the same pipeline with ``segment.sentence_offsets`` (the
+splitter proper) replaced: ``sentencex-rules`` is sentencex read with the rules written on DEV
+(``bench/_sentencex_candidate.py``), ``sentencex`` is sentencex alone (``"en"``), ``sentencex-lang`` sentencex
 told the document's true language, ``pysbd`` pysbd alone. Reported per source and language:
 documents, the share with identical spans (and
 identical spans and roles), and precision and recall of the candidate's sentence starts inside
@@ -46,10 +45,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _blingfire_reference import blingfire_offsets  # noqa: E402
 from _common import DATA, SHARED, markdown_table, reproduce_command, source_state, write_json  # noqa: E402
+from _sentencex_candidate import sentence_offsets as sentencex_rules  # noqa: E402
 from copytrail.normalize import boilerplate, prepare_document, segment  # noqa: E402
-from copytrail.normalize.sentences import sentence_offsets  # noqa: E402
 from copytrail.records import LoadedText, SourceFormat  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -183,7 +181,7 @@ def _pysbd(text: str, doc_language: str) -> list[tuple[int, int]]:
 
 
 CANDIDATES: dict[str, Callable[[], Callable[[str, str], list[tuple[int, int]]]]] = {
-    "copytrail": lambda: lambda text, _language: sentence_offsets(text),
+    "sentencex-rules": lambda: lambda text, _language: sentencex_rules(text),
     "sentencex": lambda: _sentencex("en"),
     "sentencex-lang": lambda: _sentencex(None),  # the document's true language (copytrail would have to guess it)
     "pysbd": lambda: _pysbd,
@@ -264,11 +262,7 @@ def compare(docs: list[Doc], name: str, max_diffs: int, seed: int = 7) -> tuple[
     factory = CANDIDATES[name]()
     tallies: dict[str, Tally] = defaultdict(Tally)
     diffs: dict[str, list[str]] = defaultdict(list)
-    undo = _use(blingfire_offsets)
-    try:
-        reference = [run_pipeline(d) for d in docs]
-    finally:
-        undo()
+    reference = [run_pipeline(d) for d in docs]
     current: dict[str, str] = {"language": "en"}
 
     def splitter(chunk: str) -> list[tuple[int, int]]:
@@ -317,7 +311,7 @@ def _first_span_diff(text: str, ref: list[tuple[int, int]], cand: list[tuple[int
 def speed(docs: list[Doc], names: list[str], rounds: int = 2) -> dict[str, object]:
     """Seconds to split every unit of ``docs``: blingfire's wrapper and each candidate, back to back, alternating."""
     chunks = [d.text[u.start : u.end] for d in docs for u in segment.split_units(d.text)]
-    splitters: dict[str, Splitter] = {"blingfire": blingfire_offsets}
+    splitters: dict[str, Splitter] = {"blingfire": segment.sentence_offsets}
     for name in names:
         factory = CANDIDATES[name]()
         splitters[name] = lambda chunk, f=factory: _strip(chunk, f(chunk, "en"))
@@ -340,7 +334,9 @@ def speed(docs: list[Doc], names: list[str], rounds: int = 2) -> dict[str, objec
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--candidates", default="copytrail", help=f"comma-separated, from {', '.join(CANDIDATES)}")
+    parser.add_argument(
+        "--candidates", default="sentencex-rules", help=f"comma-separated, from {', '.join(CANDIDATES)}"
+    )
     parser.add_argument("--split", choices=("dev", "held-out", "all"), default="dev")
     parser.add_argument("--reuters-files", type=int, default=3, help="how many reut2-*.xml files (1,000 stories each)")
     parser.add_argument("--limit", type=int, default=None, help="at most this many documents (a seeded sample)")

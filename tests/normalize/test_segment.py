@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from copytrail import LoadedText, SourceFormat, prepare_document
 from copytrail.normalize.segment import split_units
 from tests.conftest import BBC, require_shared
-
-
-def _blingfire_reference():
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    import _blingfire_reference
-
-    return _blingfire_reference
 
 
 def doc(text: str):
@@ -148,19 +137,16 @@ _SENTENCE_TEXT = st.text(
 @example("\u00a0 ")  # blingfire ends this one mid-character; its wrapper's loop has the last word
 @example("Caf\u00e9. \u5317\u4eac\u3002\U0001f600 End")
 def test_sentence_offsets_are_blingfires_own(text: str) -> None:
-    """The fast byte-to-code-point mapping gives exactly blingfire's own offsets, in every script.
+    """The fast byte-to-code-point mapping gives exactly blingfire's own offsets, in every script."""
+    import blingfire
 
-    The mapping is bench/_blingfire_reference.py's since sentencex replaced blingfire: the
-    reference bench/sentence_split.py and the real-news test below measure against.
-    """
-    blingfire = pytest.importorskip("blingfire")
+    from copytrail.normalize.segment import sentence_offsets
 
-    assert _blingfire_reference().blingfire_offsets(text) == blingfire.text_to_sentences_and_offsets(text)[1]
+    assert sentence_offsets(text) == blingfire.text_to_sentences_and_offsets(text)[1]
 
 
 def test_sentence_offsets_match_blingfire_on_real_news() -> None:
-    """sentencex, read as copytrail reads it, cuts BBC paragraphs exactly where blingfire did."""
-    blingfire = pytest.importorskip("blingfire")
+    import blingfire
 
     from copytrail.normalize.segment import sentence_offsets
 
