@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import random
 import sys
@@ -46,7 +47,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import DATA, SHARED, markdown_table, reproduce_command, source_state, write_json  # noqa: E402
-from _sentencex_candidate import sentence_offsets as sentencex_rules  # noqa: E402
 from copytrail.normalize import boilerplate, prepare_document, segment  # noqa: E402
 from copytrail.records import LoadedText, SourceFormat  # noqa: E402
 
@@ -173,6 +173,12 @@ def _sentencex(language: str | None) -> Callable[[str, str], list[tuple[int, int
     return split
 
 
+def _sentencex_rules(text: str, _language: str) -> list[tuple[int, int]]:
+    from _sentencex_candidate import sentence_offsets
+
+    return sentence_offsets(text)
+
+
 def _pysbd(text: str, doc_language: str) -> list[tuple[int, int]]:
     import pysbd
 
@@ -181,7 +187,7 @@ def _pysbd(text: str, doc_language: str) -> list[tuple[int, int]]:
 
 
 CANDIDATES: dict[str, Callable[[], Callable[[str, str], list[tuple[int, int]]]]] = {
-    "sentencex-rules": lambda: lambda text, _language: sentencex_rules(text),
+    "sentencex-rules": lambda: _sentencex_rules,
     "sentencex": lambda: _sentencex("en"),
     "sentencex-lang": lambda: _sentencex(None),  # the document's true language (copytrail would have to guess it)
     "pysbd": lambda: _pysbd,
@@ -351,6 +357,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit and len(docs) > args.limit:
         docs = sorted(random.Random(1).sample(docs, args.limit), key=lambda d: d.docid)
     names = args.candidates.split(",")
+    for name in names:
+        module = "pysbd" if name == "pysbd" else "sentencex"
+        if name not in CANDIDATES or importlib.util.find_spec(module) is None:
+            parser.error(
+                f"unknown candidate {name!r}" if name not in CANDIDATES else f"{name} needs: pip install {module}"
+            )
     out = args.out or RESULTS / f"sentence_split-{args.split}"
     results: dict[str, object] = {"command": reproduce_command(), "source": source_state(), "split": args.split}
     md = [f"# Sentence splitters against copytrail's sentences ({args.split})", "", f"`{results['command']}`", ""]
