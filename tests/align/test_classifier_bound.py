@@ -290,9 +290,21 @@ def test_aligner_uses_the_many_cell_bound_on_long_pairs(monkeypatch) -> None:  #
     calls = []
     many = sentences.may_reach_many
     monkeypatch.setattr(sentences, "MANY_BOUND_MIN_CELLS", 1)
+    monkeypatch.setattr(bounds, "CELLS_PER_NEW_SENTENCE", 0)
     monkeypatch.setattr(sentences, "may_reach_many", lambda *args: calls.append(len(args[2])) or many(*args))
     fast = compare_documents(a, b, embedder=None, config=config)
     assert calls and sum(calls) > 0
     monkeypatch.setattr(sentences, "MANY_BOUND_MIN_CELLS", 10**12)
     plain = compare_documents(a, b, embedder=None, config=config)
     assert dataclasses.replace(fast, timings=None) == dataclasses.replace(plain, timings=None)
+
+
+def test_arrays_are_built_for_a_document_met_again_or_a_pair_with_cells_enough() -> None:
+    bounds.clear_cache()
+    one, two, three = ("a b c",) * 10, ("d e f",) * 10, ("g h i",) * 10
+    per = bounds.CELLS_PER_NEW_SENTENCE
+    assert not bounds.worth_arrays(one, two, per * 20 - 1)  # both new: 20 sentences to build
+    assert bounds.worth_arrays(one, three, per * 10)  # one met before: only three's 10 count
+    assert bounds.worth_arrays(one, two, 1)  # both met before
+    bounds.clear_cache()
+    assert bounds.worth_arrays(one, two, per * 20)

@@ -161,8 +161,34 @@ def sentence_arrays(texts: tuple[str, ...]) -> SentenceArrays:
     return arrays
 
 
+# Building a document's arrays costs about as much as bounding a few cells one at a time per
+# sentence; a document met for the first time gets them only when its pair has this many cells
+# per sentence to build (a document met before is likely met again, so its build pays later).
+CELLS_PER_NEW_SENTENCE = 4
+_MET_DOCUMENTS = 4096
+_met: OrderedDict[tuple, None] = OrderedDict()
+
+
+def worth_arrays(texts_a: tuple[str, ...], texts_b: tuple[str, ...], cells: int) -> bool:
+    """Whether to bound ``cells`` cells of these two documents at once (see :data:`CELLS_PER_NEW_SENTENCE`).
+
+    Only a matter of time: :func:`may_reach_many` and ``may_reach`` take the same decisions.
+    """
+    new_sentences = 0
+    for texts in (texts_a, texts_b):
+        key = (texts, scripts._segmenter)
+        if key not in _cache and key not in _met:
+            new_sentences += len(texts)
+        _met[key] = None
+        _met.move_to_end(key)
+        if len(_met) > _MET_DOCUMENTS:
+            _met.popitem(last=False)
+    return cells >= CELLS_PER_NEW_SENTENCE * new_sentences
+
+
 def clear_cache() -> None:
     _cache.clear()
+    _met.clear()
 
 
 def _laid_out(start: np.ndarray, sentences: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq
 
-from copytrail.align.bounds import may_reach_many, sentence_arrays
+from copytrail.align.bounds import may_reach_many, sentence_arrays, worth_arrays
 from copytrail.align.crosslingual import CrossLingualClassifier
 from copytrail.align.features import RATIO_ROUNDING, PairClassifier, content_words, may_reach, pair_features
 from copytrail.align.stem import stem
@@ -326,11 +326,13 @@ def align_sentences(
         ratio_floor = ratio_cutoff(config) / 100.0
         bounded = gated[cosine[gated] < config.context_cosine]
         open_cells = np.ones(len(rows), dtype=bool)
-        if len(bounded) >= MANY_BOUND_MIN_CELLS:
+        texts_a = tuple(a.segments[i].text for i in ia) if len(bounded) >= MANY_BOUND_MIN_CELLS else ()
+        texts_b = tuple(b.segments[j].text for j in ib) if texts_a else ()
+        if texts_a and worth_arrays(texts_a, texts_b, len(bounded)):
             # The bound's first steps for all these cells at once; may_reach decides the rest as before.
             open_cells[bounded] = may_reach_many(
-                sentence_arrays(tuple(a.segments[i].text for i in ia)),
-                sentence_arrays(tuple(b.segments[j].text for j in ib)),
+                sentence_arrays(texts_a),
+                sentence_arrays(texts_b),
                 rows[bounded],
                 cols[bounded],
                 np.maximum(ratio[bounded].astype(np.float64), ratio_floor) + RATIO_ROUNDING,
