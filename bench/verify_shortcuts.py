@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from copytrail.align import features, sentences
+from copytrail.align import bounds, features, sentences
 from copytrail.compare import CompareConfig, compare_documents
 from copytrail.normalize.common import CommonText
 from copytrail.scan.config import VerifyConfig
@@ -48,24 +48,25 @@ from copytrail.scan.verify import PairVerifier
 
 @contextlib.contextmanager
 def plain_aligner() -> Iterator[None]:
-    """The aligner without its shortcuts: every gated pair scored, no rapidfuzz cutoffs, the word index,
-    every loose sentence tried for containment."""
-    saved = sentences.may_reach, sentences.ratio_cutoff, sentences._containment_scores, sentences._may_be_contained
+    """The aligner without its shortcuts: every gated pair scored (no classifier bound, one cell or many at
+    once), no rapidfuzz cutoffs, the word index, every loose sentence tried for containment."""
+    names = ("may_reach", "MANY_BOUND_MIN_CELLS", "ratio_cutoff", "_containment_scores", "_may_be_contained")
+    saved = {name: getattr(sentences, name) for name in names}
     with_cutoff = sentences._containment_scores
 
     def uncut(short, long, candidates, needed=0.0, shared=None):  # noqa: ANN001, ANN202
         return with_cutoff(short, long, candidates, 0.0, None)
 
     sentences.may_reach = lambda *args: True
+    sentences.MANY_BOUND_MIN_CELLS = 1 << 62  # bounds.may_reach_many never asked
     sentences.ratio_cutoff = lambda config: 0.0
     sentences._containment_scores = uncut
     sentences._may_be_contained = lambda loose, *args: loose
     try:
         yield
     finally:
-        (sentences.may_reach, sentences.ratio_cutoff, sentences._containment_scores, sentences._may_be_contained) = (
-            saved
-        )
+        for name, value in saved.items():
+            setattr(sentences, name, value)
 
 
 def _read_jsonl(path: Path) -> Iterator[dict]:
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             # Each way starts from cold sentence and document caches: the second would find them warm.
             for cache in (features._analyse, sentences._stem_set, sentences._document_index):
                 cache.cache_clear()
+            bounds.clear_cache()
             with plain_aligner() if way == "plain" else contextlib.nullcontext():
                 started = time.process_time()
                 reports[way] = compare_documents(a, b, embedder=None, config=config)

@@ -105,7 +105,8 @@ def test_unpacked_language_model_ranks_like_py3langids_own(tmp_path, monkeypatch
 
 
 def test_windowed_byte_walk_scores_exactly_as_py3langids_own(tmp_path, monkeypatch) -> None:  # noqa: ANN001
-    """The numpy walk over windows of bytes gives py3langid's scores bit for bit, short and odd texts included."""
+    """The numpy walk over windows of bytes, and its float32 copy of the table, give py3langid's scores bit for bit,
+    short, long and odd texts included."""
     import random
 
     import numpy as np
@@ -124,6 +125,11 @@ def test_windowed_byte_walk_scores_exactly_as_py3langids_own(tmp_path, monkeypat
     texts += [ENGLISH[:k] for k in range(0, 40, 3)] + [f"{ENGLISH} {GERMAN} 政府今天决定 " * 3]
     texts += ["".join(chr(rng.randrange(32, 0x3000)) for _ in range(rng.randrange(60))) for _ in range(200)]
     texts += [bytes(rng.randrange(256) for _ in range(rng.randrange(30))) for _ in range(100)]
+    # Long texts: thousands of features, so the product runs over many float32 rows at once.
+    words = f"{ENGLISH} {GERMAN} Россия заявила, что выводит войска 政府今天决定".split()
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randrange(500, 5000))) for _ in range(5)]
+    assert windowed._table is not None and windowed._table[1].dtype == np.float32
+    assert (next(tmp_path.glob("py3langid-*")) / "ptc-float32.npy").is_file()
     for text in texts:
         ours, theirs = windowed._decide(text), stock._decide(text)
         assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), text

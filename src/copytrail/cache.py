@@ -47,12 +47,18 @@ def build_folder(target: Path, build: Callable[[Path], None]) -> None:
 
 def keep_text(path: Path, text: str) -> None:
     """Keep a small derived file; a failure (a read-only cache) only means it is derived again next time."""
+    keep_file(path, lambda partial: partial.write_text(text, encoding="utf-8"))
+
+
+def keep_file(path: Path, write: Callable[[Path], None]) -> bool:
+    """Keep a derived file that ``write(partial)`` writes; False when it could not be kept (a read-only cache)."""
     partial = _partial(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(text, encoding="utf-8")
+        write(partial)
         partial.replace(path)
+        return True
     except OSError:
-        pass
+        return False
     finally:
         partial.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from copytrail import CompareConfig, load_bytes
-from copytrail.align import features, sentences
+from copytrail.align import bounds, features, sentences
 from copytrail.align.features import (
     FEATURE_NAMES,
     RATIO_ROUNDING,
@@ -179,6 +179,7 @@ def test_whole_comparisons_are_unchanged(kind: str, text_a: str, text_b: str, mo
     config = CompareConfig(embedder="none")
     fast = compare_documents(a, b, embedder=None, config=config)
     monkeypatch.setattr(sentences, "may_reach", lambda *args: True)
+    monkeypatch.setattr(sentences, "may_reach_many", lambda a, b, rows, *args: np.ones(len(rows), dtype=bool))
     monkeypatch.setattr(sentences, "ratio_cutoff", lambda config: 0.0)
     monkeypatch.setattr(sentences, "_containment_scores", _uncut_containment_scores)
     monkeypatch.setattr(sentences, "_may_be_contained", lambda loose, *args: loose)
@@ -211,3 +212,99 @@ def test_shared_words_count_each_pairs_common_words(raw_a: list[str], raw_b: lis
     for k, text in enumerate(raw_a):
         words = set(match_words(normalise_for_match(text)))
         assert shared[k].tolist() == texts_b.shared_words(words).tolist()
+
+
+def _first_two_steps(*args: object) -> bool:
+    """``may_reach(*args)`` with ``token_set_ratio`` at the end of its range its weight prefers: its first two steps."""
+    best = 100.0 if features._linear_form(args[4]).token_set_ratio > 0 else 0.0
+    saved = features.fuzz.token_set_ratio
+    features.fuzz.token_set_ratio = lambda *_, **__: best
+    try:
+        return may_reach(*args)
+    finally:
+        features.fuzz.token_set_ratio = saved
+
+
+def _many_against_one(texts_a: list[str], texts_b: list[str], classifier: PairClassifier, rng: random.Random) -> int:
+    """Every cell of two sentence lists through ``may_reach_many`` and through ``may_reach``; the cells ruled out."""
+    rows, cols = (x.ravel() for x in np.divmod(np.arange(len(texts_a) * len(texts_b)), len(texts_b)))
+    ratio_high = np.array([_ratio_high(texts_a[r], texts_b[c]) for r, c in zip(rows.tolist(), cols.tolist())])
+    cosine = np.array([rng.choice([0.0, rng.uniform(0.0, 1.0)]) for _ in rows])
+    arrays_a, arrays_b = bounds.SentenceArrays(tuple(texts_a)), bounds.SentenceArrays(tuple(texts_b))
+    ruled_out = 0
+    for floor in (0.25, 0.425, 0.9):
+        many = bounds.may_reach_many(arrays_a, arrays_b, rows, cols, ratio_high, cosine, classifier, floor)
+        for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist())):
+            args = (texts_a[r], texts_b[c], float(ratio_high[k]), float(cosine[k]), classifier, floor)
+            # The same first two steps; where they leave a cell open, may_reach alone decides it.
+            assert bool(many[k]) == _first_two_steps(*args), (args, many[k])
+            if not many[k]:
+                assert not may_reach(*args)
+                ruled_out += 1
+    return ruled_out
+
+
+def test_many_cells_at_once_take_may_reachs_first_two_steps() -> None:
+    """Real BBC sentences against their edits and other articles', numbers and negations included."""
+    rng = random.Random(21)
+    pool = _sentences(("business", "001"), ("business", "002"), ("politics", "001"), ("sport", "001"))
+    texts_a = rng.sample(pool, 30) + ["12", "not", "3.5 12", "The rates did not rise."]
+    texts_b = [_edited(t, rng) if rng.random() < 0.5 else rng.choice(pool) for t in texts_a[:25]] + ["12 3.5", "no"]
+    assert _many_against_one(texts_a, texts_b, default_classifier(), rng) > len(texts_a) * len(texts_b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(sentence, min_size=1, max_size=6),
+    st.lists(sentence, min_size=1, max_size=6),
+    st.randoms(use_true_random=False),
+)
+def test_many_cells_at_once_hold_for_any_weights(texts_a: list[str], texts_b: list[str], rng) -> None:  # noqa: ANN001
+    classifier = dataclasses.replace(
+        default_classifier(),
+        weights=tuple(rng.uniform(-2.0, 2.0) for _ in FEATURE_NAMES),
+        intercept=rng.uniform(-3.0, 3.0),
+    )
+    _many_against_one(texts_a, texts_b, classifier, rng)
+
+
+def test_many_cells_without_the_membership_table(monkeypatch) -> None:  # noqa: ANN001
+    """Past the table size, the same answers by binary search over the (sentence, item) keys."""
+    rng = random.Random(4)
+    pool = _sentences(("business", "003"), ("tech", "001"))
+    texts_a, texts_b = tuple(pool[:20]), tuple(_edited(t, rng) for t in pool[5:25])
+    rows, cols = (x.ravel() for x in np.divmod(np.arange(len(texts_a) * len(texts_b)), len(texts_b)))
+    ratio_high = np.array([_ratio_high(texts_a[r], texts_b[c]) for r, c in zip(rows.tolist(), cols.tolist())])
+    args = (rows, cols, ratio_high, np.zeros(len(rows)), default_classifier(), 0.25)
+    arrays_a, arrays_b = bounds.SentenceArrays(texts_a), bounds.SentenceArrays(texts_b)
+    with_table = bounds.may_reach_many(arrays_a, arrays_b, *args)
+    monkeypatch.setattr(bounds, "_TABLE_MAX_CELLS", 0)
+    assert np.array_equal(bounds.may_reach_many(arrays_a, arrays_b, *args), with_table)
+    assert with_table.any() and not with_table.all()
+
+
+def test_aligner_uses_the_many_cell_bound_on_long_pairs(monkeypatch) -> None:  # noqa: ANN001
+    """Two unrelated articles have enough cells to bound at once, and come out the same with it as without."""
+    a, b = _prepared(_article("business", "001"), "a"), _prepared(_article("sport", "001"), "b")
+    config = CompareConfig(embedder="none")
+    calls = []
+    many = sentences.may_reach_many
+    monkeypatch.setattr(sentences, "MANY_BOUND_MIN_CELLS", 1)
+    monkeypatch.setattr(bounds, "CELLS_PER_NEW_SENTENCE", 0)
+    monkeypatch.setattr(sentences, "may_reach_many", lambda *args: calls.append(len(args[2])) or many(*args))
+    fast = compare_documents(a, b, embedder=None, config=config)
+    assert calls and sum(calls) > 0
+    monkeypatch.setattr(sentences, "MANY_BOUND_MIN_CELLS", 10**12)
+    plain = compare_documents(a, b, embedder=None, config=config)
+    assert dataclasses.replace(fast, timings=None) == dataclasses.replace(plain, timings=None)
+
+
+def test_arrays_are_built_for_a_document_met_again_or_a_pair_with_cells_enough() -> None:
+    bounds.clear_cache()
+    one, two, three = ("a b c",) * 10, ("d e f",) * 10, ("g h i",) * 10
+    per = bounds.CELLS_PER_NEW_SENTENCE
+    assert not bounds.worth_arrays(one, two, per * 20 - 1)  # both new: 20 sentences to build
+    assert bounds.worth_arrays(one, three, per * 10)  # one met before: only three's 10 count
+    assert bounds.worth_arrays(one, two, 1)  # both met before
+    bounds.clear_cache()
+    assert bounds.worth_arrays(one, two, per * 20)

@@ -25,6 +25,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, LCSseq
 
+from copytrail.align.bounds import may_reach_many, sentence_arrays, worth_arrays
 from copytrail.align.crosslingual import CrossLingualClassifier
 from copytrail.align.features import RATIO_ROUNDING, PairClassifier, content_words, may_reach, pair_features
 from copytrail.align.stem import stem
@@ -66,6 +67,9 @@ WINDOW_MIN_SHARED_STEMS = 2
 # sharing 5 or more, and the five unrelated BBC pairs of bench/bench_compare.py share 2-3.
 # Gating pairs that had lexical pairs too cost one PAN13 random-obfuscation pair coverage.
 UNRELATED_MAX_SHARED_STEMS = 3
+# From this many cells to bound, bounds.may_reach_many rules them out in numpy before may_reach
+# is asked about each (below it, laying out the arrays costs more than it saves); results are the same either way.
+MANY_BOUND_MIN_CELLS = 64
 # Words of fewer letters are left out of the stem sets of the shuffled pass and the clause gaps (e12e1c6).
 STEM_SET_MIN_LETTERS = 3
 
@@ -318,10 +322,29 @@ def align_sentences(
         # pass also takes cells by cosine alone, so those keep their score): such cells, most of an
         # unrelated pair's, are ruled out by a cheaper bound (features.may_reach) and keep the score 0.
         lowest_read = min(threshold, config.gap_threshold)
+        # A ratio cdist cut to 0 was below the cutoff.
+        ratio_floor = ratio_cutoff(config) / 100.0
+        bounded = gated[cosine[gated] < config.context_cosine]
+        open_cells = np.ones(len(rows), dtype=bool)
+        texts_a = tuple(a.segments[i].text for i in ia) if len(bounded) >= MANY_BOUND_MIN_CELLS else ()
+        texts_b = tuple(b.segments[j].text for j in ib) if texts_a else ()
+        if texts_a and worth_arrays(texts_a, texts_b, len(bounded)):
+            # The bound's first steps for all these cells at once; may_reach decides the rest as before.
+            open_cells[bounded] = may_reach_many(
+                sentence_arrays(texts_a),
+                sentence_arrays(texts_b),
+                rows[bounded],
+                cols[bounded],
+                np.maximum(ratio[bounded].astype(np.float64), ratio_floor) + RATIO_ROUNDING,
+                cosine[bounded],
+                classifier,
+                lowest_read,
+            )
         for k, r, c in zip(gated.tolist(), rows[gated].tolist(), cols[gated].tolist()):
+            if not open_cells[k]:
+                continue
             text_a, text_b = a.segments[ia[r]].text, b.segments[ib[c]].text
-            # A ratio cdist cut to 0 was below the cutoff.
-            ratio_high = max(float(ratio[k]), ratio_cutoff(config) / 100.0) + RATIO_ROUNDING
+            ratio_high = max(float(ratio[k]), ratio_floor) + RATIO_ROUNDING
             if cosine[k] < config.context_cosine and not may_reach(
                 text_a, text_b, ratio_high, float(cosine[k]), classifier, lowest_read
             ):
