@@ -140,3 +140,16 @@ def test_progress_bars_do_not_change_results(tmp_path: Path, scanned: ScanResult
 
     with_bars = scan([scanned.out_dir / "documents.jsonl"], tmp_path, config=ScanConfig(progress=True))
     assert with_bars.pairs == scanned.pairs and with_bars.families == scanned.families
+
+
+def test_force_recomputes_every_stage_and_keeps_no_shard_of_the_last_run(collection: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("scan", str(collection), "--out", str(out), "--no-progress").exit_code == 0
+    first = json.loads((out / "stats.json").read_text())["stages"]
+    forced = run("scan", str(collection), "--out", str(out), "--no-progress", "--force")
+    assert forced.exit_code == 0, forced.output
+    stages = json.loads((out / "stats.json").read_text())["stages"]
+    assert not any(stage["resumed"] for stage in stages.values())
+    assert stages["fingerprint"]["shards"] == first["fingerprint"]["shards"] >= 1
+    assert stages["fingerprint"]["shards_resumed"] == 0
+    assert (out / "pairs.jsonl").read_text() and "resumed" not in forced.output

@@ -89,7 +89,8 @@ def run_stages(
 ) -> dict[str, Any]:
     """Run ``stages`` in order, resuming those that finished with the same key.
 
-    Once one stage runs, every later one runs too. Returns each stage's counters, its
+    Once one stage runs, every later one runs too; with ``force`` every stage runs, and
+    none resumes from what an earlier run left. Returns each stage's counters, its
     seconds and whether it was resumed, by name (also left in ``ctx.stages``).
     """
     from copytrail.scan.config import config_hash
@@ -104,6 +105,9 @@ def run_stages(
             continue
         rerun = True
         ctx.store.forget(stage.name)
+        if force:
+            # Under an unchanged key an executor would resume the shards of the last run: forced, none are kept.
+            ctx.store.discard(stage.outputs)
         if on_start is not None:
             on_start(stage)
         ctx.key = key

@@ -164,6 +164,15 @@ class ArtifactStore:
         """Drop ``stage``'s marker, so a later run recomputes it."""
         self._marker(stage).unlink(missing_ok=True)
 
+    def discard(self, names: Iterable[str]) -> None:
+        """Remove the named artifacts, files or dataset folders, and whatever shards they hold."""
+        for name in names:
+            path = self.path(name)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+
 
 def _parquet_schema(pa, kind: str):  # noqa: ANN001, ANN202 - pyarrow is an optional import
     """Explicit column types, so an empty artifact has the same schema as a full one."""
