@@ -47,24 +47,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import DATA, SHARED, markdown_table, reproduce_command, source_state, write_json  # noqa: E402
+from _wmt import TATOEBA_LANGUAGES  # noqa: E402
 from copytrail.normalize import boilerplate, prepare_document, segment  # noqa: E402
 from copytrail.records import LoadedText, SourceFormat  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 UNSPACED = {"zh", "ja", "cmn", "jpn"}
-TATOEBA = {
-    "ara": "ar",
-    "cmn": "zh",
-    "deu": "de",
-    "fin": "fi",
-    "fra": "fr",
-    "jpn": "ja",
-    "pol": "pl",
-    "rus": "ru",
-    "spa": "es",
-    "tur": "tr",
-    "ukr": "uk",
-}
 
 Splitter = Callable[[str], list[tuple[int, int]]]
 
@@ -138,7 +126,7 @@ def wmt() -> Iterator[Doc]:
 
 
 def tatoeba() -> Iterator[Doc]:
-    for code, language in TATOEBA.items():
+    for code, language in TATOEBA_LANGUAGES.items():
         for side, lang in ((code, language), ("eng", "en")):
             path = DATA / "tatoeba" / f"tatoeba.{code}-eng.{side}"
             lines = [x.strip() for x in path.open(encoding="utf-8") if x.strip()]
