@@ -115,3 +115,24 @@ def test_an_initializer_error_reaches_the_caller_as_itself() -> None:
     with pytest.raises(MissingEmbedder, match=r"pip install 'copytrail\[multilingual\]'"):
         list(map_chunks(_identity, [[1], [2], [3]], workers=2, initializer=_fails_to_start, initargs=()))
     assert list(map_chunks(_identity, [[1], [2]], workers=2, initializer=_nothing, initargs=())) == [[1], [2]]
+
+
+def test_pool_workers_fork_from_a_server_that_already_imported_the_kernels_modules() -> None:
+    import multiprocessing.forkserver
+
+    from copytrail.executors.pool import map_chunks
+    from copytrail.scan.config import FingerprintConfig
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forkserver on this platform: workers are spawned")
+    # Each worker of each stage imported copytrail's stages itself (over a second); the
+    # modules that define the work are now imported once, in the server they fork from.
+    out = list(map_chunks(_identity, [[1], [2]], workers=2, initializer=_takes_any, initargs=(FingerprintConfig(),)))
+    assert out == [[1], [2]]
+    preloaded = set(multiprocessing.forkserver._forkserver._preload_modules)
+    assert "copytrail.scan.config" in preloaded  # the initializer's argument's module
+    assert __name__ not in preloaded  # only copytrail's own modules
+
+
+def _takes_any(*_args: object) -> None:
+    pass

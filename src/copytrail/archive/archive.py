@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import multiprocessing
 import os
 import threading
 import time
@@ -42,6 +41,7 @@ from copytrail.archive.sqlite import SQLiteStore
 from copytrail.archive.store import ArchiveStore, MemoryStore
 from copytrail.compare import CompareConfig, compare_documents
 from copytrail.errors import ArchiveError, NothingRead, WorkTimeout
+from copytrail.executors.pool import worker_context
 from copytrail.lang import identify_languages
 from copytrail.normalize import prepare_document
 from copytrail.normalize.common import CommonText, CommonTextConfig, CommonTextCounter, document_source
@@ -453,10 +453,8 @@ def _batches(documents: Iterable[ScanDocument], size: Callable[[], int]) -> Iter
 
 
 def _fingerprint_pool(workers: int) -> ProcessPoolExecutor:
-    # forkserver: a fork of a threaded process (a server adding documents) could inherit a held lock.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return ProcessPoolExecutor(workers, mp_context=context)
+    # Not fork: a fork of a threaded process (a server adding documents) could inherit a held lock.
+    return ProcessPoolExecutor(workers, mp_context=worker_context([__name__]))
 
 
 def check_documents(

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from copytrail.errors import CopytrailError
 
-__all__ = ["chunked", "chunked_stream", "map_chunks"]
+__all__ = ["chunked", "chunked_stream", "map_chunks", "worker_context"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,11 +45,29 @@ def chunked_stream(items: Iterable[T], *, size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    # Not fork: the caller may run threads (rich's progress refresh), and a forked child
-    # can inherit a lock held by one. forkserver children start clean and cheaply.
+def worker_context(preload: Iterable[str] = ()) -> multiprocessing.context.BaseContext:
+    """The start method of every pool: forkserver where there is one, else spawn.
+
+    Not fork: the caller may run threads (rich's progress refresh), and a forked child can
+    inherit a lock held by one. forkserver children start clean, and cheaply if the modules
+    they need are already imported in the server they are forked from: ``preload`` names
+    them. Importing copytrail's stages (numpy, pyarrow, rapidfuzz, blingfire and the
+    aligner) takes a fresh process over a second, which every worker of every stage paid.
+    The server starts with the first pool of a process, so only the first call's list counts.
+    """
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server imports these once; one it cannot import is skipped (multiprocessing's rule).
+    context.set_forkserver_preload(sorted({"__main__", *preload}))
+    return context
+
+
+def _modules_of(*objects: Any) -> set[str]:
+    """The copytrail modules that define ``objects`` (functions, or instances of copytrail classes)."""
+    names = {getattr(o, "__module__", None) or type(o).__module__ for o in objects}
+    return {name for name in names if name.split(".")[0] == "copytrail"}
 
 
 def _exit_with_parent() -> None:
@@ -129,7 +147,10 @@ def map_chunks(
         yield from map(local, chunks)
         return
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(initializer, initargs)
+        max_workers=workers,
+        mp_context=worker_context(_modules_of(fn, initializer, *initargs)),
+        initializer=_init_worker,
+        initargs=(initializer, initargs),
     )
     try:
         pending: deque[Future[R]] = deque()

@@ -13,12 +13,12 @@ threaded server could inherit a lock some thread held.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from copytrail.archive import Archive
 from copytrail.archive.records import QueryResult
+from copytrail.executors.pool import worker_context
 from copytrail.scan.records import ScanDocument
 
 __all__ = ["QueryPool"]
@@ -47,8 +47,7 @@ class QueryPool:
     def __init__(self, path: str | os.PathLike[str], workers: int) -> None:
         if workers < 1:
             raise ValueError("workers must be >= 1")
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        context = worker_context([__name__])
         self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_open, initargs=(str(path),))
 
     def submit(
