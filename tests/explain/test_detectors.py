@@ -76,3 +76,11 @@ def test_a_surname_swapped_behind_a_shared_title_is_found() -> None:
 def test_an_unchanged_sentence_with_the_same_verb_twice_reports_nothing() -> None:
     text = "We are fighting it here but we are not fighting it there, the minister said on Monday."
     assert _explain(text, text) == []
+
+
+def test_a_quote_of_one_side_does_not_hide_a_name_at_the_same_offsets_in_the_other() -> None:
+    # B's quote covers characters 0-30 of B; "Smith" is at 17-22 of A, outside A's quote.
+    # Quotes were checked against both sides' mentions, so Smith was set aside as quoted.
+    a = 'It was then that Smith told Jones the talks with the union went well, "as we had planned," he added.'
+    b = '"As we had planned and hoped," he said, Brown told Jones the talks with the union went well.'
+    assert ("name", "Smith", "Brown") in _explain(a, b)

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 from copytrail.align.stem import STEM_LETTERS
 from copytrail.explain.facts import Mention, dates, names, negatable_verbs, negators, quantities, verb_groups
@@ -66,6 +67,13 @@ def _quotes_by_segment(doc: Document, quotes: list[Quote]) -> dict[int, list[Quo
 def _quote_similarity(a: Quote, b: Quote) -> float:
     wa, wb = set(normalise_quote(a.text)), set(normalise_quote(b.text))
     return len(wa & wb) / max(len(wa | wb), 1)
+
+
+class _Sides(NamedTuple):
+    """Quotes of the A side and of the B side, each in its own document's offsets."""
+
+    a: list[Quote]
+    b: list[Quote]
 
 
 def _inside(mention: Mention, quotes: Iterable[Quote]) -> bool:
@@ -150,10 +158,14 @@ class _PairExplainer:
             # was a third of explaining a long pair. (The quotes still go through _quotes:
             # a quote running on into the next sentence may differ there.)
             return []
-        altered = [q for q in qa + qb if any(c.a == q.span or c.b == q.span for c in changes)]
+        # Each side's quotes, in that side's offsets: a mention is set aside only by a quote of its own text.
+        altered = _Sides(
+            [q for q in qa if any(c.a == q.span for c in changes)],
+            [q for q in qb if any(c.b == q.span for c in changes)],
+        )
         changes += self._quantities(pair, seg_a, seg_b, altered)
         changes += self._dates(pair, seg_a, seg_b, altered)
-        changes += self._names(pair, seg_a, seg_b, qa + qb)
+        changes += self._names(pair, seg_a, seg_b, _Sides(qa, qb))
         if self.english:
             changes += self._verbs(pair, seg_a, seg_b, altered)
         else:
@@ -203,23 +215,23 @@ class _PairExplainer:
             )
         return out
 
-    def _quantities(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
-        ma = [m for m in quantities(seg_a, self.language) if not _inside(m, altered)]
-        mb = [m for m in quantities(seg_b, self.language) if not _inside(m, altered)]
+    def _quantities(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: _Sides) -> list[Change]:
+        ma = [m for m in quantities(seg_a, self.language) if not _inside(m, altered.a)]
+        mb = [m for m in quantities(seg_b, self.language) if not _inside(m, altered.b)]
         return _paired_differences(
             ChangeKind.NUMBER, pair, ma, mb, key=lambda m: m.key, one_sided=False, counted=not self.english
         )
 
-    def _dates(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
-        ma = [m for m in dates(seg_a, self.language) if not _inside(m, altered)]
-        mb = [m for m in dates(seg_b, self.language) if not _inside(m, altered)]
+    def _dates(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: _Sides) -> list[Change]:
+        ma = [m for m in dates(seg_a, self.language) if not _inside(m, altered.a)]
+        mb = [m for m in dates(seg_b, self.language) if not _inside(m, altered.b)]
         return _paired_differences(
             ChangeKind.DATE, pair, ma, mb, key=_date_key, one_sided=True, counted=not self.english
         )
 
     def _names(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, quotes: list[Quote]) -> list[Change]:
-        ma = [m for m in names(seg_a, self.language) if not _inside(m, quotes)]
-        mb = [m for m in names(seg_b, self.language) if not _inside(m, quotes)]
+        ma = [m for m in names(seg_a, self.language) if not _inside(m, quotes.a)]
+        mb = [m for m in names(seg_b, self.language) if not _inside(m, quotes.b)]
         tokens_a, tokens_b = _name_tokens(ma), _name_tokens(mb)
         # Compared word by word, so "Mr Howard" / "Mr Ferris" differ although both say "Mr".
         if self.english:
@@ -243,7 +255,7 @@ class _PairExplainer:
             for x, y in zip(only_a, only_b)
         ]
 
-    def _verbs(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
+    def _verbs(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: _Sides) -> list[Change]:
         out = []
         for ma, mb in _matched_mentions(verb_groups(seg_a), verb_groups(seg_b), altered):
             if bool(_NEGATED.search(ma.text)) == bool(_NEGATED.search(mb.text)) and ma.text.lower() != mb.text.lower():
@@ -275,7 +287,7 @@ class _PairExplainer:
                 )
         return out
 
-    def _negation_flips(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: list[Quote]) -> list[Change]:
+    def _negation_flips(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, altered: _Sides) -> list[Change]:
         """Negation added or taken away, in a language other than English: the stretches where
         the two sentences differ, word by word (character by character in Chinese and Japanese),
         with a negating word ("nicht", "не", "ei", "ません", "不") on one side only."""
@@ -292,7 +304,11 @@ class _PairExplainer:
             region_a, region_b = _region(seg_a, tokens_a, i1, i2), _region(seg_b, tokens_b, j1, j2)
             in_a = [m for m in neg_a if m.span.start < region_a.end and region_a.start < m.span.end]
             in_b = [m for m in neg_b if m.span.start < region_b.end and region_b.start < m.span.end]
-            if len(in_a) == len(in_b) or any(_inside(m, altered) for m in in_a + in_b):
+            if (
+                len(in_a) == len(in_b)
+                or any(_inside(m, altered.a) for m in in_a)
+                or any(_inside(m, altered.b) for m in in_b)
+            ):
                 continue
             if max(i2 - i1, j2 - j1) > _NEGATION_REGION_TOKENS:
                 continue  # a clause rewritten or left out, not a negation flipped
@@ -330,7 +346,7 @@ def _region(segment: Segment, tokens: list[tuple[int, int, str]], first: int, st
     return Span(at, at)
 
 
-def _matched_mentions(ma: list[Mention], mb: list[Mention], altered: list[Quote]) -> list[tuple[Mention, Mention]]:
+def _matched_mentions(ma: list[Mention], mb: list[Mention], altered: _Sides) -> list[tuple[Mention, Mention]]:
     """Mentions with the same key, paired in order of appearance (the n-th with the n-th).
 
     Pairing in order, not through a dict, keeps "we are fighting here but we are not
@@ -338,12 +354,12 @@ def _matched_mentions(ma: list[Mention], mb: list[Mention], altered: list[Quote]
     """
     by_key: dict[str, list[Mention]] = {}
     for m in mb:
-        if not _inside(m, altered):
+        if not _inside(m, altered.b):
             by_key.setdefault(m.key, []).append(m)
     seen: dict[str, int] = {}
     pairs = []
     for m in ma:
-        if _inside(m, altered):
+        if _inside(m, altered.a):
             continue
         n = seen.get(m.key, 0)
         seen[m.key] = n + 1
