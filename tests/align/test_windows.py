@@ -11,8 +11,11 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copytrail import PairTooLong, load_bytes
+from copytrail.align import windows
 from copytrail.align.crosslingual import default_crosslingual_classifier
 from copytrail.align.features import default_classifier
 from copytrail.align.sentences import AlignConfig, align_sentences
@@ -117,3 +120,75 @@ def test_clearly_unrelated_articles_embed_nothing_and_a_rewrite_still_embeds() -
         **common,
     )
     assert rewrite.sentences_embedded > 20
+
+
+def _reference_anchor_cells(ta: list[str], tb: list[str], config: WindowConfig) -> list[tuple[int, int]]:
+    """The anchors as first written, with tuples of words in Python dicts: the oracle."""
+    from collections import defaultdict
+
+    from copytrail.normalize.scripts import match_words
+
+    def postings(texts: list[str]) -> dict[tuple[str, ...], list[int]]:
+        found: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for row, text in enumerate(texts):
+            words = match_words(text)
+            grams = {tuple(words[k : k + config.ngram]) for k in range(len(words) - config.ngram + 1)}
+            for gram in grams or {tuple(words)}:
+                found[gram].append(row)
+        return found
+
+    post_a, post_b = postings(ta), postings(tb)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for gram, rows in post_a.items():
+        cols = post_b.get(gram)
+        if cols is None or len(rows) > config.max_df or len(cols) > config.max_df:
+            continue
+        for r in rows:
+            for c in cols:
+                shared[r, c] += 1
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for c, text in enumerate(tb):
+        by_text[text].append(c)
+    seen: dict[str, int] = defaultdict(int)
+    for r, text in enumerate(ta):
+        if cols := by_text.get(text):
+            shared[r, cols[min(seen[text], len(cols) - 1)]] = config.min_shared
+            seen[text] += 1
+    return sorted(cell for cell, n in shared.items() if n >= config.min_shared)
+
+
+def _cells(found: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
+    return list(zip(found[0].tolist(), found[1].tolist()))
+
+
+def test_anchor_cells_equal_the_python_oracle_on_real_sentences() -> None:
+    a = _document("\n\n".join(_stories(12)), "a.txt")
+    b = _document(_edited("\n\n".join(_stories(12)[3:]), random.Random(5)), "b.txt")
+    ta = [s.text.lower() for s in a.segments]
+    tb = [s.text.lower() for s in b.segments]
+    for config in (WindowConfig(), WindowConfig(ngram=2, max_df=2, min_shared=2), WindowConfig(ngram=6, max_df=1)):
+        expected = _reference_anchor_cells(ta, tb, config)
+        assert len(expected) > 50
+        assert _cells(anchor_cells(ta, tb, config)) == expected
+
+
+_FEW_WORDS = st.lists(st.sampled_from(["a", "b", "c", "d", "ab", "東京"]), max_size=7).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_FEW_WORDS, max_size=12),
+    st.lists(_FEW_WORDS, max_size=12),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(1, 2),
+)
+def test_anchor_cells_equal_the_python_oracle(
+    ta: list[str], tb: list[str], ngram: int, max_df: int, min_shared: int
+) -> None:
+    config = WindowConfig(ngram=ngram, max_df=max_df, min_shared=min_shared)
+    expected = _reference_anchor_cells(ta, tb, config)
+    assert _cells(anchor_cells(ta, tb, config)) == expected
+    # The path for a vocabulary too large for a gram to fit an int64 answers the same.
+    words_a, words_b, _ = windows._word_codes(ta, tb)
+    assert _cells(windows._anchor_cells_in_python(words_a, words_b, ta, tb, config)) == expected

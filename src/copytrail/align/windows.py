@@ -58,15 +58,62 @@ class WindowConfig:
             raise ValueError(f"radius must not be negative, got {self.radius}")
 
 
-def _postings(texts: list[str], n: int) -> dict[tuple[str, ...], list[int]]:
-    """Each word n-gram (or whole sentence, when shorter) and the sentences that hold it."""
-    found: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for row, text in enumerate(texts):
-        words = match_words(text)
-        grams = {tuple(words[k : k + n]) for k in range(len(words) - n + 1)} or {tuple(words)}
-        for gram in grams:
-            found[gram].append(row)
+def _word_codes(ta: list[str], tb: list[str]) -> tuple[list[list[int]], list[list[int]], int]:
+    """Both sides' sentences as lists of word ids, from one vocabulary, and its size."""
+    vocabulary: dict[str, int] = {}
+    sides = [[[vocabulary.setdefault(w, len(vocabulary)) for w in match_words(t)] for t in texts] for texts in (ta, tb)]
+    return sides[0], sides[1], len(vocabulary)
+
+
+def _gram_rows(sentences: list[list[int]], n: int, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """(gram code, sentence) once per distinct word n-gram of each sentence of at least n words.
+
+    A gram's code is its word ids as the digits of a number in ``base``: exact, for
+    ``base ** n`` below 2**63 (the caller checks).
+    """
+    lengths = np.fromiter((len(s) for s in sentences), np.int64, len(sentences))
+    ids = np.fromiter((w for s in sentences for w in s), np.int64, int(lengths.sum()))
+    row_of = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
+    sentence_end = np.repeat(np.cumsum(lengths), lengths)
+    starts = np.flatnonzero(np.arange(len(ids)) + n <= sentence_end)  # the grams inside one sentence
+    codes = np.zeros(len(starts), np.int64)
+    for k in range(n):
+        codes = codes * base + ids[starts + k]
+    # A stable sort by code keeps each code's sentences in order (positions are in sentence order).
+    order = np.argsort(codes, kind="stable")
+    codes, rows = codes[order], row_of[starts][order]
+    first = np.ones(len(codes), dtype=bool)
+    first[1:] = (codes[1:] != codes[:-1]) | (rows[1:] != rows[:-1])
+    return codes[first], rows[first]
+
+
+def _short_postings(sentences: list[list[int]], n: int) -> dict[tuple[int, ...], list[int]]:
+    """A sentence shorter than n words is its own gram (the empty one too)."""
+    found: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for row, words in enumerate(sentences):
+        if len(words) < n:
+            found[tuple(words)].append(row)
     return found
+
+
+def _rare_shared_grams(
+    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], max_df: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) once for each gram in both sides and in at most ``max_df`` sentences of each."""
+    cells = []
+    codes_a, rows_a = a
+    codes_b, rows_b = b
+    kinds_a, first_a, df_a = np.unique(codes_a, return_index=True, return_counts=True)
+    kinds_b, first_b, df_b = np.unique(codes_b, return_index=True, return_counts=True)
+    common, in_a, in_b = np.intersect1d(kinds_a, kinds_b, assume_unique=True, return_indices=True)
+    rare = (df_a[in_a] <= max_df) & (df_b[in_b] <= max_df)
+    in_a, in_b = in_a[rare], in_b[rare]
+    # Codes are sorted, so a gram's sentences are df consecutive entries from its first.
+    for i in range(max_df):
+        for j in range(max_df):
+            ok = (i < df_a[in_a]) & (j < df_b[in_b])
+            cells.append((rows_a[first_a[in_a[ok]] + i], rows_b[first_b[in_b[ok]] + j]))
+    return np.concatenate([r for r, _ in cells]), np.concatenate([c for _, c in cells])
 
 
 def anchor_cells(ta: list[str], tb: list[str], config: WindowConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -75,16 +122,55 @@ def anchor_cells(ta: list[str], tb: list[str], config: WindowConfig) -> tuple[np
     Candidates share ``min_shared`` rare n-grams or are identical; :func:`window_cells`
     keeps those similar enough on characters.
     """
-    post_a = _postings(ta, config.ngram)
-    post_b = _postings(tb, config.ngram)
+    n = config.ngram
+    words_a, words_b, vocabulary = _word_codes(ta, tb)
+    base = max(vocabulary, 1)
+    if base**n >= 2**63:  # too many distinct words for a gram to fit an int64: count in Python
+        return _anchor_cells_in_python(words_a, words_b, ta, tb, config)
+    rows, cols = _rare_shared_grams(_gram_rows(words_a, n, base), _gram_rows(words_b, n, base), config.max_df)
     shared: dict[tuple[int, int], int] = defaultdict(int)
+    keys, counts = np.unique(rows * max(len(tb), 1) + cols, return_counts=True)
+    for key, count in zip(keys.tolist(), counts.tolist()):
+        shared[divmod(key, max(len(tb), 1))] = count
+    short_a, short_b = _short_postings(words_a, n), _short_postings(words_b, n)
+    _count_shared(short_a, short_b, config.max_df, shared)
+    return _with_identical(shared, ta, tb, config)
+
+
+def _count_shared(
+    post_a: dict[tuple[int, ...], list[int]],
+    post_b: dict[tuple[int, ...], list[int]],
+    max_df: int,
+    shared: dict[tuple[int, int], int],
+) -> None:
     for gram, rows in post_a.items():
         cols = post_b.get(gram)
-        if cols is None or len(rows) > config.max_df or len(cols) > config.max_df:
+        if cols is None or len(rows) > max_df or len(cols) > max_df:
             continue
         for r in rows:
             for c in cols:
                 shared[r, c] += 1
+
+
+def _anchor_cells_in_python(
+    words_a: list[list[int]], words_b: list[list[int]], ta: list[str], tb: list[str], config: WindowConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    n = config.ngram
+    sides = []
+    for sentences in (words_a, words_b):
+        found: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        for row, words in enumerate(sentences):
+            for gram in {tuple(words[k : k + n]) for k in range(len(words) - n + 1)} or {tuple(words)}:
+                found[gram].append(row)
+        sides.append(found)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    _count_shared(sides[0], sides[1], config.max_df, shared)
+    return _with_identical(shared, ta, tb, config)
+
+
+def _with_identical(
+    shared: dict[tuple[int, int], int], ta: list[str], tb: list[str], config: WindowConfig
+) -> tuple[np.ndarray, np.ndarray]:
     # Identical sentences anchor whatever their n-grams (a repeated wire story repeats
     # them); the k-th copy on one side pairs with the k-th on the other, so a sentence
     # repeated throughout both texts adds a diagonal, not a square.
