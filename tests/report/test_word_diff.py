@@ -12,11 +12,14 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from copytrail.normalize.scripts import UNSPACED
 from copytrail.report.html import word_diff
 from copytrail.report.terminal import marked_pair
 from tests.strategies import WORDS, any_text, prose
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+# Words as the diff counts them: ``\w+`` and each punctuation mark, and each character of a
+# script written without spaces (Chinese, Japanese, Thai, Myanmar...): "0ဿ" is two.
+_TOKEN = re.compile(rf"[{UNSPACED}]|[^\W{UNSPACED}]+|[^\w\s]")
 RICH_DROPS = dict.fromkeys(map(ord, "\a\b\v\f\r"))
 
 
@@ -70,6 +73,8 @@ texts = st.one_of(reworded(), st.tuples(prose(), prose()), st.tuples(any_text, a
 
 
 @given(pair=texts)
+@example(pair=("0\u103f", "0"))  # a digit against a Myanmar letter: hypothesis found the old oracle's \w+ wrong
+@example(pair=("2019年5月", "2019年6月"))
 def test_ranges_and_the_text_between_rebuild_both_texts(pair: tuple[str, str]) -> None:
     a, b = pair
     ranges_a, ranges_b = word_diff(a, b)
