@@ -251,13 +251,15 @@ def _windowed_class(base):  # noqa: ANN001, ANN202 - py3langid's LanguageIdentif
         _table: tuple | None = None  # (float16 table, its float32 copy)
 
         def use_float32_table(self, table) -> None:  # noqa: ANN001 - a numpy array
-            self._table = (self.nb_ptc, table)
+            # A plain view of the memory map: numpy.memmap's Python-level __getitem__ and
+            # __array_finalize__ took a fifth of the time of scoring a paragraph.
+            self._table = (self.nb_ptc, np.asarray(table))
 
         def use_window(self, window: int | None) -> None:
             self._window = window
             if window is not None:
                 self._next_state = (
-                    self.tk_nextmove
+                    np.asarray(self.tk_nextmove)  # a plain view of the memory map, as for the table
                     if isinstance(self.tk_nextmove, np.ndarray)
                     else np.frombuffer(self.tk_nextmove, dtype=f"u{self.tk_nextmove.itemsize}")
                 )
