@@ -113,7 +113,8 @@ _THAI_BREAK = re.compile("(?<=[\u0e00-\u0e7f]) +(?=[\u0e00-\u0e7f])")
 
 def has_unspaced(text: str) -> bool:
     """Whether ``text`` holds any character of a script written without spaces."""
-    return _UNSPACED.search(text) is not None
+    # Those scripts are all outside ASCII, and isascii() is far cheaper than the search.
+    return not text.isascii() and _UNSPACED.search(text) is not None
 
 
 def fold(text: str) -> str:
