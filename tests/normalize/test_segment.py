@@ -145,6 +145,20 @@ def test_sentence_offsets_are_blingfires_own(text: str) -> None:
     assert sentence_offsets(text) == blingfire.text_to_sentences_and_offsets(text)[1]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("Ab z.!?,;:'\"\n\t()0123-")), min_size=1, max_size=200))
+@example(" ")
+@example("...")
+def test_sentence_offsets_are_blingfires_own_on_ascii(text: str) -> None:
+    """ASCII text takes a path of its own (no byte-to-code-point mapping); it too gives blingfire's offsets."""
+    import blingfire
+
+    from copytrail.normalize.segment import sentence_offsets
+
+    assert text.isascii()
+    assert sentence_offsets(text) == blingfire.text_to_sentences_and_offsets(text)[1]
+
+
 def test_sentence_offsets_match_blingfire_on_real_news() -> None:
     import blingfire
 
