@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import blingfire
 import numpy as np
@@ -121,6 +122,16 @@ def _missed_boundaries(chunk: str, start: int, end: int) -> list[tuple[int, int]
     return [_strip_span(chunk, s, e) for s, e in zip(bounds, bounds[1:])]
 
 
+@cache
+def _buffer_types(size: int) -> tuple[type, type]:
+    """ctypes array types of ``size`` chars and ``size`` int32s.
+
+    Sizes are powers of two, so a few types serve every line: making an array type, as
+    ``c_int32 * n`` does for each new ``n``, cost more than blingfire's own work on the line.
+    """
+    return ctypes.c_char * size, ctypes.c_int32 * size
+
+
 def sentence_offsets(chunk: str) -> list[tuple[int, int]]:
     """blingfire's sentences of ``chunk`` as code-point ``(start, end)`` offsets.
 
@@ -133,8 +144,9 @@ def sentence_offsets(chunk: str) -> list[tuple[int, int]]:
     if not encoded:
         return []
     capacity = 2 * len(encoded)
-    output = ctypes.create_string_buffer(capacity)
-    starts, ends = (ctypes.c_int32 * capacity)(), (ctypes.c_int32 * capacity)()
+    chars, ints = _buffer_types(1 << (capacity - 1).bit_length())
+    # Fresh (zeroed) buffers of at least ``capacity``; blingfire is told ``capacity`` all the same.
+    output, starts, ends = chars(), ints(), ints()
     found = blingfire.blingfire.TextToSentencesWithOffsets(
         ctypes.c_char_p(encoded), ctypes.c_int(len(encoded)), ctypes.byref(output),
         ctypes.byref(starts), ctypes.byref(ends), ctypes.c_int(capacity),
