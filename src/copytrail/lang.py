@@ -320,8 +320,9 @@ def _windowed_class(base):  # noqa: ANN001, ANN202 - py3langid's LanguageIdentif
             lengths = np.array([end - start for start, end in spans], dtype=np.int64)
             offsets = np.cumsum(lengths) - lengths  # where each span's states begin in ``walked``
             walked = states[np.arange(lengths.sum()) - np.repeat(offsets - starts, lengths)]
-            heads, head_states = self._span_heads(data, starts, lengths, offsets)
-            walked[heads] = head_states
+            if any(start > 0 for start, _ in spans):  # a text alone needs none of this
+                heads, head_states = self._span_heads(data, starts, lengths, offsets)
+                walked[heads] = head_states
             features = self._feature_of_state[walked]
             span_of = np.repeat(np.arange(len(spans)), lengths)
             found = features >= 0
