@@ -429,8 +429,7 @@ def _ranked(text: str) -> dict[str, float]:
     identifier = _identifier()
     if getattr(identifier, "_window", None) is None:  # py3langid's own walk
         return _merged(identifier.rank(text)[:8])
-    encoded = identifier._encode(text)
-    return _merged(identifier.top(identifier.decide_spans(encoded, [(0, len(encoded))])[0], 8))
+    return _merged(identifier.top(identifier._decide(text), 8))
 
 
 def _merged(ranked: list[tuple[str, float]]) -> dict[str, float]:
