@@ -145,3 +145,53 @@ def test_synchronizing_length_of_a_tiny_automaton() -> None:
     assert synchronizing_length(rows.ravel(), np.array([0, 1])) == 1
     rows[1, :] = 1  # state 1 is a trap: walks from it never meet walks from the start
     assert synchronizing_length(rows.ravel(), np.array([0, 1]), limit=4) is None
+
+
+@pytest.mark.parametrize("pack", [True, False])
+def test_document_and_paragraphs_in_one_walk_score_as_py3langid_scores_each(pack: bool, monkeypatch) -> None:  # noqa: ANN001
+    """decide_spans (a document and its paragraphs as spans of one byte walk, counted in one sort) and top
+    give py3langid's _decide and rank of each text on its own, bit for bit; packed sort keys or not."""
+    import random
+
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from copytrail import lang
+
+    windowed = lang._identifier()
+    assert windowed._window is not None
+    if not pack:
+        monkeypatch.setattr(windowed, "_pack_limit", 0)
+    stock = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    rng = random.Random(11)
+    others = "KHERSON Россия заявила, что выводит войска 政府今天决定 e\u0301 \U0001f600 12:30"
+    words = f"{ENGLISH} {GERMAN} {others}".split()
+    checked = 0
+    for _ in range(150):
+        texts = [" ".join(rng.choice(words) for _ in range(rng.randrange(0, 40))) for _ in range(rng.randrange(1, 7))]
+        encoded = [windowed._encode(t) for t in texts]
+        data = b" ".join(encoded)
+        spans, start = [(0, len(data))], 0
+        for piece in encoded:
+            spans.append((start, start + len(piece)))
+            start += len(piece) + 1
+        wanted = [" ".join(texts), *texts]
+        if windowed._encode(wanted[0]) != data:
+            continue
+        for scores, text in zip(windowed.decide_spans(data, spans), wanted):
+            theirs = stock._decide(text)
+            assert scores.dtype == theirs.dtype and np.array_equal(scores, theirs), text
+            assert windowed.top(scores, 8) == stock.rank(text)[:8]
+            assert windowed.top(scores, 200) == stock.rank(text)
+            checked += 1
+    assert checked > 300
+    # A paragraph all in capitals is lower-cased alone but not within its document: the
+    # paragraphs are then scored after the document's bytes, still each as py3langid scores it.
+    paragraphs = [ENGLISH.upper(), GERMAN, "Россия заявила, что выводит войска из Херсона и с правого берега Днепра"]
+    whole, each = lang._ranked_with_parts(paragraphs, [0, 2])
+    assert windowed._encode(" ".join(paragraphs)) != b" ".join(windowed._encode(p) for p in paragraphs)
+
+    def ranked(text: str) -> dict[str, float]:
+        return lang._merged(stock.rank(text)[:8])
+
+    assert whole == ranked(" ".join(paragraphs))
+    assert each == [ranked(paragraphs[0]), ranked(paragraphs[2])]

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copytrail.errors import BinaryInput, EmptyInput, InputError, InputNotFound, InputTooLarge
 from copytrail.ingest import DEFAULT_MAX_BYTES, load_bytes, load_text
@@ -418,3 +420,13 @@ def test_plain_text_that_mentions_a_tag_is_not_html() -> None:
     loaded = load_bytes(data, name="note.txt")
     assert loaded.source_format is SourceFormat.TEXT
     assert loaded.text == data.decode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=300))
+def test_control_count_is_the_characters_below_space_and_del_but_text_controls(head: str) -> None:
+    """The binary sniff counts control characters by deleting them; that is the count of a plain loop."""
+    from copytrail.ingest.load import _DROP_CONTROLS, _TEXT_CONTROLS
+
+    looped = sum(1 for ch in head if (ch < " " or ch == "\x7f") and ch not in _TEXT_CONTROLS)
+    assert len(head) - len(head.translate(_DROP_CONTROLS)) == looped

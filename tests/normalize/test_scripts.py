@@ -217,3 +217,18 @@ def test_report_diffs_mark_the_changed_characters_not_the_whole_clause() -> None
     assert ["".join(a[s:e] for s, e in marked_a), "".join(b[s:e] for s, e in marked_b)] == ["久", "长时间"]
     # English keeps its word-level diff.
     assert word_diff("the long vote", "the short vote") == ([(4, 8)], [(4, 9)])
+
+
+_ASCII_TEXT = st.text(alphabet=st.characters(max_codepoint=127), max_size=120)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ASCII_TEXT)
+def test_ascii_fast_paths_answer_as_the_general_ones(text: str) -> None:
+    """ASCII text skips the regexes of normalise, has_unspaced and split_extra_sentences; it gets their answers."""
+    from copytrail.normalize.scripts import _NON_WORD, _UNSPACED, _split_at_marks, split_extra_sentences
+
+    assert normalise_for_match.__wrapped__(text) == _NON_WORD.sub(" ", fold(text)).strip()
+    assert has_unspaced(text) is (_UNSPACED.search(text) is not None)
+    spans = [(s, e) for s in range(0, len(text) + 1, 7) for e in (s + 3, s + 11) if e <= len(text)]
+    assert split_extra_sentences(text, spans) == _split_at_marks(text, spans)

@@ -145,6 +145,20 @@ def test_sentence_offsets_are_blingfires_own(text: str) -> None:
     assert sentence_offsets(text) == blingfire.text_to_sentences_and_offsets(text)[1]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("Ab z.!?,;:'\"\n\t()0123-")), min_size=1, max_size=200))
+@example(" ")
+@example("...")
+def test_sentence_offsets_are_blingfires_own_on_ascii(text: str) -> None:
+    """ASCII text takes a path of its own (no byte-to-code-point mapping); it too gives blingfire's offsets."""
+    import blingfire
+
+    from copytrail.normalize.segment import sentence_offsets
+
+    assert text.isascii()
+    assert sentence_offsets(text) == blingfire.text_to_sentences_and_offsets(text)[1]
+
+
 def test_sentence_offsets_match_blingfire_on_real_news() -> None:
     import blingfire
 
@@ -155,3 +169,17 @@ def test_sentence_offsets_match_blingfire_on_real_news() -> None:
     assert len(texts) > 200
     for text in texts:
         assert sentence_offsets(text) == blingfire.text_to_sentences_and_offsets(text)[1]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list("ab Zq.!?'\"\u201c\u201d\u2019\n\t") + ["etc", "U.S", "no"]), max_size=40))
+@example(list("in days.' The end"))
+@example(list("he said.\u201d \u201cNo"))
+@example(list("see etc. The"))
+def test_missed_boundaries_precheck_changes_nothing(pieces: list[str]) -> None:
+    """A span without a full stop (or ! ?) before a space is returned whole before the boundary regex runs."""
+    from copytrail.normalize.segment import _cut_missed, _missed_boundaries
+
+    text = "".join(pieces)
+    for start in range(0, len(text) + 1, 5):
+        assert _missed_boundaries(text, start, len(text)) == _cut_missed(text, start, len(text))

@@ -52,6 +52,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 # Control characters that plain text legitimately contains.
 _TEXT_CONTROLS = frozenset("\t\n\r\f")
+# The control characters that do not occur in text: C0 but _TEXT_CONTROLS, and DEL.
+_DROP_CONTROLS = dict.fromkeys(c for c in [*range(32), 0x7F] if chr(c) not in _TEXT_CONTROLS)
 
 # Encodings charset_normalizer cannot tell apart on short Western European text (it
 # often ranks cp1250 first for "café, naïve"); cp1252 is by far the likeliest of them.
@@ -288,7 +290,9 @@ def _reject_binary(data: bytes, name: str) -> None:
             raise BinaryInput(name, f"looks like binary data (e.g. an image or archive), {_BINARY_HINT}")
         # latin-1 maps each byte to one character, so this counts bytes.
         head = data[:_SNIFF_BYTES].decode("latin-1")
-    controls = sum(1 for ch in head if (ch < " " or ch == "\x7f") and ch not in _TEXT_CONTROLS)
+    # Counted as what deleting them takes away: a loop over 8 KB of characters in Python cost
+    # more than reading the rest of a news article.
+    controls = len(head) - len(head.translate(_DROP_CONTROLS))
     if head and controls / len(head) > _CONTROL_SHARE_LIMIT:
         raise BinaryInput(name, f"looks like binary data (e.g. an image or archive), {_BINARY_HINT}")
 

@@ -58,10 +58,6 @@ class UnitRole:
     reason: str | None = None
 
 
-def _words(line: str) -> int:
-    return count_words(line)
-
-
 # Dates and clock times, taken out before a line's figures are counted: "Edited 3 September
 # 2005 at 07:13 GMT" is a page's time stamp, not a row of data.
 _DATE_OR_TIME = re.compile(
@@ -86,22 +82,24 @@ def _is_table_row(line: str) -> bool:
     Such rows are the story's data. Before a note in prose they had been taken for the
     navigation above a story, so a copy of the report aligned only its note.
     """
+    words = len(line.split())
+    if words > _ROW_MAX_WORDS:  # before the date search: most lines are longer, and it is the costly part
+        return False
     tokens = _DATE_OR_TIME.sub(" ", line).split()
-    if not tokens or len(line.split()) > _ROW_MAX_WORDS:
+    if not tokens:
         return False
     figures = sum(bool(_FIGURE_TOKEN.match(t)) for t in tokens)
-    return figures >= _ROW_MIN_FIGURES and 3 * figures >= len(line.split())
+    return figures >= _ROW_MIN_FIGURES and 3 * figures >= words
 
 
-def _is_prose(line: str) -> bool:
-    """A line that reads as running text rather than a label, menu item or credit."""
-    n = _words(line)
+def _is_prose(line: str, n: int) -> bool:
+    """A line (of ``n`` words) that reads as running text rather than a label, menu item or credit."""
     return (n >= 12 and ends_sentence(line, _TERMINAL)) or n >= 25
 
 
-def _is_short_sentence(line: str) -> bool:
-    """A line of a few words that ends like a sentence: "Let all be well with them."."""
-    return _words(line) >= _SHORT_SENTENCE_MIN_WORDS and ends_sentence(line, _TERMINAL)
+def _is_short_sentence(line: str, n: int) -> bool:
+    """A line of a few words (``n``) that ends like a sentence: "Let all be well with them."."""
+    return n >= _SHORT_SENTENCE_MIN_WORDS and ends_sentence(line, _TERMINAL)
 
 
 def _is_sentences(line: str) -> bool:
@@ -111,43 +109,46 @@ def _is_sentences(line: str) -> bool:
     return len(spans) >= 2 and all(ends_sentence(line[s:e], _TERMINAL) for s, e in spans[:-1])
 
 
-def _content_role(line: str) -> UnitRole | None:
-    """Roles decided by what a line says, wherever it stands."""
-    short = _words(line) <= 40
+def _content_role(line: str, n: int) -> UnitRole | None:
+    """Roles decided by what a line (of ``n`` words) says, wherever it stands."""
+    short = n <= 40
     if short and _COPYRIGHT.search(line):
         return UnitRole(Role.BOILERPLATE, "copyright")
     if _DATE_HEADER.match(line):
         return UnitRole(Role.BOILERPLATE, "metadata")
     if short and _DATELINE.match(line):
         return UnitRole(Role.BOILERPLATE, "dateline")
-    if _words(line) <= 12 and (_PHONE.search(line) or _STREET.match(line) or _CITY_ZIP.match(line)):
+    if n <= 12 and (_PHONE.search(line) or _STREET.match(line) or _CITY_ZIP.match(line)):
         return UnitRole(Role.BOILERPLATE, "contact")
     if _TIMECODE.match(line.strip()):
         return UnitRole(Role.BOILERPLATE, "player")
-    if _words(line) <= 30 and _SITE_NOTICE.search(line.strip()):
+    if n <= 30 and _SITE_NOTICE.search(line.strip()):
         return UnitRole(Role.BOILERPLATE, "footer")
-    if _words(line) <= 6 and _RELATED.match(line.strip()):
+    if n <= 6 and _RELATED.match(line.strip()):
         return UnitRole(Role.BOILERPLATE, "related-links")
-    if _words(line) <= 12 and (_CREDIT.search(line) or line.strip() in {"/", "|"}):
+    if n <= 12 and (_CREDIT.search(line) or line.strip() in {"/", "|"}):
         return UnitRole(Role.BOILERPLATE, "photo-credit")
-    if _words(line) <= 8 and _BYLINE.match(line.strip()):
+    if n <= 8 and _BYLINE.match(line.strip()):
         return UnitRole(Role.BOILERPLATE, "byline")
     return None
 
 
-def _is_credit_name(line: str) -> bool:
-    """An all-capitals short line such as a photographer's name next to a credit."""
+def _is_credit_name(line: str, n: int) -> bool:
+    """An all-capitals short line (of ``n`` words) such as a photographer's name next to a credit."""
+    # The word count first: it rules out most lines without looking at their letters.
+    if not 0 < n <= 5:
+        return False
     letters = [c for c in line if c.isalpha()]
-    return 0 < _words(line) <= 5 and bool(letters) and all(c.isupper() for c in letters)
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _mark_related_links(lines: Sequence[str], units: Sequence[Unit], roles: list[UnitRole | None]) -> None:
+def _mark_related_links(lines: Sequence[str], words: Sequence[int], roles: list[UnitRole | None]) -> None:
     """The list items under a "Related stories" heading are other articles' headlines, not this story."""
     for i, role in enumerate(roles):
         if role is None or role.reason != "related-links":
             continue
         for j in range(i + 1, len(lines)):
-            if roles[j] is not None or not _LIST_ITEM.match(lines[j]) or _words(lines[j]) > 25:
+            if roles[j] is not None or not _LIST_ITEM.match(lines[j]) or words[j] > 25:
                 break
             roles[j] = UnitRole(Role.BOILERPLATE, "related-links")
 
@@ -163,24 +164,27 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
         One :class:`UnitRole` per unit.
     """
     lines = [text[u.start : u.end] for u in units]
-    roles: list[UnitRole | None] = [_content_role(line) for line in lines]
+    # Every rule below asks for a line's word count, some several times: count once.
+    words = [count_words(line) for line in lines]
+    roles: list[UnitRole | None] = [_content_role(line, n) for line, n in zip(lines, words)]
 
     # Photographer names sit beside credit lines and look like nothing else.
     for i, line in enumerate(lines):
-        if roles[i] is None and _is_credit_name(line):
+        if roles[i] is None and _is_credit_name(line, words[i]):
             near = [roles[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
             if any(r is not None and r.reason == "photo-credit" for r in near):
                 roles[i] = UnitRole(Role.BOILERPLATE, "photo-credit")
 
-    _mark_related_links(lines, units, roles)
-    _mark_captions(lines, roles)
+    _mark_related_links(lines, words, roles)
+    _mark_captions(lines, words, roles)
     _mark_bios(lines, roles)
 
     open_lines = [i for i in range(len(lines)) if roles[i] is None]
-    prose = [i for i in open_lines if _is_prose(lines[i])]
+    prose = [i for i in open_lines if _is_prose(lines[i], words[i])]
     running_text = bool(prose)
     if not running_text or all(
-        _is_short_sentence(lines[i]) or _is_prose(lines[i]) or _is_sentences(lines[i]) for i in open_lines
+        _is_short_sentence(lines[i], words[i]) or _is_prose(lines[i], words[i]) or _is_sentences(lines[i])
+        for i in open_lines
     ):
         # No running text at all (an earnings table, a list of results): the short lines
         # are the story, not the chrome around one. Nor has a text of nothing but
@@ -198,14 +202,18 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
 
     # A table row is data, never the headline: the headline is then the line above the table.
     first_line = lines[first_prose] if first_prose < len(lines) else ""
-    if first_line and not _is_table_row(first_line) and _looks_like_title(first_line, units[first_prose]):
+    if (
+        first_line
+        and not _is_table_row(first_line)
+        and _looks_like_title(first_line, words[first_prose], units[first_prose])
+    ):
         roles[first_prose] = UnitRole(Role.HEADING, "title")
         first_prose = next((i for i in prose if i > first_prose), len(lines))
 
     if first_prose < len(lines) and (roles[first_prose] is None or roles[first_prose].reason != "title"):
         # The headline is the last stand-alone line before the story starts.
         for i in range(first_prose - 1, -1, -1):
-            if roles[i] is None and units[i].lines_in_block == 1 and _words(lines[i]) >= 3:
+            if roles[i] is None and units[i].lines_in_block == 1 and words[i] >= 3:
                 roles[i] = UnitRole(Role.HEADING, "title")
                 break
             if roles[i] is None or roles[i].role is not Role.CAPTION:
@@ -214,7 +222,7 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
     for i, (line, unit) in enumerate(zip(lines, units)):
         if roles[i] is not None:
             continue
-        n = _words(line)
+        n = words[i]
         ends = ends_sentence(line, _TERMINAL)
         in_menu = unit.lines_in_block >= 3 and n < 8 and not ends
         if i < first_prose:
@@ -231,12 +239,12 @@ def classify_units(text: str, units: Sequence[Unit]) -> list[UnitRole]:
     return [r if r is not None else UnitRole(Role.STORY) for r in roles]
 
 
-def _looks_like_title(line: str, unit: Unit) -> bool:
-    """A headline stands alone in its block and is short for prose."""
-    return unit.lines_in_block == 1 and _words(line) <= 20 and not line.rstrip().endswith((".", "\u3002"))
+def _looks_like_title(line: str, n: int, unit: Unit) -> bool:
+    """A headline (of ``n`` words) stands alone in its block and is short for prose."""
+    return unit.lines_in_block == 1 and n <= 20 and not line.rstrip().endswith((".", "\u3002"))
 
 
-def _mark_captions(lines: list[str], roles: list[UnitRole | None]) -> None:
+def _mark_captions(lines: list[str], words: list[int], roles: list[UnitRole | None]) -> None:
     """The lines just before and after a run of photo-credit lines are captions."""
     i = 0
     while i < len(lines):
@@ -245,7 +253,7 @@ def _mark_captions(lines: list[str], roles: list[UnitRole | None]) -> None:
             while j + 1 < len(lines) and roles[j + 1] is not None and roles[j + 1].reason == "photo-credit":
                 j += 1
             for k in (i - 1, j + 1):
-                if 0 <= k < len(lines) and roles[k] is None and _words(lines[k]) >= 5:
+                if 0 <= k < len(lines) and roles[k] is None and words[k] >= 5:
                     roles[k] = UnitRole(Role.CAPTION, "photo-caption")
             i = j + 1
         else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import blingfire
 import numpy as np
@@ -28,6 +29,7 @@ _WRAP_WIDTH = 50
 
 
 _MISSED_BOUNDARY = re.compile(r"\b([a-z]{2,})[.!?][\"\u201d\u2019']?\s+(?=[A-Z\"\u201c])")
+_TERMINAL_THEN_SPACE = re.compile(r"[.!?][\"\u201d\u2019']?\s")
 _LOWER_ABBREVIATIONS = frozenset({"etc", "approx", "vs", "esp", "incl", "est", "dept", "univ", "min", "max", "no"})
 
 
@@ -113,12 +115,29 @@ def _missed_boundaries(chunk: str, start: int, end: int) -> list[tuple[int, int]
     say"). A full stop after a lower-case word that is not a known abbreviation, then a
     capital or an opening quote, is a boundary.
     """
+    if not _TERMINAL_THEN_SPACE.search(chunk, start, end):
+        # Every missed boundary holds one, and this search is far cheaper than theirs.
+        return [_strip_span(chunk, start, end)]
+    return _cut_missed(chunk, start, end)
+
+
+def _cut_missed(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces = []
     for match in _MISSED_BOUNDARY.finditer(chunk, start, end):
         if match.group(1).lower() not in _LOWER_ABBREVIATIONS:
             pieces.append(match.end())
     bounds = [start, *pieces, end]
     return [_strip_span(chunk, s, e) for s, e in zip(bounds, bounds[1:])]
+
+
+@cache
+def _buffer_types(size: int) -> tuple[type, type]:
+    """ctypes array types of ``size`` chars and ``size`` int32s.
+
+    Sizes are powers of two, so a few types serve every line: making an array type, as
+    ``c_int32 * n`` does for each new ``n``, cost more than blingfire's own work on the line.
+    """
+    return ctypes.c_char * size, ctypes.c_int32 * size
 
 
 def sentence_offsets(chunk: str) -> list[tuple[int, int]]:
@@ -133,8 +152,9 @@ def sentence_offsets(chunk: str) -> list[tuple[int, int]]:
     if not encoded:
         return []
     capacity = 2 * len(encoded)
-    output = ctypes.create_string_buffer(capacity)
-    starts, ends = (ctypes.c_int32 * capacity)(), (ctypes.c_int32 * capacity)()
+    chars, ints = _buffer_types(1 << (capacity - 1).bit_length())
+    # Fresh (zeroed) buffers of at least ``capacity``; blingfire is told ``capacity`` all the same.
+    output, starts, ends = chars(), ints(), ints()
     found = blingfire.blingfire.TextToSentencesWithOffsets(
         ctypes.c_char_p(encoded), ctypes.c_int(len(encoded)), ctypes.byref(output),
         ctypes.byref(starts), ctypes.byref(ends), ctypes.c_int(capacity),
@@ -142,6 +162,14 @@ def sentence_offsets(chunk: str) -> list[tuple[int, int]]:
     if found == -1 or found > capacity:
         return []
     count = output.value.count(b"\n") + 1
+    if len(encoded) == len(chunk):
+        # ASCII, most lines of most news: byte offsets are code-point offsets and every
+        # byte starts one, so only the bounds' order and range need checking, in Python
+        # (numpy's calls cost more than they save on a line's few sentences).
+        flat = [bound for pair in zip(starts[:count], ends[:count]) for bound in (pair[0], pair[1] + 1)]
+        if flat[0] >= 0 and flat[-1] <= len(encoded) and all(x <= y for x, y in zip(flat, flat[1:])):
+            return list(zip(flat[0::2], flat[1::2]))
+        return blingfire.text_to_sentences_and_offsets(chunk)[1]
     # blingfire's end offsets are inclusive byte positions.
     bounds = np.empty(2 * count, dtype=np.int64)
     bounds[0::2] = np.frombuffer(starts, dtype=np.int32, count=count)
