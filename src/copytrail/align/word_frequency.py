@@ -31,6 +31,7 @@ import math
 import re
 import sys
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -38,7 +39,7 @@ from pathlib import Path
 from copytrail.cache import cache_dir, keep_text
 from copytrail.normalize.scripts import has_unspaced
 
-__all__ = ["RARE_ZIPF", "zipf_at_least_rare"]
+__all__ = ["RARE_ZIPF", "TwoZipfs", "zipf_at_least_rare", "zipf_here_and_in"]
 
 # Words rarer than about once in a million all weigh the same in the evidence rule.
 RARE_ZIPF = 3.0
@@ -140,6 +141,22 @@ class _Table:
             return False
         return self._letters or (self._digits and word.isdigit())
 
+    def form(self, word: str) -> str | None:
+        """The word wordfreq looks ``word`` up as, where the table answers for it exactly; else None.
+
+        That is wordfreq's ``preprocess_text`` (the language's normal form, then case folding:
+        "Straße" is looked up as "strasse") for a word of letters only, in a language whose
+        preprocessing changes no other letter: a letter has no combining mark or tatweel to
+        drop, and the folded word must be one the table answers for (:meth:`eligible`).
+        """
+        if not self._letters:
+            return None
+        normal = unicodedata.normalize(self._normal_form, word)
+        if not normal.isalpha() or _TATWEEL in normal:
+            return None
+        folded = normal.casefold()
+        return folded if self.eligible(folded) else None
+
     def eligible(self, word: str) -> bool:
         """Whether wordfreq would look ``word`` up as it is (so the table's answer is exact)."""
         if word.isascii() and word.isdigit():
@@ -173,6 +190,84 @@ def _table(language: str) -> _Table | None:
     data = _build(language)
     keep_text(path, json.dumps(data, ensure_ascii=False))
     return _from_saved(data)
+
+
+@dataclass(frozen=True)
+class TwoZipfs:
+    """wordfreq's Zipf figures of one word in its language and in another, as far as the tables tell them."""
+
+    # The exact figure; or RARE_ZIPF, meaning "at most Zipf 3" (the table keeps no rarer word).
+    own: float
+    # The exact figure in the other language; None where ``own`` is below the floor asked for.
+    other: float | None
+
+
+def zipf_here_and_in(word: str, language: str, other: str, floor: float) -> TwoZipfs | None:
+    """wordfreq's Zipf figures of ``word`` in ``language`` and, where that is at least ``floor``,
+    in ``other``, from the cached tables, without loading wordfreq; None where the tables cannot
+    tell them exactly (ask wordfreq).
+
+    The figure in ``other`` comes from a second table, written on first use: for each word of
+    ``language``'s table at Zipf ``floor`` or more, its figure in ``other`` however rare (German
+    "Menschen": 5.9, and 2.1 in English).
+    """
+    table = _table(language)
+    if table is None:
+        return None
+    form = table.form(word)
+    if form is None:
+        return None
+    own = table.zipf.get(form)
+    if own is None:
+        return TwoZipfs(RARE_ZIPF, None)
+    if own < floor:
+        return TwoZipfs(own, None)
+    elsewhere = _table_in(language, other, floor)
+    # The same word to ``other``'s preprocessing too, so that its figure is the word's.
+    if elsewhere is None or elsewhere.form(word) != form or form not in elsewhere.zipf:
+        return None
+    return TwoZipfs(own, elsewhere.zipf[form])
+
+
+@cache
+def _table_in(language: str, other: str, floor: float) -> _Table | None:
+    """``other``'s figures of the words of ``language``'s table at Zipf ``floor`` or more."""
+    table = _table(language)
+    spec = find_spec("wordfreq")
+    if table is None or spec is None or spec.origin is None or not _LANGUAGE_CODE.fullmatch(other):
+        return None
+    stat = Path(spec.origin).stat()
+    name = f"wordfreq-v{_TABLE_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{language}-in-{other}-from-{floor:g}.json"
+    path = cache_dir() / name
+    try:
+        return _from_saved(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not built yet, or not a table this version wrote: built again
+    print(
+        f"copytrail: listing wordfreq's {other} figures of common {language} words once, into {path.parent} ...",
+        file=sys.stderr,
+    )
+    data = _build_in(sorted(word for word, zipf in table.zipf.items() if zipf >= floor), other)
+    keep_text(path, json.dumps(data, ensure_ascii=False))
+    return _from_saved(data)
+
+
+def _build_in(words: list[str], other: str) -> dict:
+    from wordfreq import zipf_frequency
+    from wordfreq.language_info import get_language_info
+
+    try:
+        figures = {word: zipf_frequency(word, other) for word in words}
+    except LookupError:
+        return {"known": False}
+    info = get_language_info(other)
+    changes_letters = info["tokenizer"] != "regex" or any(
+        info[step] for step in ("transliteration", "lookup_transliteration", "dotless_i", "diacritics_under")
+    )
+    # Where ``other``'s preprocessing may change letters, no word's form there is known: wordfreq answers.
+    lookup = "none" if changes_letters else "digits and letters"
+    zipf = {} if changes_letters else figures
+    return {"known": True, "zipf": zipf, "normal_form": info["normal_form"], "lookup": lookup}
 
 
 def _from_saved(data: dict) -> _Table | None:
