@@ -297,6 +297,12 @@ def zipf_here_and_in(word: str, language: str, other: str, floor: float) -> TwoZ
         return None
     form = table.form(word)
     if form is None:
+        # A word of ASCII letters and digits ("Psych2Goers", "G7"): its figure as the evidence
+        # rule reads it (lower case is wordfreq's case folding of ASCII), when below the floor.
+        lowered = word.lower() if word.isascii() else ""
+        if lowered and table.alphanumeric(lowered):
+            own = _alphanumeric_zipf(lowered, table.zipf)
+            return TwoZipfs(own, None) if own < floor else None
         return None
     own = table.zipf.get(form)
     if own is None:
