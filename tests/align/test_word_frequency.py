@@ -91,6 +91,12 @@ def test_a_damaged_table_is_built_again_and_an_odd_code_names_no_file(tmp_path, 
     word_frequency._table.cache_clear()
 
 
+@pytest.mark.parametrize(("word", "language"), [("пʼять", "uk"), ("itʼs", "en"), ("Іʼм", "uk")])
+def test_a_modifier_letter_apostrophe_is_wordfreqs_apostrophe(word: str, language: str) -> None:
+    assert zipf_at_least_rare(word, language) == reference(word, language)
+    assert zipf_at_least_rare("пʼять", "uk") > RARE_ZIPF  # "п'ять", five
+
+
 def test_a_saved_table_reads_back_every_figure_exactly() -> None:
     built = word_frequency._build("de")
     saved = word_frequency._loads(word_frequency._dumps(built))
@@ -104,8 +110,9 @@ def test_a_saved_table_reads_back_every_figure_exactly() -> None:
 
 # Scripts and letters whose preprocessing in wordfreq changes a word: capitals, ß and
 # final sigma (case folding), Turkish dotted and dotless i, Romanian commas and
-# cedillas, Arabic marks and tatweel, combining accents (normal form), mixed scripts.
-_LETTERS = "aeiouzßAİIıişşșţțéЁёжЖλέξιςΣابتـَُ1234567890'’-\u0301"
+# cedillas, Arabic marks and tatweel, combining accents (normal form), mixed scripts,
+# the modifier letter apostrophe (a letter, made a plain apostrophe).
+_LETTERS = "aeiouzßAİIıişşșţțéЁёжЖλέξιςΣابتـَُ1234567890'’ʼ-\u0301"
 _LANGUAGES = ["en", "de", "tr", "ro", "ar", "el", "ru", "sr", "sh", "zh", "fa"]
 
 

@@ -52,6 +52,9 @@ _TABLE_VERSION = 2
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 # A letter to str.isalpha, but a mark that wordfreq drops in Arabic script ("remove_marks").
 _TATWEEL = "\N{ARABIC TATWEEL}"
+# A letter to str.isalpha, but a quote mark that wordfreq makes an apostrophe (ftfy's
+# uncurl_quotes): Ukrainian "пʼять" is looked up as "п'ять" (Zipf 5.09, not "at most 3").
+_MODIFIER_APOSTROPHE = "\N{MODIFIER LETTER APOSTROPHE}"
 
 
 def zipf_at_least_rare(word: str, language: str) -> float | None:
@@ -248,6 +251,7 @@ class _Table:
             and word == word.casefold()
             and not has_unspaced(word)
             and _TATWEEL not in word
+            and _MODIFIER_APOSTROPHE not in word
             and unicodedata.is_normalized(self._normal_form, word)
         )
 
