@@ -55,6 +55,10 @@ _TATWEEL = "\N{ARABIC TATWEEL}"
 # A letter to str.isalpha, but a quote mark that wordfreq makes an apostrophe (ftfy's
 # uncurl_quotes): Ukrainian "пʼять" is looked up as "п'ять" (Zipf 5.09, not "at most 3").
 _MODIFIER_APOSTROPHE = "\N{MODIFIER LETTER APOSTROPHE}"
+_CURLY_APOSTROPHE = "\N{RIGHT SINGLE QUOTATION MARK}"
+# What wordfreq's tokenizer elides before ("l'arc", "d'heure", "qu'un"): INITIAL_VOWEL_EXPR
+# in wordfreq/tokens.py, wordfreq 3.x.
+_ELIDED_BEFORE = frozenset("AEHIOUYÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÅÏÖŒaehiouyáéíóúàèìòùâêîôûåïöœ")
 
 
 def zipf_at_least_rare(word: str, language: str) -> float | None:
@@ -236,10 +240,33 @@ class _Table:
         if not self._letters:
             return None
         normal = unicodedata.normalize(self._normal_form, word)
+        head, apostrophe, tail = normal.partition("'") if "'" in normal else normal.partition(_CURLY_APOSTROPHE)
+        if apostrophe:
+            return self._form_with_apostrophe(head, tail)
         if not normal.isalpha() or _TATWEEL in normal:
             return None
         folded = normal.casefold()
         return folded if self.eligible(folded) else None
+
+    def _form_with_apostrophe(self, head: str, tail: str) -> str | None:
+        """Latin letters, one apostrophe, Latin letters ("O'Brien", "McDonald’s"): wordfreq's
+        tokenizer keeps such a word whole (Unicode's word breaks: no break around an
+        apostrophe between letters), and ftfy's uncurl_quotes makes a curly apostrophe
+        straight; except that a word of one or two letters before a plain apostrophe and a
+        vowel or h after it is cut in two, as French elides ("l'Europe"). That one, and
+        others, go to wordfreq (None)."""
+        folded_head, folded_tail = head.casefold(), tail.casefold()
+        if not (
+            self.eligible(folded_head)
+            and self.eligible(folded_tail)
+            and head.isalpha()
+            and tail.isalpha()
+            and all(unicodedata.name(c, "").startswith("LATIN ") for c in head + tail)
+        ):
+            return None
+        if len(folded_head) <= 2 and folded_tail[0] in _ELIDED_BEFORE:
+            return None
+        return f"{folded_head}'{folded_tail}"
 
     def eligible(self, word: str) -> bool:
         """Whether wordfreq would look ``word`` up as it is (so the table's answer is exact)."""

@@ -262,9 +262,10 @@ def _common_word_from_tables(word: str, language: str, min_zipf: float, min_gap:
     """The test of :func:`_common_word` from copytrail's cached copies of wordfreq's figures
     (:func:`~copytrail.align.word_frequency.zipf_here_and_in`), exactly as wordfreq would decide
     it: importing wordfreq and reading its lists cost a German compare about half a second.
-    None where the tables cannot tell: a word with an apostrophe ("O'Brien"), whose form in
-    wordfreq's lookup is its tokenizer's to say, a word with a digit at Zipf 4.5 or more (no
-    English figure is kept for it), or a word between ``min_zipf`` and the floor
+    None where the tables cannot tell: a French elision ("L'Europe", two words to wordfreq)
+    or another word whose form in wordfreq's lookup is its tokenizer's to say, a word with a
+    digit at Zipf 4.5 or more (no English figure is kept for it), or a word between
+    ``min_zipf`` and the floor
     of the English figures kept (COMMON_NOUN_ZIPF; bench/name_words.py tries lower
     settings): wordfreq decides."""
     from copytrail.align.word_frequency import zipf_here_and_in
