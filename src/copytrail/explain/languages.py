@@ -261,13 +261,13 @@ def _common_word(word: str, language: str, min_zipf: float, min_gap: float) -> b
 def _common_word_from_tables(word: str, language: str, min_zipf: float, min_gap: float) -> bool | None:
     """The test of :func:`_common_word` from copytrail's cached copies of wordfreq's figures
     (:func:`~copytrail.align.word_frequency.zipf_here_and_in`), exactly as wordfreq would decide
-    it: importing wordfreq and reading its lists cost a German compare about half a second.
+    it: importing wordfreq (0.45 s) and reading its German and English lists cost a German
+    compare more than a second of its two (bench/cli_compare.py on a WMT document, load 3).
     None where the tables cannot tell: a French elision ("L'Europe", two words to wordfreq)
     or another word whose form in wordfreq's lookup is its tokenizer's to say, a word with a
     digit at Zipf 4.5 or more (no English figure is kept for it), or a word between
-    ``min_zipf`` and the floor
-    of the English figures kept (COMMON_NOUN_ZIPF; bench/name_words.py tries lower
-    settings): wordfreq decides."""
+    ``min_zipf`` and the floor of the English figures kept (COMMON_NOUN_ZIPF;
+    bench/name_words.py tries lower settings): wordfreq decides."""
     from copytrail.align.word_frequency import zipf_here_and_in
 
     figures = zipf_here_and_in(word, language, "en", floor=COMMON_NOUN_ZIPF)
