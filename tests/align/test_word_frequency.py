@@ -78,21 +78,41 @@ def test_a_damaged_table_is_built_again_and_an_odd_code_names_no_file(tmp_path, 
     monkeypatch.setenv("COPYTRAIL_CACHE", str(tmp_path))
     word_frequency._table.cache_clear()
     assert zipf_at_least_rare("the", "en") == reference("the", "en")
-    (table,) = tmp_path.glob("wordfreq-*-en.json")
-    table.write_text('{"known": true}', encoding="utf-8")  # valid JSON, not a table
-    word_frequency._table.cache_clear()
-    assert zipf_at_least_rare("the", "en") == reference("the", "en")
-    assert "zipf" in table.read_text(encoding="utf-8")
+    (table,) = tmp_path.glob("wordfreq-*-en.txt")
+    saved = table.read_text(encoding="utf-8")
+    for damaged in ('{"known": true}', saved[: len(saved) // 2], saved.replace("\n", "\n1", 1)):
+        table.write_text(damaged, encoding="utf-8")  # valid JSON, not a table; cut short; a figure too many
+        word_frequency._table.cache_clear()
+        assert zipf_at_least_rare("the", "en") == reference("the", "en")
+        assert table.read_text(encoding="utf-8") == saved
     word_frequency._table.cache_clear()
     assert zipf_at_least_rare("the", "../en") == reference("the", "../en")
     assert sorted(p.name for p in tmp_path.iterdir()) == [table.name]
     word_frequency._table.cache_clear()
 
 
+@pytest.mark.parametrize(("word", "language"), [("пʼять", "uk"), ("itʼs", "en"), ("Іʼм", "uk")])
+def test_a_modifier_letter_apostrophe_is_wordfreqs_apostrophe(word: str, language: str) -> None:
+    assert zipf_at_least_rare(word, language) == reference(word, language)
+    assert zipf_at_least_rare("пʼять", "uk") > RARE_ZIPF  # "п'ять", five
+
+
+def test_a_saved_table_reads_back_every_figure_exactly() -> None:
+    built = word_frequency._build("de")
+    saved = word_frequency._loads(word_frequency._dumps(built))
+    assert saved is not None and len(saved.zipf) == len(built["zipf"]) > 10_000
+    assert dict(saved.zipf.items()) == built["zipf"]  # equal floats, not close ones
+    assert "zyzzogeton" not in saved.zipf and saved.zipf.get("zyzzogeton", RARE_ZIPF) == RARE_ZIPF
+    assert "" not in saved.zipf and 3 not in saved.zipf and "~" not in saved.zipf  # past either end
+    assert word_frequency._loads(word_frequency._dumps({"known": False})) is None
+    assert word_frequency._dumps({"known": True, "zipf": {"a\nb": 4.0}, "normal_form": "NFC", "lookup": "none"}) is None
+
+
 # Scripts and letters whose preprocessing in wordfreq changes a word: capitals, ß and
 # final sigma (case folding), Turkish dotted and dotless i, Romanian commas and
-# cedillas, Arabic marks and tatweel, combining accents (normal form), mixed scripts.
-_LETTERS = "aeiouzßAİIıişşșţțéЁёжЖλέξιςΣابتـَُ1234567890'’-\u0301"
+# cedillas, Arabic marks and tatweel, combining accents (normal form), mixed scripts,
+# the modifier letter apostrophe (a letter, made a plain apostrophe).
+_LETTERS = "aeiouzßAİIıişşșţțéЁёжЖλέξιςΣابتـَُ1234567890'’ʼ-\u0301"
 _LANGUAGES = ["en", "de", "tr", "ro", "ar", "el", "ru", "sr", "sh", "zh", "fa"]
 
 

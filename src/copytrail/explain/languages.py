@@ -245,6 +245,9 @@ def _place_names(language: str) -> frozenset[str]:
 def _common_word(word: str, language: str, min_zipf: float, min_gap: float) -> bool:
     if word.isupper() or word in _place_names(language) or word.removesuffix("s") in _place_names(language):
         return False  # an acronym, or a country in the genitive too: "Deutschlands"
+    decided = _common_word_from_tables(word, language, min_zipf, min_gap)
+    if decided is not None:
+        return decided
     try:
         from wordfreq import zipf_frequency
 
@@ -253,6 +256,29 @@ def _common_word(word: str, language: str, min_zipf: float, min_gap: float) -> b
     except (ImportError, LookupError, ValueError):
         return False
     return own >= min_zipf and own - english >= min_gap
+
+
+def _common_word_from_tables(word: str, language: str, min_zipf: float, min_gap: float) -> bool | None:
+    """The test of :func:`_common_word` from copytrail's cached copies of wordfreq's figures
+    (:func:`~copytrail.align.word_frequency.zipf_here_and_in`), exactly as wordfreq would decide
+    it: importing wordfreq (0.45 s) and reading its German and English lists cost a German
+    compare more than a second of its two (bench/cli_compare.py on a WMT document, load 3).
+    None where the tables cannot tell: a French elision ("L'Europe", two words to wordfreq)
+    or another word whose form in wordfreq's lookup is its tokenizer's to say, a word with a
+    digit at Zipf 4.5 or more (no English figure is kept for it), or a word between
+    ``min_zipf`` and the floor of the English figures kept (COMMON_NOUN_ZIPF;
+    bench/name_words.py tries lower settings): wordfreq decides."""
+    from copytrail.align.word_frequency import zipf_here_and_in
+
+    figures = zipf_here_and_in(word, language, "en", floor=COMMON_NOUN_ZIPF)
+    if figures is None:
+        return None
+    if figures.own < min_zipf:
+        # Exact, or RARE_ZIPF meaning "at most Zipf 3": below min_zipf either way.
+        return False
+    if figures.other is None:
+        return None  # min_zipf is below COMMON_NOUN_ZIPF, the floor of the English figures kept
+    return figures.own - figures.other >= min_gap
 
 
 def is_common_noun(
