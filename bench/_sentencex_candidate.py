@@ -36,6 +36,7 @@ import re
 import sentencex
 
 from copytrail.normalize.scripts import CLOSING_PUNCTUATION
+from copytrail.normalize.scripts import strip_span as _strip
 
 __all__ = ["sentence_offsets"]
 
@@ -54,14 +55,6 @@ _ALNUM = re.compile(r"[^\W_]")
 _TITLE_MS = re.compile(r"(?<![^\W\d_])Ms\.$")
 # How far back a cut looks for "Ms." (the title and the whitespace before the cut).
 _LOOK_BACK = 64
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _sentencex_cuts(chunk: str) -> set[int]:

@@ -199,12 +199,13 @@ def ends_sentence(line: str, ascii_terminals: tuple[str, ...]) -> bool:
     return bool(core) and core[-1] in SENTENCE_TERMINALS
 
 
-def _trimmed(chunk: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and chunk[s].isspace():
-        s += 1
-    while e > s and chunk[e - 1].isspace():
-        e -= 1
-    return s, e
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]``'s bounds without its leading and trailing whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def split_extra_sentences(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -218,7 +219,7 @@ def split_extra_sentences(chunk: str, spans: list[tuple[int, int]]) -> list[tupl
     """
     if chunk.isascii():
         # None of those marks or letters is ASCII: each span is only trimmed.
-        return [(s, e) for s, e in (_trimmed(chunk, s, e) for s, e in spans) if e > s]
+        return [(s, e) for s, e in (strip_span(chunk, s, e) for s, e in spans) if e > s]
     return _split_at_marks(chunk, spans)
 
 

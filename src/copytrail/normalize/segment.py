@@ -21,6 +21,7 @@ import blingfire
 import numpy as np
 
 from copytrail.normalize.scripts import ends_sentence, split_extra_sentences
+from copytrail.normalize.scripts import strip_span as _strip_span
 
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
 _TERMINAL = (".", "!", "?", '"', "'", "\u201d", "\u2019", ":", ";", ")")
@@ -49,14 +50,6 @@ class RawSentence:
     start: int
     end: int
     unit: int
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def split_blocks(text: str) -> list[tuple[int, int]]:
