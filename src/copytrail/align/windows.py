@@ -26,6 +26,7 @@ This is the banding idea of passim's alignment around shared n-grams (Smith et a
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,12 +88,14 @@ def _gram_rows(sentences: list[list[int]], n: int, base: int) -> tuple[np.ndarra
     return codes[first], rows[first]
 
 
-def _short_postings(sentences: list[list[int]], n: int) -> dict[tuple[int, ...], list[int]]:
-    """A sentence shorter than n words is its own gram (the empty one too)."""
+def _postings(sentences: list[list[int]], n: int, rows: Iterable[int]) -> dict[tuple[int, ...], list[int]]:
+    """Each word n-gram of the sentences ``rows`` (a whole sentence, when shorter: the empty one too)
+    and the sentences that hold it."""
     found: dict[tuple[int, ...], list[int]] = defaultdict(list)
-    for row, words in enumerate(sentences):
-        if len(words) < n:
-            found[tuple(words)].append(row)
+    for row in rows:
+        words = sentences[row]
+        for gram in {tuple(words[k : k + n]) for k in range(len(words) - n + 1)} or {tuple(words)}:
+            found[gram].append(row)
     return found
 
 
@@ -105,7 +108,7 @@ def _rare_shared_grams(
     codes_b, rows_b = b
     kinds_a, first_a, df_a = np.unique(codes_a, return_index=True, return_counts=True)
     kinds_b, first_b, df_b = np.unique(codes_b, return_index=True, return_counts=True)
-    common, in_a, in_b = np.intersect1d(kinds_a, kinds_b, assume_unique=True, return_indices=True)
+    _, in_a, in_b = np.intersect1d(kinds_a, kinds_b, assume_unique=True, return_indices=True)
     rare = (df_a[in_a] <= max_df) & (df_b[in_b] <= max_df)
     in_a, in_b = in_a[rare], in_b[rare]
     # Codes are sorted, so a gram's sentences are df consecutive entries from its first.
@@ -129,11 +132,13 @@ def anchor_cells(ta: list[str], tb: list[str], config: WindowConfig) -> tuple[np
         return _anchor_cells_in_python(words_a, words_b, ta, tb, config)
     rows, cols = _rare_shared_grams(_gram_rows(words_a, n, base), _gram_rows(words_b, n, base), config.max_df)
     shared: dict[tuple[int, int], int] = defaultdict(int)
-    keys, counts = np.unique(rows * max(len(tb), 1) + cols, return_counts=True)
+    width = max(len(tb), 1)
+    keys, counts = np.unique(rows * width + cols, return_counts=True)
     for key, count in zip(keys.tolist(), counts.tolist()):
-        shared[divmod(key, max(len(tb), 1))] = count
-    short_a, short_b = _short_postings(words_a, n), _short_postings(words_b, n)
-    _count_shared(short_a, short_b, config.max_df, shared)
+        shared[divmod(key, width)] = count
+    # A sentence shorter than n words is its own gram, counted apart.
+    short_a, short_b = ([r for r, words in enumerate(side) if len(words) < n] for side in (words_a, words_b))
+    _count_shared(_postings(words_a, n, short_a), _postings(words_b, n, short_b), config.max_df, shared)
     return _with_identical(shared, ta, tb, config)
 
 
@@ -155,16 +160,10 @@ def _count_shared(
 def _anchor_cells_in_python(
     words_a: list[list[int]], words_b: list[list[int]], ta: list[str], tb: list[str], config: WindowConfig
 ) -> tuple[np.ndarray, np.ndarray]:
-    n = config.ngram
-    sides = []
-    for sentences in (words_a, words_b):
-        found: dict[tuple[int, ...], list[int]] = defaultdict(list)
-        for row, words in enumerate(sentences):
-            for gram in {tuple(words[k : k + n]) for k in range(len(words) - n + 1)} or {tuple(words)}:
-                found[gram].append(row)
-        sides.append(found)
     shared: dict[tuple[int, int], int] = defaultdict(int)
-    _count_shared(sides[0], sides[1], config.max_df, shared)
+    post_a = _postings(words_a, config.ngram, range(len(words_a)))
+    post_b = _postings(words_b, config.ngram, range(len(words_b)))
+    _count_shared(post_a, post_b, config.max_df, shared)
     return _with_identical(shared, ta, tb, config)
 
 
