@@ -229,7 +229,7 @@ class _PairExplainer:
             ChangeKind.DATE, pair, ma, mb, key=_date_key, one_sided=True, counted=not self.english
         )
 
-    def _names(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, quotes: list[Quote]) -> list[Change]:
+    def _names(self, pair: SentencePair, seg_a: Segment, seg_b: Segment, quotes: _Sides) -> list[Change]:
         ma = [m for m in names(seg_a, self.language) if not _inside(m, quotes.a)]
         mb = [m for m in names(seg_b, self.language) if not _inside(m, quotes.b)]
         tokens_a, tokens_b = _name_tokens(ma), _name_tokens(mb)
