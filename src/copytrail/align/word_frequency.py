@@ -32,7 +32,7 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
@@ -156,6 +156,9 @@ class _Figures(Mapping[str, float]):
         i = self._index(word)
         if i < 0:
             raise KeyError(word)
+        return self._figure(i)
+
+    def _figure(self, i: int) -> float:
         # The figure wordfreq gave, rounded to hundredths, and so exactly this quotient.
         return int(self._hundredths[3 * i : 3 * i + 3]) / 100
 
@@ -164,7 +167,7 @@ class _Figures(Mapping[str, float]):
 
     def get(self, word: str, default: float | None = None) -> float | None:  # type: ignore[override]
         i = self._index(word)
-        return default if i < 0 else int(self._hundredths[3 * i : 3 * i + 3]) / 100
+        return default if i < 0 else self._figure(i)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._words)
@@ -291,15 +294,20 @@ def _table(language: str) -> _Table | None:
     if not _LANGUAGE_CODE.fullmatch(language):
         # Not a code a file may be named after: every word goes to wordfreq, as before the table.
         return _Table({}, "NFC", "none")
-    stat = Path(spec.origin).stat()
-    path = cache_dir() / f"wordfreq-v{_TABLE_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{language}.txt"
+    return _cached(Path(spec.origin), language, f"common {language} words", lambda: _build(language))
+
+
+def _cached(wordfreq: Path, name: str, what: str, build: Callable[[], dict]) -> _Table | None:
+    """The table saved in the cache as ``name`` for this ``wordfreq`` (its module file), or ``build()``'s, saved."""
+    stat = wordfreq.stat()
+    path = cache_dir() / f"wordfreq-v{_TABLE_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{name}.txt"
     try:
         return _read(path)
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not built yet, or not a table this version wrote: built again
     # About a second a language, once per cache: said, as the other one-time steps are.
-    print(f"copytrail: listing wordfreq's common {language} words once, into {path.parent} ...", file=sys.stderr)
-    data = _build(language)
+    print(f"copytrail: listing wordfreq's {what} once, into {path.parent} ...", file=sys.stderr)
+    data = build()
     _keep(path, data)
     return _from_saved(data)
 
@@ -354,20 +362,12 @@ def _table_in(language: str, other: str, floor: float) -> _Table | None:
     spec = find_spec("wordfreq")
     if table is None or spec is None or spec.origin is None or not _LANGUAGE_CODE.fullmatch(other):
         return None
-    stat = Path(spec.origin).stat()
-    name = f"wordfreq-v{_TABLE_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{language}-in-{other}-from-{floor:g}.txt"
-    path = cache_dir() / name
-    try:
-        return _read(path)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # not built yet, or not a table this version wrote: built again
-    print(
-        f"copytrail: listing wordfreq's {other} figures of common {language} words once, into {path.parent} ...",
-        file=sys.stderr,
+    return _cached(
+        Path(spec.origin),
+        f"{language}-in-{other}-from-{floor:g}",
+        f"{other} figures of common {language} words",
+        lambda: _build_in(sorted(word for word, zipf in table.zipf.items() if zipf >= floor), other),
     )
-    data = _build_in(sorted(word for word, zipf in table.zipf.items() if zipf >= floor), other)
-    _keep(path, data)
-    return _from_saved(data)
 
 
 def _build_in(words: list[str], other: str) -> dict:
