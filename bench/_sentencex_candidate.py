@@ -35,8 +35,7 @@ import re
 
 import sentencex
 
-from copytrail.normalize.scripts import CLOSING_PUNCTUATION
-from copytrail.normalize.scripts import strip_span as _strip
+from copytrail.normalize.scripts import CLOSING_PUNCTUATION, strip_span
 
 __all__ = ["sentence_offsets"]
 
@@ -62,7 +61,7 @@ def _sentencex_cuts(chunk: str) -> set[int]:
     neutral = chunk.translate(_AS_SPACE)
     spans, pos = [], 0
     for piece in sentencex.segment("en", neutral):
-        start, end = _strip(neutral, pos, pos + len(piece))
+        start, end = strip_span(neutral, pos, pos + len(piece))
         pos += len(piece)
         if end > start:
             spans.append((start, end))
@@ -130,7 +129,7 @@ def sentence_offsets(chunk: str) -> list[tuple[int, int]]:
     bounds = [0, *(c for c in sorted(cuts) if 0 < c < len(chunk) and _keeps(chunk, c)), len(chunk)]
     spans: list[tuple[int, int]] = []
     for a, b in zip(bounds, bounds[1:]):
-        start, end = _strip(chunk, a, b)
+        start, end = strip_span(chunk, a, b)
         if end <= start:
             continue
         if spans and not _ALNUM.search(chunk, start, end):

@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import DATA, SHARED, markdown_table, reproduce_command, source_state, write_json  # noqa: E402
 from _wmt import TATOEBA_LANGUAGES  # noqa: E402
 from copytrail.normalize import boilerplate, prepare_document, segment  # noqa: E402
+from copytrail.normalize.scripts import strip_span  # noqa: E402
 from copytrail.records import LoadedText, SourceFormat  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -185,7 +186,7 @@ CANDIDATES: dict[str, Callable[[], Callable[[str, str], list[tuple[int, int]]]]]
 def _strip(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out = []
     for s, e in spans:
-        s, e = segment._strip_span(text, s, e)
+        s, e = strip_span(text, s, e)
         if e > s:
             out.append((s, e))
     return out

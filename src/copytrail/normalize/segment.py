@@ -20,8 +20,7 @@ from functools import cache
 import blingfire
 import numpy as np
 
-from copytrail.normalize.scripts import ends_sentence, split_extra_sentences
-from copytrail.normalize.scripts import strip_span as _strip_span
+from copytrail.normalize.scripts import ends_sentence, split_extra_sentences, strip_span
 
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
 _TERMINAL = (".", "!", "?", '"', "'", "\u201d", "\u2019", ":", ";", ")")
@@ -57,9 +56,9 @@ def split_blocks(text: str) -> list[tuple[int, int]]:
     blocks = []
     pos = 0
     for match in _BLANK_LINES.finditer(text):
-        blocks.append(_strip_span(text, pos, match.start()))
+        blocks.append(strip_span(text, pos, match.start()))
         pos = match.end()
-    blocks.append(_strip_span(text, pos, len(text)))
+    blocks.append(strip_span(text, pos, len(text)))
     return [(s, e) for s, e in blocks if e > s]
 
 
@@ -94,7 +93,7 @@ def split_units(text: str) -> list[Unit]:
             else:
                 merged.append((start, end))
             previous_line = line
-        spans = [_strip_span(text, s, e) for s, e in merged]
+        spans = [strip_span(text, s, e) for s, e in merged]
         spans = [(s, e) for s, e in spans if e > s]
         for i, (s, e) in enumerate(spans):
             units.append(Unit(s, e, block_index, i, len(spans)))
@@ -110,7 +109,7 @@ def _missed_boundaries(chunk: str, start: int, end: int) -> list[tuple[int, int]
     """
     if not _TERMINAL_THEN_SPACE.search(chunk, start, end):
         # Every missed boundary holds one, and this search is far cheaper than theirs.
-        return [_strip_span(chunk, start, end)]
+        return [strip_span(chunk, start, end)]
     return _cut_missed(chunk, start, end)
 
 
@@ -120,7 +119,7 @@ def _cut_missed(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
         if match.group(1).lower() not in _LOWER_ABBREVIATIONS:
             pieces.append(match.end())
     bounds = [start, *pieces, end]
-    return [_strip_span(chunk, s, e) for s, e in zip(bounds, bounds[1:])]
+    return [strip_span(chunk, s, e) for s, e in zip(bounds, bounds[1:])]
 
 
 @cache
@@ -189,7 +188,7 @@ def split_sentences(text: str, units: list[Unit]) -> list[RawSentence]:
             offsets = [(0, len(chunk))]
         offsets = split_extra_sentences(chunk, [(s, e) for s, e in offsets])
         for s, e in offsets:
-            for s2, e2 in _missed_boundaries(chunk, *_strip_span(chunk, s, e)):
+            for s2, e2 in _missed_boundaries(chunk, *strip_span(chunk, s, e)):
                 if e2 > s2:
                     sentences.append(RawSentence(unit.start + s2, unit.start + e2, unit_index))
     return sentences
