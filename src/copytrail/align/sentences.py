@@ -72,6 +72,12 @@ UNRELATED_MAX_SHARED_STEMS = 3
 MANY_BOUND_MIN_CELLS = 64
 # Words of fewer letters are left out of the stem sets of the shuffled pass and the clause gaps (e12e1c6).
 STEM_SET_MIN_LETTERS = 3
+# rapidfuzz's cdist computes a matrix from this many cells on every core (its threads start anew for
+# each call, about half a millisecond, which a smaller matrix does not win back); the cells are the
+# same whichever thread computes them. Char ratios: 2 cores break even near 3,000-4,000 cells of news
+# or PAN13 sentences; shared-word counts, about 4 times cheaper a cell, near 16,000 (bench/cdist_threads.py).
+PARALLEL_RATIO_CELLS = 4_000
+PARALLEL_SHARED_WORD_CELLS = 32_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +214,14 @@ def align_sentences(
     if dense:
         rows, cols = np.divmod(np.arange(len(ia) * len(ib)), len(ib))
         ratio = (
-            process.cdist(ta, tb, scorer=fuzz.ratio, dtype=np.uint8, workers=1, score_cutoff=ratio_cutoff(config))
+            process.cdist(
+                ta,
+                tb,
+                scorer=fuzz.ratio,
+                dtype=np.uint8,
+                workers=_cdist_workers(len(ta) * len(tb), PARALLEL_RATIO_CELLS),
+                score_cutoff=ratio_cutoff(config),
+            )
             .ravel()
             .astype(np.float32)
             / 100.0
@@ -623,9 +636,14 @@ def _shared_words(texts_a: _SentenceTexts, texts_b: _SentenceTexts) -> np.ndarra
     share, so rapidfuzz's ``cdist`` counts them for all pairs at once; the per-sentence word
     index this replaces was built again for most pairs of a scan (a document meets few others).
     """
-    return process.cdist(
-        texts_a.sorted_words(), texts_b.sorted_words(), scorer=LCSseq.similarity, dtype=np.int32, workers=1
-    )
+    words_a, words_b = texts_a.sorted_words(), texts_b.sorted_words()
+    workers = _cdist_workers(len(words_a) * len(words_b), PARALLEL_SHARED_WORD_CELLS)
+    return process.cdist(words_a, words_b, scorer=LCSseq.similarity, dtype=np.int32, workers=workers)
+
+
+def _cdist_workers(cells: int, parallel_from: int) -> int:
+    """rapidfuzz's ``workers``: every core (-1) for a matrix of at least ``parallel_from`` cells, else one."""
+    return -1 if cells >= parallel_from else 1
 
 
 def _containment_scores(
