@@ -86,10 +86,30 @@ def test_anchors_need_a_rare_shared_ngram_and_identical_sentences_pair_in_order(
 
 def test_window_cells_surround_similar_anchors_only() -> None:
     ta = [f"sentence number {k} of the first text about apples" for k in range(20)]
-    tb = [f"sentence number {k} of the first text about apples" if k == 10 else f"other words {k}" for k in range(20)]
+    tb = [ta[k] if k in (10, 11) else f"other words {k}" for k in range(20)]
     rows, cols = window_cells(ta, tb, WindowConfig(radius=2), min_ratio=0.8)
-    assert set(zip(rows.tolist(), cols.tolist())) == {(r, c) for r in range(8, 13) for c in range(8, 13)}
+    assert set(zip(rows.tolist(), cols.tolist())) == _squares((10, 10), (11, 11), radius=2)
     assert np.all(np.diff(rows * len(tb) + cols) > 0)  # unique, row-major
+
+
+def test_a_lone_anchor_is_its_own_cell_and_opens_no_window() -> None:
+    """Chance matches of stock sentences in two unrelated texts are mostly alone."""
+    ta = [f"sentence number {k} of the first text about apples" for k in range(30)]
+    tb = [ta[k] if k in (10, 11, 25) else f"other words {k}" for k in range(30)]
+    rows, cols = window_cells(ta, tb, WindowConfig(radius=2), min_ratio=0.8)
+    assert set(zip(rows.tolist(), cols.tolist())) == _squares((10, 10), (11, 11), radius=2) | {(25, 25)}
+    # Two anchors exactly ``radius`` apart support each other.
+    tb = [ta[k] if k in (10, 12) else f"other words {k}" for k in range(30)]
+    rows, cols = window_cells(ta, tb, WindowConfig(radius=2), min_ratio=0.8)
+    assert set(zip(rows.tolist(), cols.tolist())) == _squares((10, 10), (12, 12), radius=2)
+    tb = [ta[k] if k in (10, 13) else f"other words {k}" for k in range(30)]
+    rows, cols = window_cells(ta, tb, WindowConfig(radius=2), min_ratio=0.8)
+    assert set(zip(rows.tolist(), cols.tolist())) == {(10, 10), (13, 13)}
+
+
+def _squares(*anchors: tuple[int, int], radius: int) -> set[tuple[int, int]]:
+    span = range(-radius, radius + 1)
+    return {(r + i, c + j) for r, c in anchors for i in span for j in span}
 
 
 def test_translated_pairs_past_the_dense_limit_are_refused_up_front() -> None:
