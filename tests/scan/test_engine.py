@@ -136,3 +136,24 @@ def test_pool_workers_fork_from_a_server_that_already_imported_the_kernels_modul
 
 def _takes_any(*_args: object) -> None:
     pass
+
+
+def _cores_here(chunk: list[int]) -> list[int]:
+    from copytrail.cores import process_cores
+
+    return [process_cores() for _ in chunk]
+
+
+def test_pool_workers_share_the_cores_their_native_threads_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    from copytrail import cores
+    from copytrail.executors.pool import map_chunks
+
+    # Each of n workers starting a thread per core (ONNX Runtime, rapidfuzz) put n threads on every core.
+    assert cores.process_cores() == cores.available_cores()
+    out = list(map_chunks(_cores_here, [[1], [2], [3]], workers=2, initializer=_nothing, initargs=()))
+    assert out == [[max(1, cores.available_cores() // 2)]] * 3
+    monkeypatch.setattr(cores, "_share", None)  # put back after the test, whatever it sets
+    monkeypatch.setattr(cores, "available_cores", lambda: 8)
+    assert cores.process_cores() == 8
+    cores.set_worker_share(3)
+    assert cores.process_cores() == 2

@@ -30,6 +30,7 @@ from copytrail.align.crosslingual import CrossLingualClassifier
 from copytrail.align.features import RATIO_ROUNDING, PairClassifier, content_words, may_reach, pair_features
 from copytrail.align.stem import stem
 from copytrail.align.windows import WindowConfig, window_cells
+from copytrail.cores import process_cores
 from copytrail.embed.base import Embedder
 from copytrail.errors import PairTooLong
 from copytrail.normalize import match_words, normalise_for_match, scripts
@@ -72,10 +73,11 @@ UNRELATED_MAX_SHARED_STEMS = 3
 MANY_BOUND_MIN_CELLS = 64
 # Words of fewer letters are left out of the stem sets of the shuffled pass and the clause gaps (e12e1c6).
 STEM_SET_MIN_LETTERS = 3
-# rapidfuzz's cdist computes a matrix from this many cells on every core (its threads start anew for
-# each call, about half a millisecond, which a smaller matrix does not win back); the cells are the
-# same whichever thread computes them. Char ratios: 2 cores break even near 3,000-4,000 cells of news
-# or PAN13 sentences; shared-word counts, about 4 times cheaper a cell, near 16,000 (bench/cdist_threads.py).
+# rapidfuzz's cdist computes a matrix from this many cells on this process's cores (copytrail.cores;
+# its threads start anew for each call, about half a millisecond, which a smaller matrix does not
+# win back); the cells are the same whichever thread computes them. Char ratios: 2 cores break even
+# near 3,000-4,000 cells of news or PAN13 sentences; shared-word counts, about 4 times cheaper a
+# cell, near 16,000 (bench/cdist_threads.py).
 PARALLEL_RATIO_CELLS = 4_000
 PARALLEL_SHARED_WORD_CELLS = 32_000
 
@@ -642,8 +644,8 @@ def _shared_words(texts_a: _SentenceTexts, texts_b: _SentenceTexts) -> np.ndarra
 
 
 def _cdist_workers(cells: int, parallel_from: int) -> int:
-    """rapidfuzz's ``workers``: every core (-1) for a matrix of at least ``parallel_from`` cells, else one."""
-    return -1 if cells >= parallel_from else 1
+    """rapidfuzz's ``workers``: this process's cores for a matrix of at least ``parallel_from`` cells, else one."""
+    return process_cores() if cells >= parallel_from else 1
 
 
 def _containment_scores(

