@@ -157,3 +157,31 @@ def test_pool_workers_share_the_cores_their_native_threads_use(monkeypatch: pyte
     assert cores.process_cores() == 8
     cores.set_worker_share(3)
     assert cores.process_cores() == 2
+
+
+def test_auto_workers_start_a_pool_only_for_a_stage_with_enough_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copytrail.executors import local
+    from copytrail.scan.config import ScanConfig
+
+    monkeypatch.setattr(local, "available_cores", lambda: 4)
+    auto = local.LocalExecutor("auto")
+    assert auto.workers == 4
+    # A pool costs seconds to start: a README-sized collection (85 candidates) stays in this process.
+    assert auto.pair_workers(85) == 1
+    assert auto.pair_workers(local.AUTO_POOL_PAIRS) == 4
+    documents = tmp_path / "documents.jsonl"
+    documents.write_bytes(b"x" * 1000)
+    assert auto.document_workers(documents) == 1
+    monkeypatch.setattr(local, "AUTO_POOL_DOCUMENT_BYTES", 1000)
+    assert auto.document_workers(documents) == 4
+    # A number is taken as given.
+    assert local.LocalExecutor(3).pair_workers(85) == 3
+    assert local.LocalExecutor(3).pair_workers(1) == 1  # one chunk: nothing to share
+    assert ScanConfig().workers == "auto"
+    for bad in (0, -1, "many", True, 1.5):
+        with pytest.raises(ValueError, match="whole number >= 1 or 'auto'"):
+            ScanConfig(workers=bad)
+        with pytest.raises(ValueError, match="whole number >= 1 or 'auto'"):
+            local.LocalExecutor(bad)

@@ -18,7 +18,7 @@ __all__ = ["Executor", "LocalExecutor", "make_executor"]
 
 
 def make_executor(
-    engine: str, *, workers: int = 1, master: str | None = None, progress: bool | None = None
+    engine: str, *, workers: int | str = 1, master: str | None = None, progress: bool | None = None
 ) -> Executor:
     """The executor named ``engine`` (``"local"`` or ``"spark"``)."""
     if engine == "local":

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from copytrail.cores import available_cores
 from copytrail.executors.pool import chunked_stream, map_chunks
 from copytrail.normalize.common import CommonText, CommonTextConfig, CommonTextCounter
 from copytrail.pipeline.executor import PAIR_SCHEMA, DocumentKernel, Executor, KeyRule, PairKernel
@@ -44,17 +45,44 @@ CHUNK_DOCUMENTS = 256
 SHARD_DOCUMENTS = 16 * CHUNK_DOCUMENTS
 CHUNK_PAIRS = 64
 _KEY_FILE = "_stage_key"
+# workers="auto": a stage runs in a pool only with enough work to pay for starting it. The first
+# pool of a run starts the forkserver, which imports copytrail's stages (1-3 s on 2 shared cores);
+# with two workers a stage saves half its time, so it needs 5 s of work or more. On the quick scan
+# benchmark (bench/scan_bench.py --quick) a candidate pair took 21 ms to verify and a megabyte of
+# documents 0.3 s to fingerprint and 0.4 s to count for common text.
+AUTO_POOL_PAIRS = 400
+AUTO_POOL_DOCUMENT_BYTES = 32_000_000
 
 
 class LocalExecutor(Executor):
-    """Runs kernels in this process (``workers=1``) or in ``workers`` processes."""
+    """Runs kernels in this process (``workers=1``) or in ``workers`` processes.
+
+    ``workers="auto"``: one process per core (:func:`copytrail.cores.available_cores`) for a
+    stage with enough work to pay for starting them (:data:`AUTO_POOL_PAIRS` candidate pairs,
+    :data:`AUTO_POOL_DOCUMENT_BYTES` of documents), else this process.
+    """
 
     name = "local"
 
-    def __init__(self, workers: int = 1) -> None:
-        if workers < 1:
-            raise ValueError("workers must be >= 1")
+    def __init__(self, workers: int | str = 1) -> None:
+        self.auto = workers == "auto"
+        if self.auto:
+            workers = available_cores()
+        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+            raise ValueError(f"workers must be a whole number >= 1 or 'auto', not {workers!r}")
         self.workers = workers
+
+    def pair_workers(self, pairs: int) -> int:
+        """The processes that :meth:`map_pairs` runs ``pairs`` candidate pairs on."""
+        if self.auto and pairs < AUTO_POOL_PAIRS:
+            return 1
+        return self.workers if pairs > _pair_chunk_size(pairs, self.workers) else 1
+
+    def document_workers(self, documents: Path) -> int:
+        """The processes that :meth:`map_documents` runs over ``documents`` on."""
+        if self.auto and documents.stat().st_size < AUTO_POOL_DOCUMENT_BYTES:
+            return 1
+        return self.workers
 
     # --- inputs -------------------------------------------------------------------
 
@@ -102,9 +130,8 @@ class LocalExecutor(Executor):
                 yield from parts
 
         batches: list[pa.RecordBatch] = []
-        results = map_chunks(
-            _run_document_kernel, chunks(), workers=self.workers, initializer=_setup, initargs=(kernel,)
-        )
+        workers = self.document_workers(documents)
+        results = map_chunks(_run_document_kernel, chunks(), workers=workers, initializer=_setup, initargs=(kernel,))
         for batch in results:
             # Results come in chunk order, so a shard is complete once it has all its chunks.
             batches.append(batch)
@@ -178,17 +205,22 @@ class LocalExecutor(Executor):
         needed = {r["id_a"] for r in rows} | {r["id_b"] for r in rows}
         store = ArtifactStore(documents.parent)
         docs = {d.id: d for d in store.read_jsonl(documents.name, ScanDocument) if d.id in needed}
-        size = max(1, min(CHUNK_PAIRS, -(-len(rows) // (self.workers * 8)))) if rows else 1
+        workers = self.pair_workers(len(rows))
+        size = _pair_chunk_size(len(rows), workers)
 
         def chunks() -> Iterator[list[tuple[ScanDocument, ScanDocument, dict]]]:
             # Each chunk carries its own documents: a worker never holds the whole collection.
             for start in range(0, len(rows), size):
                 yield [(docs[r["id_a"]], docs[r["id_b"]], r) for r in rows[start : start + size]]
 
-        workers = self.workers if len(rows) > size else 1
         for batch in map_chunks(_run_pair_kernel, chunks(), workers=workers, initializer=_setup, initargs=(kernel,)):
             advance(batch.num_rows)
             yield batch
+
+
+def _pair_chunk_size(pairs: int, workers: int) -> int:
+    """Candidate pairs per chunk: at most CHUNK_PAIRS, and small enough to give each worker 8 chunks."""
+    return max(1, min(CHUNK_PAIRS, -(-pairs // (workers * 8)))) if pairs else 1
 
 
 # --- worker side ------------------------------------------------------------------------

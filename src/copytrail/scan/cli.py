@@ -40,17 +40,34 @@ _COMMON = CommonTextConfig()
 _FINGERPRINT = FingerprintConfig()
 
 
+class Workers(click.ParamType):
+    """A number of processes (1 or more), or auto."""
+
+    name = "N|auto"
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201
+        if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+            return value
+        text = str(value).strip().lower()
+        if text == "auto":
+            return "auto"
+        if text.isdigit() and int(text) >= 1:
+            return int(text)
+        self.fail(f"{value!r} is neither a number of processes (1 or more) nor auto", param, ctx)
+
+
 def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by scan and dedup: record fields, workers, embedder."""
     options = [
         click.option(
             "--workers",
             "-j",
-            type=click.IntRange(min=1),
+            type=Workers(),
             default=_SCAN.workers,
             show_default=True,
-            help="Processes that fingerprint documents and compare candidate pairs, with --engine local "
-            "(results do not depend on it).",
+            help="Processes that fingerprint documents and compare candidate pairs, with --engine local. "
+            "auto: one per core for a stage with enough work to pay for starting them (400 candidate pairs, "
+            "32 MB of documents), else this process. Results do not depend on it.",
         ),
         click.option(
             "--engine",

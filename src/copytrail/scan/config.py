@@ -161,7 +161,9 @@ class ScanConfig:
     """Everything that shapes a scan.
 
     Attributes:
-        workers: processes of the local engine; results do not depend on it.
+        workers: processes of the local engine, or ``"auto"``: one per core for a stage
+            with enough work to pay for starting them, else one
+            (:class:`~copytrail.executors.local.LocalExecutor`). Results do not depend on it.
         engine: ``"local"`` (this machine: one process or ``workers``) or ``"spark"``;
             results do not depend on it.
         spark_master: the Spark master URL for ``engine="spark"`` (``local[*]``: every
@@ -180,7 +182,7 @@ class ScanConfig:
     fingerprint: FingerprintConfig = field(default_factory=FingerprintConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     common_text: CommonTextConfig = field(default_factory=CommonTextConfig)
-    workers: int = 1
+    workers: int | str = "auto"
     engine: str = "local"
     spark_master: str | None = None
     parquet: bool | None = None
@@ -190,8 +192,10 @@ class ScanConfig:
     compare_pages: int = 200
 
     def __post_init__(self) -> None:
-        if self.workers < 1:
-            raise ValueError("workers must be >= 1")
+        if self.workers != "auto" and (
+            not isinstance(self.workers, int) or isinstance(self.workers, bool) or self.workers < 1
+        ):
+            raise ValueError(f"workers must be a whole number >= 1 or 'auto', not {self.workers!r}")
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
         if self.compare_pages < 0:
