@@ -176,7 +176,7 @@ def copytrail_embedder(system: str, default: str) -> str:
     return system.split("-", 1)[1] if "-" in system else default
 
 
-def run_copytrail(corpus: Path, out: Path, workers: int, embedder: str, extra: list[str]) -> dict:
+def run_copytrail(corpus: Path, out: Path, workers: int | str, embedder: str, extra: list[str]) -> dict:
     """``copytrail scan`` through its command line, exactly as a user runs it."""
     exe = Path(sys.executable).with_name("copytrail")
     scan_dir = out / "scan"
@@ -941,7 +941,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="pages in site templates carry no URL (a folder of saved pages): chrome is learned collection-wide only",
     )
     p.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated, from {', '.join(SYSTEMS)}")
-    p.add_argument("--workers", type=int, default=2, help="copytrail scan --workers")
+    p.add_argument("--workers", default="auto", help="copytrail scan --workers (a number, or auto: the scan's default)")
     p.add_argument("--embedder", default="none", help="copytrail scan --embedder (none is the scan default)")
     p.add_argument(
         "--scan-args",
