@@ -63,6 +63,52 @@ def test_minilm_builds_its_onnx_graph_without_torch_and_says_so(
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
 
 
+@pytest.mark.slow
+def test_minilm_vectors_are_the_same_bytes_however_the_sentences_are_batched() -> None:
+    """MiniLMEmbedder batches by token length and pads each batch to its own longest row: a
+    sentence's vector must not depend on its batch-mates or its padding (reports are compared
+    byte for byte with older versions, which batched 16 by character length)."""
+    from copytrail.embed import minilm
+
+    # Lengths from 3 to 60-odd tokens, and repeats, so that batches of several widths form.
+    sentences = [" ".join(SENTENCES[: k % 4 + 1]) * (k % 3 + 1) for k in range(40)] + SENTENCES
+    embedder = minilm.MiniLMEmbedder()
+    together = embedder.embed(sentences)
+    alone = np.concatenate([embedder.embed([s]) for s in sentences])
+    backwards = embedder.embed(sentences[::-1])[::-1]
+    assert together.dtype == np.float32 and together.shape == (len(sentences), 384)
+    assert len(minilm._batches(sorted(len(s.split()) for s in sentences))) > 1
+    assert together.tobytes() == alone.tobytes() == np.ascontiguousarray(backwards).tobytes()
+
+
+def test_batches_cut_where_padding_costs_more_than_a_run() -> None:
+    from copytrail.embed.minilm import _batches
+
+    assert _batches([]) == []
+    # Equal lengths: one batch, up to the row limit.
+    assert _batches([10] * 5, run=15, most=64) == [(0, 5)]
+    assert [end - begin for begin, end in _batches([10] * 5, run=15, most=2)] in ([2, 2, 1], [1, 2, 2], [2, 1, 2])
+    # Padding 4 rows from 5 to 50 tokens costs 180 tokens, a second run 15: cut.
+    assert _batches([5, 5, 5, 5, 50], run=15) == [(0, 4), (4, 5)]
+    # Padding 2 rows by one token costs 2, less than a run: keep together.
+    assert _batches([9, 9, 10], run=15) == [(0, 3)]
+    # Every cut is the cheapest: no other split of these lengths costs less.
+    lengths = [3, 4, 4, 7, 8, 9, 15, 16, 22, 30, 31, 50]
+    plan = _batches(lengths, run=15)
+    assert plan[0][0] == 0 and plan[-1][1] == len(lengths)
+    assert all(a[1] == b[0] for a, b in zip(plan, plan[1:]))
+
+    def cost(batches: list[tuple[int, int]]) -> int:
+        return sum(15 + (end - begin) * lengths[end - 1] for begin, end in batches)
+
+    import itertools
+
+    for k in range(len(lengths)):
+        for cuts in itertools.combinations(range(1, len(lengths)), k):
+            edges = [0, *cuts, len(lengths)]
+            assert cost(plan) <= cost(list(zip(edges, edges[1:])))
+
+
 def test_cache_embeds_each_distinct_sentence_once() -> None:
     calls: list[list[str]] = []
 

@@ -28,7 +28,13 @@ from copytrail.embed.device import check_device, onnx_fallback_reason, onnx_prov
 from copytrail.errors import MissingEmbedder, require
 
 _MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length
-_BATCH = 16  # fastest of 8/16/32/128 on two cores; long padded batches lose
+# On the CPU the work of a run grows with its rows times its longest row (0.26-0.3 ms a
+# token on two cores, however the tokens are split into rows), and each run costs about 4 ms
+# more, as much as 15 tokens: batches are cut where padding would cost more than another
+# run (_batches). The vectors are the same bytes however the sentences are batched and
+# padded (tests/embed/test_embedders.py).
+_RUN_TOKENS = 15
+_BATCH = 64  # rows at most in a CPU batch
 # On a GPU a batch must be large enough to keep it busy. Not yet measured here (no GPU has
 # been lent to the project): 256 is a common choice for a model of this size;
 # `python bench/bench_compare.py --device cuda` measures it where a GPU is.
@@ -109,7 +115,7 @@ class MiniLMEmbedder:
                 export_onnx(self._model_dir, self._onnx_path)
             tokenizer = Tokenizer.from_file(str(self._model_dir / "tokenizer.json"))
             tokenizer.enable_truncation(_MAX_TOKENS)
-            tokenizer.enable_padding()
+            tokenizer.no_padding()  # each batch is padded to its own longest row (embed)
             options = ort.SessionOptions()
             options.intra_op_num_threads = self._threads
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -134,19 +140,48 @@ class MiniLMEmbedder:
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         if not sentences:
             return np.zeros((0, 384), dtype=np.float32)
-        # Sorting by length keeps padding, and so wasted work, small within a batch.
         tokenizer, session = self._model()
-        order = np.argsort([len(s) for s in sentences], kind="stable")
+        encoded = tokenizer.encode_batch(list(sentences))
+        lengths = [len(e.ids) for e in encoded]
+        # Sorted by length, a batch of similar lengths wastes little work on padding.
+        order = np.argsort(lengths, kind="stable")
+        sorted_lengths = [lengths[i] for i in order]
         out = np.empty((len(sentences), 384), dtype=np.float32)
-        batch = _CUDA_BATCH if self.device_in_use == "cuda" else _BATCH
-        for begin in range(0, len(order), batch):
-            rows = order[begin : begin + batch]
-            encoded = tokenizer.encode_batch([sentences[i] for i in rows])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        if self.device_in_use == "cuda":
+            batches = [(b, min(b + _CUDA_BATCH, len(order))) for b in range(0, len(order), _CUDA_BATCH)]
+        else:
+            batches = _batches(sorted_lengths)
+        for begin, end in batches:
+            rows = order[begin:end]
+            ids = np.zeros((len(rows), sorted_lengths[end - 1]), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for k, i in enumerate(rows):
+                ids[k, : lengths[i]] = encoded[i].ids
+                mask[k, : lengths[i]] = 1
             hidden = session.run(
                 None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             )[0]
             weights = mask[..., None].astype(np.float32)
             out[rows] = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return l2_normalise(out)
+
+
+def _batches(lengths: Sequence[int], run: int = _RUN_TOKENS, most: int = _BATCH) -> list[tuple[int, int]]:
+    """Cut the ascending ``lengths`` into ``[begin, end)`` batches of at most ``most`` rows, each padded
+    to its last length, at the least cost: ``run`` tokens a batch plus its rows times its width.
+
+    The cheapest cut of the first ``end`` rows is that of some first ``begin`` plus one batch
+    ``[begin, end)`` (dynamic programming, ``len(lengths) * most`` steps).
+    """
+    cost = [0] + [0] * len(lengths)
+    cut = [0] * (len(lengths) + 1)
+    for end in range(1, len(lengths) + 1):
+        width = lengths[end - 1]
+        cost[end], cut[end] = min(
+            (cost[begin] + run + (end - begin) * width, begin) for begin in range(max(0, end - most), end)
+        )
+    batches, end = [], len(lengths)
+    while end:
+        batches.append((cut[end], end))
+        end = cut[end]
+    return batches[::-1]
