@@ -134,6 +134,11 @@ def test_windowed_byte_walk_scores_exactly_as_py3langids_own(tmp_path, monkeypat
         ours, theirs = windowed._decide(text), stock._decide(text)
         assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), text
         assert windowed.rank(text) == stock.rank(text)
+    # Without its window the same identifier walks as py3langid does, from the arrays it was given.
+    unwindowed = _from_unpacked(MODEL_DIR / MODEL_FILE, _windowed_class(LanguageIdentifier))
+    unwindowed.use_window(None)
+    for text in texts[:40]:
+        assert np.array_equal(unwindowed._decide(text), stock._decide(text)), text
 
 
 def test_synchronizing_length_of_a_tiny_automaton() -> None:

@@ -150,7 +150,8 @@ def _from_unpacked(packed: Path, identifier_class):  # noqa: ANN001, ANN202
         # The windowed walk reads the 39 MB transition table through the memory map; only
         # py3langid's own walk needs it copied into a Python array.
         data["nextmove"] if window is not None else _to_array(data["nextmove"]),
-        data["out_feat"].tolist(),
+        # Likewise the state outputs: a list of 100,000 numbers only for py3langid's walk.
+        data["out_feat"] if window is not None else data["out_feat"].tolist(),
         norm_probs=True,
         tk_row=_to_array(data["nextmove_row"]),
     )
@@ -255,6 +256,20 @@ def _windowed_class(base):  # noqa: ANN001, ANN202 - py3langid's LanguageIdentif
         _columns: tuple | None = None  # (nb_classes, the first column of each label)
         _pack_limit = 2**62  # (span, feature, position) keys below this fit an int64
 
+        def __init__(self, *args, tk_row, **kwargs) -> None:  # noqa: ANN002, ANN003 - py3langid's own
+            # py3langid shifts each state's row offset in a Python loop (100,000 states, 0.01 s of
+            # every process that identifies a language): the windowed walk shifts them in numpy
+            # (use_window), and py3langid's own walk gets the list when it first walks (_own_walk).
+            super().__init__(*args, tk_row=(), **kwargs)
+            self.tk_row = tk_row
+
+        def _own_walk(self) -> None:
+            """Ready py3langid's walk: the row offsets and state outputs as the lists it reads."""
+            if len(self._rowbase) != len(self.tk_row):
+                self._rowbase = [r << 8 for r in self.tk_row]
+            if isinstance(self.tk_output, np.ndarray):
+                self.tk_output = self.tk_output.tolist()
+
         def use_float32_table(self, table) -> None:  # noqa: ANN001 - a numpy array
             # A plain view of the memory map: numpy.memmap's Python-level __getitem__ and
             # __array_finalize__ took a fifth of the time of scoring a paragraph.
@@ -268,12 +283,13 @@ def _windowed_class(base):  # noqa: ANN001, ANN202 - py3langid's LanguageIdentif
                     if isinstance(self.tk_nextmove, np.ndarray)
                     else np.frombuffer(self.tk_nextmove, dtype=f"u{self.tk_nextmove.itemsize}")
                 )
-                self._row_start = np.asarray(self._rowbase, dtype=np.int64)
+                self._row_start = np.asarray(self.tk_row, dtype=np.int64) << 8
                 self._feature_of_state = np.asarray(self.tk_output, dtype=np.int64)
                 self._features_width = int(self._feature_of_state.max()) + 1
 
         def _raw_score(self, text):  # noqa: ANN001, ANN202 - py3langid's own signature
             if self._window is None:
+                self._own_walk()
                 return super()._raw_score(text)
             features = self._features(text)
             if not len(features):
