@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import cache
 
 __all__ = [
     "CLOSING_PUNCTUATION",
@@ -63,11 +64,23 @@ _MARKS = "\u0300-\u036f\u0483-\u0489\u0900-\u0963\u0966-\u0dff\u0e31\u0e34-\u0e3
 _MARKS += "\u0ec8-\u0ecd\u102b-\u103e\u17b4-\u17d3\u3099\u309a"
 _NON_WORD = re.compile(rf"[^\w{_MARKS}]+")
 _ASCII_NON_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if _NON_WORD.match(c)})
-_TOKEN = re.compile(rf"[{UNSPACED}]|[^\s{UNSPACED}]+")
 # Tokens of the changed-words diff in reports: words, each character of an unspaced
 # script, and each punctuation mark (for text with spaces: ``\w+|[^\w\s]``).
 DIFF_TOKEN = re.compile(rf"[{UNSPACED}]|[^\W{UNSPACED}]+|[^\w\s]")
-_RUN = re.compile(rf"[{UNSPACED}]+|[^\s{UNSPACED}]+")
+
+
+# The match units of text with an unspaced script, and its runs of one kind: compiled on
+# first use, since only such text needs them, and each class of the unspaced scripts costs
+# Python's regex compiler about 5 ms (it lists their 30,000 characters one by one).
+@cache
+def _token() -> re.Pattern[str]:
+    return re.compile(rf"[{UNSPACED}]|[^\s{UNSPACED}]+")
+
+
+@cache
+def _run() -> re.Pattern[str]:
+    return re.compile(rf"[{UNSPACED}]+|[^\s{UNSPACED}]+")
+
 # A dictionary segmenter for runs of unspaced characters, ``run -> words``; None: one
 # unit per character. Only ``bench/monolingual.py`` sets it, to measure the alternative.
 _segmenter: Callable[[str], list[str]] | None = None
@@ -148,9 +161,9 @@ def match_words(text: str) -> list[str]:
     if not has_unspaced(text):
         return text.split()
     if _segmenter is None:
-        return _TOKEN.findall(text)
+        return _token().findall(text)
     out: list[str] = []
-    for run in _RUN.findall(text):
+    for run in _run().findall(text):
         if _UNSPACED.match(run):
             out.extend(w for w in _segmenter(run) if not w.isspace())
         else:
