@@ -81,6 +81,7 @@ def _token() -> re.Pattern[str]:
 def _run() -> re.Pattern[str]:
     return re.compile(rf"[{UNSPACED}]+|[^\s{UNSPACED}]+")
 
+
 # A dictionary segmenter for runs of unspaced characters, ``run -> words``; None: one
 # unit per character. Only ``bench/monolingual.py`` sets it, to measure the alternative.
 _segmenter: Callable[[str], list[str]] | None = None
