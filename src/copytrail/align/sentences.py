@@ -151,7 +151,15 @@ def ratio_cutoff(config: AlignConfig) -> float:
 
 
 def alignable_indices(doc: Document) -> list[int]:
-    return [s.index for s in doc.segments if s.role.alignable and count_words(normalise_for_match(s.text)) >= MIN_WORDS]
+    return [s.index for s in doc.segments if s.role.alignable and _long_enough(s.text)]
+
+
+# A scan asks this of a document's sentences in every pair it is in: one lookup, not normalising
+# (a cache lookup too) and counting again.
+@lru_cache(maxsize=1 << 15)
+def _long_enough(text: str) -> bool:
+    """Whether a sentence has the ``MIN_WORDS`` words to align on its own."""
+    return count_words(normalise_for_match(text)) >= MIN_WORDS
 
 
 def word_ratio(a: str, b: str) -> float:
