@@ -162,6 +162,11 @@ def _long_enough(text: str) -> bool:
     return count_words(normalise_for_match(text)) >= MIN_WORDS
 
 
+# The words of a sentence as written (punctuation tokens too), asked of every loose sentence of
+# every pair (_contained_sentences): cached as _long_enough is.
+_raw_word_count = lru_cache(maxsize=1 << 15)(count_words)
+
+
 def word_ratio(a: str, b: str) -> float:
     """Indel similarity over words of the normalised texts: the share of words kept."""
     return Indel.normalized_similarity(match_words(normalise_for_match(a)), match_words(normalise_for_match(b)))
@@ -476,7 +481,7 @@ def _contained_sentences(
         loose = [
             (k, i)
             for k, i in enumerate(own)
-            if i not in paired and count_words(own_doc.segments[i].text) >= MIN_CONTAINED_WORDS
+            if i not in paired and _raw_word_count(own_doc.segments[i].text) >= MIN_CONTAINED_WORDS
         ]
         if allowed is not None:
             loose = [(k, i) for k, i in loose if k in allowed]
