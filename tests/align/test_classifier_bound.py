@@ -331,3 +331,14 @@ def test_merged_vocabularies_number_the_shared_items_as_sorting_both_did(vocabul
     x, y = (np.array(sorted(v), dtype=dtype) if v else np.array([], dtype=dtype) for v in (own, other))
     got, want = bounds._merged(x, y), _merged_by_sorting(x, y)
     assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]) and got[2] == want[2]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(sentence, min_size=1, max_size=6), st.lists(sentence | st.just("Café 東京 3.5"), min_size=1, max_size=6))
+def test_merged_words_number_the_shared_words_as_sorting_both_did(texts_a: list[str], texts_b: list[str]) -> None:
+    """Two documents' words (stems and numbers among them) found by set intersection, numbered as np.unique did."""
+    a, b = bounds.SentenceArrays(tuple(texts_a)), bounds.SentenceArrays(tuple(texts_b))
+    got, want = bounds._merged_words(a, b), _merged_by_sorting(a.words, b.words)
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]) and got[2] == want[2]
+    assert sorted(a.word_places.values()) == list(range(len(a.words)))
+    assert all(a.words[place] == word for word, place in a.word_places.items())
