@@ -82,6 +82,7 @@ def test_stem_index_matrix_is_its_rows(raw: list[str], others: list[str]) -> Non
     assert matrix.shape == (len(others), len(raw))
     for row, stems in zip(matrix.tolist(), stem_sets):
         assert row == index.shared_stems(stems).tolist()
+        assert row == [len(stems & stem_set(t)) for t in raw]
 
 
 @given(st.lists(sentence, min_size=1, max_size=10), st.lists(sentence, min_size=1, max_size=10))

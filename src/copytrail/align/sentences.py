@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections import defaultdict
@@ -547,50 +548,53 @@ class _KeyHolders:
     """
 
     def __init__(self, key_sets: Iterable[Iterable[str]]) -> None:
+        key_sets = list(key_sets)
+        self._size = len(key_sets)
+        # Keys and lookups go through map() and chain(), in C: a loop in Python over every key of
+        # every sentence was most of this index's cost. A number is drawn for every key seen, so a
+        # key's id is the number drawn when it was first seen (ids are not consecutive).
         self._index: dict[str, int] = {}
-        key_ids: list[int] = []
-        owners: list[int] = []
-        size = 0
-        for sentence, keys in enumerate(key_sets):
-            size = sentence + 1
-            for key in keys:
-                key_ids.append(self._index.setdefault(key, len(self._index)))
-                owners.append(sentence)
-        self._size = size
-        ids = np.array(key_ids, dtype=np.int64)
+        keys = list(itertools.chain.from_iterable(key_sets))
+        ids = np.fromiter(map(self._index.setdefault, keys, itertools.count()), dtype=np.int64, count=len(keys))
+        owners = np.repeat(np.arange(self._size, dtype=np.int64), _lengths(key_sets))
         order = np.argsort(ids, kind="stable")
-        self._holders = np.array(owners, dtype=np.int64)[order]
-        self._start = np.searchsorted(ids[order], np.arange(len(self._index) + 1)).tolist()
+        self._holders = owners[order]
+        self._start = np.searchsorted(ids[order], np.arange(len(keys) + 1))
 
-    def key_ids(self, keys: Iterable[str]) -> list[int]:
+    def key_ids(self, keys: Iterable[str]) -> np.ndarray:
         """The ids of those of ``keys`` some sentence holds."""
-        index = self._index
-        return [index[key] for key in keys if key in index]
+        found = self._lookup(keys)
+        return found[found >= 0]
+
+    def _lookup(self, keys: Iterable[str]) -> np.ndarray:
+        """Each key's id, -1 for one no sentence holds."""
+        return np.fromiter(map(self._index.get, keys, itertools.repeat(-1)), dtype=np.int64)
 
     def shared(self, keys: Iterable[str]) -> np.ndarray:
         """How many of ``keys`` each sentence holds (``len(keys & its key set)``)."""
         start, holders = self._start, self._holders
-        found = [holders[start[k] : start[k + 1]] for k in self.key_ids(keys)]
+        found = [holders[start[k] : start[k + 1]] for k in self.key_ids(keys).tolist()]
         if not found:
             return np.zeros(self._size, dtype=np.int64)
         return np.bincount(np.concatenate(found), minlength=self._size)
 
     def shared_matrix(self, key_sets: list[Iterable[str]]) -> np.ndarray:
         """``shared`` of each key set at once: row k counts what ``key_sets[k]`` shares with each sentence."""
-        rows, ids = [], []
-        for row, keys in enumerate(key_sets):
-            found = self.key_ids(keys)
-            rows.extend([row] * len(found))
-            ids.extend(found)
-        start = np.asarray(self._start, dtype=np.int64)
-        key = np.asarray(ids, dtype=np.int64)
+        found = self._lookup(itertools.chain.from_iterable(key_sets))
+        known = found >= 0
+        rows = np.repeat(np.arange(len(key_sets), dtype=np.int64), _lengths(key_sets))[known]
+        start, key = self._start, found[known]
         counts = start[key + 1] - start[key]
         # Every (row, holder) of every key: the holders' slices laid end to end.
         first = np.repeat(start[key] - (np.cumsum(counts) - counts), counts)
         held = self._holders[first + np.arange(int(counts.sum()))]
-        cells = np.repeat(np.asarray(rows, dtype=np.int64), counts) * self._size + held
+        cells = np.repeat(rows, counts) * self._size + held
         size = len(key_sets) * self._size
         return np.bincount(cells, minlength=size).reshape(len(key_sets), self._size)
+
+
+def _lengths(sets: list) -> np.ndarray:
+    return np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
 
 
 class _SentenceTexts:
