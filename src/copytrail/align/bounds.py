@@ -227,20 +227,22 @@ class _Held:
         owner, ids = sets.owner[keep], ids[keep]
         self._size = size
         self._table = None
-        if len(sets.sizes) * size <= _TABLE_MAX_CELLS:
-            self._table = np.zeros(len(sets.sizes) * size, dtype=bool)
-            self._table[owner * size + ids] = True
+        if len(sets.sizes) * (size + 1) <= _TABLE_MAX_CELLS:
+            # A row per sentence, and one column more that stays False: item -1 of sentence s lands
+            # on it (row s - 1's; the last row's for s = 0), so lookups need no mask for unknown items.
+            self._table = np.zeros(len(sets.sizes) * (size + 1), dtype=bool)
+            self._table[owner * (size + 1) + ids] = True
         else:
             self._keys = owner * size + ids  # sorted: by sentence, then by id (the mapping keeps the order)
 
     def found(self, items: np.ndarray, sentence: np.ndarray) -> np.ndarray:
         """Whether each item (mapped, -1 for one the other document lacks) is held by the given sentence."""
+        if self._table is not None:
+            return self._table[sentence * (self._size + 1) + items]
         known = items >= 0
         hit = np.zeros(len(items), dtype=bool)
         wanted = sentence[known] * self._size + items[known]
-        if self._table is not None:
-            hit[known] = self._table[wanted]
-        elif len(self._keys):
+        if len(self._keys):
             at = np.minimum(np.searchsorted(self._keys, wanted), len(self._keys) - 1)
             hit[known] = self._keys[at] == wanted
         return hit
