@@ -260,9 +260,7 @@ def align_sentences(
             label=label_for(words, config),
         )
 
-    for k in np.argsort(-ratio, kind="stable"):
-        if ratio[k] < config.anchor_ratio:
-            break
+    for k in _descending_from(ratio, config.anchor_ratio):
         r, c = int(rows[k]), int(cols[k])
         if r not in taken_a and c not in taken_b:
             take(r, c, ratio[k], None)
@@ -368,9 +366,7 @@ def align_sentences(
             scores[k] = classifier.probability(pair_features(text_a, text_b, float(cosine[k])))[0]
 
     if scores.size:
-        for k in np.argsort(-scores, kind="stable"):
-            if scores[k] < threshold:
-                break
+        for k in _descending_from(scores, threshold):
             r, c = int(rows[k]), int(cols[k])
             if r not in taken_a and c not in taken_b:
                 take(r, c, scores[k], cosine[k])
@@ -402,6 +398,16 @@ def align_sentences(
     return SentenceAlignment(
         ordered, lexical_seconds, embed_seconds, len(a_vectors) + len(b_vectors), a_vectors, b_vectors, not dense
     )
+
+
+def _descending_from(values: np.ndarray, floor: float) -> list[int]:
+    """The indices of the values of at least ``floor``, highest first, ties in index order.
+
+    The order a stable argsort of all values gives them, without sorting the values below the
+    floor: most of a dense pair's cells, which the loops over this order never reach.
+    """
+    kept = np.flatnonzero(values >= floor)
+    return kept[np.argsort(-values[kept], kind="stable")].tolist()
 
 
 def _share_content(
