@@ -11,7 +11,9 @@ from copytrail.compare import _differ_early, same_words
 from copytrail.normalize import text_words
 
 # Texts that share long beginnings and differ in case, spacing, punctuation or a word somewhere.
-_piece = st.sampled_from(["Talks", "talks", "resume", "re-sume", "on", "Monday", "  ", "\n", ", ", ".", "x", "é", "東京"])
+_piece = st.sampled_from(
+    ["Talks", "talks", "resume", "re-sume", "on", "Monday", "  ", "\n", ", ", ".", "x", "é", "東京"]
+)
 _text = st.lists(_piece, max_size=30).map("".join)
 
 

@@ -334,7 +334,9 @@ def test_merged_vocabularies_number_the_shared_items_as_sorting_both_did(vocabul
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(sentence, min_size=1, max_size=6), st.lists(sentence | st.just("Café 東京 3.5"), min_size=1, max_size=6))
+@given(
+    st.lists(sentence, min_size=1, max_size=6), st.lists(sentence | st.just("Café 東京 3.5"), min_size=1, max_size=6)
+)
 def test_merged_words_number_the_shared_words_as_sorting_both_did(texts_a: list[str], texts_b: list[str]) -> None:
     """Two documents' words (stems and numbers among them) found by set intersection, numbered as np.unique did."""
     a, b = bounds.SentenceArrays(tuple(texts_a)), bounds.SentenceArrays(tuple(texts_b))
