@@ -303,8 +303,32 @@ def compare_documents(
 def same_words(a: Document, b: Document) -> bool:
     """Whether the two texts have the same words in the same order (case, spacing and punctuation aside):
     the scan's test for an exact copy (its fingerprints' words)."""
+    if _differ_early(a.text, b.text):
+        return False
     words_a = _document_words(a.text)
     return bool(words_a) and words_a == _document_words(b.text)
+
+
+# Texts of other words (nearly every pair compare sees) differ within their first few words.
+_EARLY_CHARS = 500
+
+
+def _differ_early(a: str, b: str, chars: int = _EARLY_CHARS) -> bool:
+    """Whether two ASCII texts' words already differ within their first ``chars`` characters.
+
+    Normalising ASCII maps each character on its own (to lower case, or a non-word character to a
+    space), so the words of a text's beginning are its first words, the last of them perhaps cut
+    short; that one is left out. Words both whole texts would take to compare (most of a rejected
+    scan candidate's same-words test) are then taken only when the beginnings agree.
+    """
+    if not (a.isascii() and b.isascii()):
+        return False
+    early = []
+    for text in (a, b):
+        words = text_words(text[:chars])
+        early.append(words[:-1] if len(text) > chars else words)
+    n = min(len(early[0]), len(early[1]))
+    return early[0][:n] != early[1][:n]
 
 
 # A scan compares one document with several others in a row (its candidates come sorted):

@@ -7,6 +7,7 @@ may change an alignment.
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
@@ -82,6 +83,7 @@ def test_stem_index_matrix_is_its_rows(raw: list[str], others: list[str]) -> Non
     assert matrix.shape == (len(others), len(raw))
     for row, stems in zip(matrix.tolist(), stem_sets):
         assert row == index.shared_stems(stems).tolist()
+        assert row == [len(stems & stem_set(t)) for t in raw]
 
 
 @given(st.lists(sentence, min_size=1, max_size=10), st.lists(sentence, min_size=1, max_size=10))
@@ -97,3 +99,22 @@ def test_containment_prefilter_keeps_every_sentence_that_gets_a_score(raw_a: lis
     kept_b = sentences._may_be_contained([(k, k) for k in range(len(raw_b))], texts_b, texts_a, shared.T)
     for k in range(len(raw_b)):
         assert ((k, k) in kept_b) == bool(_containment_scores(texts_b.text(k), texts_a, None, 0.0, shared[:, k]))
+
+
+@given(
+    st.lists(st.sampled_from([0.0, 0.25, 0.44, 0.45, 0.8, 0.81, 1.0]) | st.floats(0.0, 1.0), max_size=60),
+    st.sampled_from([0.0, 0.45, 0.8, 1.0]),
+)
+def test_descending_from_is_the_loop_over_a_full_stable_argsort(values: list[float], floor: float) -> None:
+    """The cells the anchor and score loops visit, in the order they visited them (ties in index order).
+
+    Char ratios are float32 and classifier scores float64; each is compared with the floor in its own type.
+    """
+    for dtype in (np.float32, np.float64):
+        array = np.array(values, dtype=dtype)
+        visited = []
+        for k in np.argsort(-array, kind="stable"):
+            if array[k] < floor:
+                break
+            visited.append(int(k))
+        assert sentences._descending_from(array, floor) == visited

@@ -308,3 +308,39 @@ def test_arrays_are_built_for_a_document_met_again_or_a_pair_with_cells_enough()
     assert bounds.worth_arrays(one, two, 1)  # both met before
     bounds.clear_cache()
     assert bounds.worth_arrays(one, two, per * 20)
+
+
+def _merged_by_sorting(own: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """``bounds._merged`` as first written: both vocabularies sorted together."""
+    union, inverse, counts = np.unique(np.concatenate((own, other)), return_inverse=True, return_counts=True)
+    in_both = counts == 2
+    number = np.where(in_both, np.cumsum(in_both) - 1, -1)[inverse.ravel()]
+    return number[: len(own)], number[len(own) :], int(in_both.sum())
+
+
+_words = st.sets(st.text(alphabet="abzé中", max_size=3))  # never NUL, which numpy's strings drop
+_hashes = st.sets(st.integers(-3, 3) | st.integers(-(1 << 63), (1 << 63) - 1))  # small ones: some shared
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.tuples(_words, _words) | st.tuples(_hashes, _hashes))
+def test_merged_vocabularies_number_the_shared_items_as_sorting_both_did(vocabularies: tuple[set, set]) -> None:
+    """Binary search of one sorted vocabulary in the other numbers the items both have as np.unique did."""
+    own, other = vocabularies
+    dtype = np.int64 if any(isinstance(item, int) for item in own | other) else str
+    x, y = (np.array(sorted(v), dtype=dtype) if v else np.array([], dtype=dtype) for v in (own, other))
+    got, want = bounds._merged(x, y), _merged_by_sorting(x, y)
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]) and got[2] == want[2]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(sentence, min_size=1, max_size=6), st.lists(sentence | st.just("Café 東京 3.5"), min_size=1, max_size=6)
+)
+def test_merged_words_number_the_shared_words_as_sorting_both_did(texts_a: list[str], texts_b: list[str]) -> None:
+    """Two documents' words (stems and numbers among them) found by set intersection, numbered as np.unique did."""
+    a, b = bounds.SentenceArrays(tuple(texts_a)), bounds.SentenceArrays(tuple(texts_b))
+    got, want = bounds._merged_words(a, b), _merged_by_sorting(a.words, b.words)
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]) and got[2] == want[2]
+    assert sorted(a.word_places.values()) == list(range(len(a.words)))
+    assert all(a.words[place] == word for word, place in a.word_places.items())

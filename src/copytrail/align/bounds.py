@@ -22,6 +22,7 @@ the other side's with one binary search.
 from __future__ import annotations
 
 import itertools
+import sys
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
@@ -79,12 +80,19 @@ class _Vocabulary:
     def ids(self, items: list) -> np.ndarray:
         return np.fromiter(map(self._ids.setdefault, items, self._draw), dtype=np.int64, count=len(items))
 
+    def items(self) -> list:
+        return list(self._ids)
+
+    def drawn(self) -> np.ndarray:
+        """The id of each of :meth:`items`."""
+        return np.fromiter(self._ids.values(), dtype=np.int64, count=len(self._ids))
+
     def sorted(self, dtype: object) -> tuple[np.ndarray, np.ndarray]:
         """The distinct items sorted, and each id's place among them (so ids in sorted order merge in order)."""
         values = np.array(list(self._ids), dtype=dtype) if self._ids else np.array([], dtype=dtype)
         order = np.argsort(values, kind="stable")
         place = np.zeros(next(self._draw), dtype=np.int64)
-        place[np.fromiter(self._ids.values(), dtype=np.int64, count=len(self._ids))[order]] = np.arange(len(values))
+        place[self.drawn()[order]] = np.arange(len(values))
         return values[order], place
 
 
@@ -108,6 +116,9 @@ class SentenceArrays:
                 flat[name].extend(items)
         ids = {name: (hashes if name in _HASHED else words).ids(flat[name]) for name in flat}
         self.words, word_place = words.sorted(str)
+        # Each word's place in ``words``: two documents' shared words are found by a set intersection
+        # of these keys (see _merged_words).
+        self.word_places = dict(zip(words.items(), word_place[words.drawn()].tolist()))
         self.hashes, hash_place = hashes.sorted(np.int64)
         ids = {name: (hash_place if name in _HASHED else word_place)[ids[name]] for name in ids}
         sizes = {name: [len(getattr(s, name)) for s in analysed] for name in flat}
@@ -134,7 +145,8 @@ class SentenceArrays:
     def nbytes(self) -> int:
         arrays = [self.words, self.hashes, self.tokens.ids, self.token_stems.ids, self.token_count, self.negated]
         arrays += [a for sets in self.sets.values() for a in (sets.ids, sets.owner, sets.start, sets.sizes)]
-        return sum(a.nbytes for a in arrays)
+        # The words' places: the dict's table and its ints (its words are those of the _analyse cache).
+        return sum(a.nbytes for a in arrays) + sys.getsizeof(self.word_places) + 32 * len(self.word_places)
 
 
 # A document meets several others in a scan, most of them in a row (candidates come sorted), so
@@ -215,31 +227,66 @@ class _Held:
         owner, ids = sets.owner[keep], ids[keep]
         self._size = size
         self._table = None
-        if len(sets.sizes) * size <= _TABLE_MAX_CELLS:
-            self._table = np.zeros(len(sets.sizes) * size, dtype=bool)
-            self._table[owner * size + ids] = True
+        if len(sets.sizes) * (size + 1) <= _TABLE_MAX_CELLS:
+            # A row per sentence, and one column more that stays False: item -1 of sentence s lands
+            # on it (row s - 1's; the last row's for s = 0), so lookups need no mask for unknown items.
+            self._table = np.zeros(len(sets.sizes) * (size + 1), dtype=bool)
+            self._table[owner * (size + 1) + ids] = True
         else:
             self._keys = owner * size + ids  # sorted: by sentence, then by id (the mapping keeps the order)
 
     def found(self, items: np.ndarray, sentence: np.ndarray) -> np.ndarray:
         """Whether each item (mapped, -1 for one the other document lacks) is held by the given sentence."""
+        if self._table is not None:
+            return self._table[sentence * (self._size + 1) + items]
         known = items >= 0
         hit = np.zeros(len(items), dtype=bool)
         wanted = sentence[known] * self._size + items[known]
-        if self._table is not None:
-            hit[known] = self._table[wanted]
-        elif len(self._keys):
+        if len(self._keys):
             at = np.minimum(np.searchsorted(self._keys, wanted), len(self._keys) - 1)
             hit[known] = self._keys[at] == wanted
         return hit
 
 
 def _merged(own: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Each document's vocabulary numbered among the items both have, in sorted order (-1: only this one has it)."""
-    union, inverse, counts = np.unique(np.concatenate((own, other)), return_inverse=True, return_counts=True)
-    in_both = counts == 2  # each vocabulary is distinct items
-    number = np.where(in_both, np.cumsum(in_both) - 1, -1)[inverse.ravel()]
-    return number[: len(own)], number[len(own) :], int(in_both.sum())
+    """Each document's vocabulary numbered among the items both have, in sorted order (-1: only this one has it).
+
+    Both vocabularies are sorted and distinct (:meth:`_Vocabulary.sorted`), so the items both have
+    come in the same order in each, and a binary search of each in the other finds them (sorting
+    the two together, np.unique, cost twice as much: string words sort slowly).
+    """
+    in_other, in_own = _members(own, other), _members(other, own)
+    return (
+        np.where(in_other, np.cumsum(in_other) - 1, -1),
+        np.where(in_own, np.cumsum(in_own) - 1, -1),
+        int(in_other.sum()),
+    )
+
+
+def _merged_words(a: SentenceArrays, b: SentenceArrays) -> tuple[np.ndarray, np.ndarray, int]:
+    """``_merged(a.words, b.words)``, with the words both have found by a set intersection (in C).
+
+    The shared words come in the same order in both sorted vocabularies, so their places, sorted,
+    pair up. A binary search of one vocabulary in the other compared strings in numpy, twice
+    as slow, and np.unique four times (a rejected scan candidate's vocabularies hold ~2,500 words).
+    """
+    common = a.word_places.keys() & b.word_places.keys()
+    numbers = []
+    for own in (a, b):
+        at = np.fromiter(map(own.word_places.__getitem__, common), dtype=np.int64, count=len(common))
+        at.sort()
+        number = np.full(len(own.words), -1, dtype=np.int64)
+        number[at] = np.arange(len(common))
+        numbers.append(number)
+    return numbers[0], numbers[1], len(common)
+
+
+def _members(items: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Whether each of ``items`` is in ``pool`` (sorted)."""
+    if not len(pool):
+        return np.zeros(len(items), dtype=bool)
+    at = np.minimum(np.searchsorted(pool, items), len(pool) - 1)
+    return pool[at] == items
 
 
 def _shared(a: _Sets, b: _Held, rows: np.ndarray, cols: np.ndarray, map_a: np.ndarray) -> np.ndarray:
@@ -312,7 +359,7 @@ def may_reach_many(
     ratio_high = np.minimum(np.asarray(ratio_high, dtype=np.float64), 1.0)
     w = _linear_form(classifier)
     needed = logit(probability) - _MARGIN
-    words_a, words_b, words_size = _merged(a.words, b.words)
+    words_a, words_b, words_size = _merged_words(a, b)
     hashes_a, hashes_b, hashes_size = _merged(a.hashes, b.hashes)
     held_b = {
         name: _Held(b.sets[name], *((hashes_b, hashes_size) if name in _HASHED else (words_b, words_size)))

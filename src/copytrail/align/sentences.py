@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections import defaultdict
@@ -159,7 +160,20 @@ def ratio_cutoff(config: AlignConfig) -> float:
 
 
 def alignable_indices(doc: Document) -> list[int]:
-    return [s.index for s in doc.segments if s.role.alignable and count_words(normalise_for_match(s.text)) >= MIN_WORDS]
+    return [s.index for s in doc.segments if s.role.alignable and _long_enough(s.text)]
+
+
+# A scan asks this of a document's sentences in every pair it is in: one lookup, not normalising
+# (a cache lookup too) and counting again.
+@lru_cache(maxsize=1 << 15)
+def _long_enough(text: str) -> bool:
+    """Whether a sentence has the ``MIN_WORDS`` words to align on its own."""
+    return count_words(normalise_for_match(text)) >= MIN_WORDS
+
+
+# The words of a sentence as written (punctuation tokens too), asked of every loose sentence of
+# every pair (_contained_sentences): cached as _long_enough is.
+_raw_word_count = lru_cache(maxsize=1 << 15)(count_words)
 
 
 def word_ratio(a: str, b: str) -> float:
@@ -261,9 +275,7 @@ def align_sentences(
             label=label_for(words, config),
         )
 
-    for k in np.argsort(-ratio, kind="stable"):
-        if ratio[k] < config.anchor_ratio:
-            break
+    for k in _descending_from(ratio, config.anchor_ratio):
         r, c = int(rows[k]), int(cols[k])
         if r not in taken_a and c not in taken_b:
             take(r, c, ratio[k], None)
@@ -293,8 +305,10 @@ def align_sentences(
     ):
         # Nothing to embed for: the embeddings could only confirm "unrelated" (its score is then 1.0).
         rows, cols, ratio = rows[:0], cols[:0], ratio[:0]
-    rest_a = sorted(set(rows.tolist()))
-    rest_b = sorted(set(cols.tolist()))
+    # The distinct rows and columns, sorted: counted in numpy (a Python set of a dense pair's every
+    # cell was 3% of a rejected scan candidate's compare; np.unique sorts them all, no faster).
+    rest_a = np.flatnonzero(np.bincount(rows, minlength=len(ia))).tolist()
+    rest_b = np.flatnonzero(np.bincount(cols, minlength=len(ib))).tolist()
     a_vectors: dict[int, np.ndarray] = {}
     b_vectors: dict[int, np.ndarray] = {}
     if embedder is not None and rest_a and rest_b:
@@ -367,9 +381,7 @@ def align_sentences(
             scores[k] = classifier.probability(pair_features(text_a, text_b, float(cosine[k])))[0]
 
     if scores.size:
-        for k in np.argsort(-scores, kind="stable"):
-            if scores[k] < threshold:
-                break
+        for k in _descending_from(scores, threshold):
             r, c = int(rows[k]), int(cols[k])
             if r not in taken_a and c not in taken_b:
                 take(r, c, scores[k], cosine[k])
@@ -401,6 +413,16 @@ def align_sentences(
     return SentenceAlignment(
         ordered, lexical_seconds, embed_seconds, len(a_vectors) + len(b_vectors), a_vectors, b_vectors, not dense
     )
+
+
+def _descending_from(values: np.ndarray, floor: float) -> list[int]:
+    """The indices of the values of at least ``floor``, highest first, ties in index order.
+
+    The order a stable argsort of all values gives them, without sorting the values below the
+    floor: most of a dense pair's cells, which the loops over this order never reach.
+    """
+    kept = np.flatnonzero(values >= floor)
+    return kept[np.argsort(-values[kept], kind="stable")].tolist()
 
 
 def _share_content(
@@ -481,7 +503,7 @@ def _contained_sentences(
         loose = [
             (k, i)
             for k, i in enumerate(own)
-            if i not in paired and count_words(own_doc.segments[i].text) >= MIN_CONTAINED_WORDS
+            if i not in paired and _raw_word_count(own_doc.segments[i].text) >= MIN_CONTAINED_WORDS
         ]
         if allowed is not None:
             loose = [(k, i) for k, i in loose if k in allowed]
@@ -547,50 +569,53 @@ class _KeyHolders:
     """
 
     def __init__(self, key_sets: Iterable[Iterable[str]]) -> None:
+        key_sets = list(key_sets)
+        self._size = len(key_sets)
+        # Keys and lookups go through map() and chain(), in C: a loop in Python over every key of
+        # every sentence was most of this index's cost. A number is drawn for every key seen, so a
+        # key's id is the number drawn when it was first seen (ids are not consecutive).
         self._index: dict[str, int] = {}
-        key_ids: list[int] = []
-        owners: list[int] = []
-        size = 0
-        for sentence, keys in enumerate(key_sets):
-            size = sentence + 1
-            for key in keys:
-                key_ids.append(self._index.setdefault(key, len(self._index)))
-                owners.append(sentence)
-        self._size = size
-        ids = np.array(key_ids, dtype=np.int64)
+        keys = list(itertools.chain.from_iterable(key_sets))
+        ids = np.fromiter(map(self._index.setdefault, keys, itertools.count()), dtype=np.int64, count=len(keys))
+        owners = np.repeat(np.arange(self._size, dtype=np.int64), _lengths(key_sets))
         order = np.argsort(ids, kind="stable")
-        self._holders = np.array(owners, dtype=np.int64)[order]
-        self._start = np.searchsorted(ids[order], np.arange(len(self._index) + 1)).tolist()
+        self._holders = owners[order]
+        self._start = np.searchsorted(ids[order], np.arange(len(keys) + 1))
 
-    def key_ids(self, keys: Iterable[str]) -> list[int]:
+    def key_ids(self, keys: Iterable[str]) -> np.ndarray:
         """The ids of those of ``keys`` some sentence holds."""
-        index = self._index
-        return [index[key] for key in keys if key in index]
+        found = self._lookup(keys)
+        return found[found >= 0]
+
+    def _lookup(self, keys: Iterable[str]) -> np.ndarray:
+        """Each key's id, -1 for one no sentence holds."""
+        return np.fromiter(map(self._index.get, keys, itertools.repeat(-1)), dtype=np.int64)
 
     def shared(self, keys: Iterable[str]) -> np.ndarray:
         """How many of ``keys`` each sentence holds (``len(keys & its key set)``)."""
         start, holders = self._start, self._holders
-        found = [holders[start[k] : start[k + 1]] for k in self.key_ids(keys)]
+        found = [holders[start[k] : start[k + 1]] for k in self.key_ids(keys).tolist()]
         if not found:
             return np.zeros(self._size, dtype=np.int64)
         return np.bincount(np.concatenate(found), minlength=self._size)
 
     def shared_matrix(self, key_sets: list[Iterable[str]]) -> np.ndarray:
         """``shared`` of each key set at once: row k counts what ``key_sets[k]`` shares with each sentence."""
-        rows, ids = [], []
-        for row, keys in enumerate(key_sets):
-            found = self.key_ids(keys)
-            rows.extend([row] * len(found))
-            ids.extend(found)
-        start = np.asarray(self._start, dtype=np.int64)
-        key = np.asarray(ids, dtype=np.int64)
+        found = self._lookup(itertools.chain.from_iterable(key_sets))
+        known = found >= 0
+        rows = np.repeat(np.arange(len(key_sets), dtype=np.int64), _lengths(key_sets))[known]
+        start, key = self._start, found[known]
         counts = start[key + 1] - start[key]
         # Every (row, holder) of every key: the holders' slices laid end to end.
         first = np.repeat(start[key] - (np.cumsum(counts) - counts), counts)
         held = self._holders[first + np.arange(int(counts.sum()))]
-        cells = np.repeat(np.asarray(rows, dtype=np.int64), counts) * self._size + held
+        cells = np.repeat(rows, counts) * self._size + held
         size = len(key_sets) * self._size
         return np.bincount(cells, minlength=size).reshape(len(key_sets), self._size)
+
+
+def _lengths(sets: list) -> np.ndarray:
+    return np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
 
 
 class _SentenceTexts:
