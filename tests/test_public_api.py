@@ -15,6 +15,7 @@ def test_exported_members() -> None:
         "cache",
         "cli",
         "compare",
+        "cores",
         "embed",
         "errors",
         "executors",
