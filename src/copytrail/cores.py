@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["available_cores", "process_cores", "set_worker_share"]
+__all__ = ["available_cores", "check_workers", "process_cores", "set_worker_share"]
 
 _share: int | None = None
 
@@ -32,3 +32,14 @@ def set_worker_share(workers: int) -> None:
     """Called in a pool worker: ``workers`` processes share :func:`available_cores`."""
     global _share
     _share = max(1, available_cores() // max(1, workers))
+
+
+def check_workers(workers: object) -> int | str:
+    """``workers`` as given when it is a whole number of processes (1 or more) or ``"auto"``.
+
+    Raises:
+        ValueError: anything else.
+    """
+    if workers == "auto" or (isinstance(workers, int) and not isinstance(workers, bool) and workers >= 1):
+        return workers
+    raise ValueError(f"workers must be a whole number >= 1 or 'auto', not {workers!r}")

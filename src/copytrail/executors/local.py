@@ -26,8 +26,8 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from copytrail.cores import available_cores
-from copytrail.executors.pool import chunked_stream, map_chunks
+from copytrail.cores import available_cores, check_workers
+from copytrail.executors.pool import chunk_size, chunked_stream, map_chunks
 from copytrail.normalize.common import CommonText, CommonTextConfig, CommonTextCounter
 from copytrail.pipeline.executor import PAIR_SCHEMA, DocumentKernel, Executor, KeyRule, PairKernel
 from copytrail.scan.artifacts import ArtifactStore
@@ -65,18 +65,14 @@ class LocalExecutor(Executor):
     name = "local"
 
     def __init__(self, workers: int | str = 1) -> None:
-        self.auto = workers == "auto"
-        if self.auto:
-            workers = available_cores()
-        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-            raise ValueError(f"workers must be a whole number >= 1 or 'auto', not {workers!r}")
-        self.workers = workers
+        self.auto = check_workers(workers) == "auto"
+        self.workers = available_cores() if self.auto else workers
 
     def pair_workers(self, pairs: int) -> int:
         """The processes that :meth:`map_pairs` runs ``pairs`` candidate pairs on."""
         if self.auto and pairs < AUTO_POOL_PAIRS:
             return 1
-        return self.workers if pairs > _pair_chunk_size(pairs, self.workers) else 1
+        return self.workers if pairs > chunk_size(pairs, workers=self.workers, max_size=CHUNK_PAIRS) else 1
 
     def document_workers(self, documents: Path) -> int:
         """The processes that :meth:`map_documents` runs over ``documents`` on."""
@@ -206,7 +202,7 @@ class LocalExecutor(Executor):
         store = ArtifactStore(documents.parent)
         docs = {d.id: d for d in store.read_jsonl(documents.name, ScanDocument) if d.id in needed}
         workers = self.pair_workers(len(rows))
-        size = _pair_chunk_size(len(rows), workers)
+        size = chunk_size(len(rows), workers=workers, max_size=CHUNK_PAIRS)
 
         def chunks() -> Iterator[list[tuple[ScanDocument, ScanDocument, dict]]]:
             # Each chunk carries its own documents: a worker never holds the whole collection.
@@ -216,11 +212,6 @@ class LocalExecutor(Executor):
         for batch in map_chunks(_run_pair_kernel, chunks(), workers=workers, initializer=_setup, initargs=(kernel,)):
             advance(batch.num_rows)
             yield batch
-
-
-def _pair_chunk_size(pairs: int, workers: int) -> int:
-    """Candidate pairs per chunk: at most CHUNK_PAIRS, and small enough to give each worker 8 chunks."""
-    return max(1, min(CHUNK_PAIRS, -(-pairs // (workers * 8)))) if pairs else 1
 
 
 # --- worker side ------------------------------------------------------------------------

@@ -25,18 +25,15 @@ from typing import Any, TypeVar
 from copytrail.cores import set_worker_share
 from copytrail.errors import CopytrailError
 
-__all__ = ["chunked", "chunked_stream", "map_chunks", "worker_context"]
+__all__ = ["chunk_size", "chunked_stream", "map_chunks", "worker_context"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-def chunked(items: Sequence[T], *, workers: int, max_size: int = 64) -> list[Sequence[T]]:
-    """Cut ``items`` into consecutive chunks: small enough to balance ``workers``, large enough to amortise."""
-    if not items:
-        return []
-    size = max(1, min(max_size, -(-len(items) // (workers * 8))))
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def chunk_size(items: int, *, workers: int, max_size: int = 64) -> int:
+    """Items per chunk: small enough to give each of ``workers`` 8 chunks, at most ``max_size`` to amortise."""
+    return max(1, min(max_size, -(-items // (workers * 8)))) if items else 1
 
 
 def chunked_stream(items: Iterable[T], *, size: int) -> Iterator[list[T]]:

@@ -100,6 +100,12 @@ class Executor(abc.ABC):
     """
 
     name: str = "executor"
+    #: the processes (or Spark's parallel tasks) kernels run in
+    workers: int = 1
+
+    def pair_workers(self, pairs: int) -> int:
+        """The processes :meth:`map_pairs` runs ``pairs`` candidate pairs on."""
+        return self.workers
 
     @abc.abstractmethod
     def input_signature(self, inputs: Sequence[str], config: ReaderConfig) -> list[Any]:

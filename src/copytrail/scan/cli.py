@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from copytrail.cli.handling import set_command_state
+from copytrail.cores import check_workers
 from copytrail.embed.device import DEVICES
 from copytrail.errors import install_hint
 from copytrail.normalize.common import CommonTextConfig
@@ -46,14 +47,11 @@ class Workers(click.ParamType):
     name = "N|auto"
 
     def convert(self, value, param, ctx):  # noqa: ANN001, ANN201
-        if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-            return value
         text = str(value).strip().lower()
-        if text == "auto":
-            return "auto"
-        if text.isdigit() and int(text) >= 1:
-            return int(text)
-        self.fail(f"{value!r} is neither a number of processes (1 or more) nor auto", param, ctx)
+        try:
+            return check_workers(int(text) if text.isdigit() else text)
+        except ValueError:
+            self.fail(f"{value!r} is neither a number of processes (1 or more) nor auto", param, ctx)
 
 
 def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from copytrail.cores import check_workers
 from copytrail.embed import DEVICES, EMBEDDERS
 from copytrail.ingest import DEFAULT_MAX_BYTES
 from copytrail.normalize.common import CommonTextConfig
@@ -192,10 +193,7 @@ class ScanConfig:
     compare_pages: int = 200
 
     def __post_init__(self) -> None:
-        if self.workers != "auto" and (
-            not isinstance(self.workers, int) or isinstance(self.workers, bool) or self.workers < 1
-        ):
-            raise ValueError(f"workers must be a whole number >= 1 or 'auto', not {self.workers!r}")
+        check_workers(self.workers)
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
         if self.compare_pages < 0:

@@ -48,12 +48,6 @@ _CANDIDATE_SCHEMA = pa.schema(
 )
 
 
-def _workers(executor: object, pairs: int) -> int:
-    """The processes the executor verified on (the local one decides per stage with ``workers="auto"``)."""
-    pair_workers = getattr(executor, "pair_workers", None)
-    return pair_workers(pairs) if pair_workers is not None else getattr(executor, "workers", 1)
-
-
 def pack_report(report: CompareReport) -> bytes:
     """A compare report as bytes for the artifact (only copytrail's own output folder is ever read back)."""
     return zlib.compress(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), 6)
@@ -138,7 +132,7 @@ class VerifyStage(Stage):
             "pairs": len(pairs),
             "rejected": len(candidates) - len(pairs),
             "relations": dict(sorted(relations.items())),
-            "workers": _workers(ctx.executor, len(candidates)),
+            "workers": ctx.executor.pair_workers(len(candidates)),
             "embedder": self.config.embedder,
             "compare_seconds": round(engine_seconds, 3),
         }
