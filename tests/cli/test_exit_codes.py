@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -62,6 +63,41 @@ def test_a_closed_pipe_is_quiet_and_not_a_bug(tmp_path: Path, story: Path, outpu
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
     assert stderr == ""
+
+
+# A compare that succeeded ends without the interpreter's teardown (handling.end_process). These
+# run the real entry point, with an atexit function and an object whose finaliser would speak.
+_ENDING = (
+    "import atexit, sys\n"
+    "from copytrail.cli.main import entry_point\n"
+    "class Loud:\n"
+    "    def __del__(self): sys.stderr.write('torn down\\n')\n"
+    "kept = Loud()\n"
+    "atexit.register(lambda: sys.stdout.write('atexit ran\\n'))\n"
+    "sys.argv[0] = 'copytrail'\n"
+    "entry_point()\n"
+)
+
+
+def _ending(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-c", _ENDING, *args], capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_a_finished_compare_skips_teardown_but_loses_no_output(story: Path) -> None:
+    done = _ending("compare", str(story), str(story), "--embedder", "none", "--json")
+    assert done.returncode == 0, done.stderr
+    report, atexit_line = done.stdout.rsplit("\n", 2)[0], done.stdout.splitlines()[-1]
+    assert json.loads(report)["relation"] == "duplicate"  # the whole report, flushed
+    assert atexit_line == "atexit ran"  # atexit functions still run, before the streams are flushed
+    assert "torn down" not in done.stderr  # objects were not freed one by one
+
+
+def test_a_failed_command_takes_the_ordinary_way_out(tmp_path: Path, story: Path) -> None:
+    done = _ending("compare", str(story), str(tmp_path / "missing.txt"), "--embedder", "none")
+    assert done.returncode == 2
+    assert done.stdout == "atexit ran\n"
+    assert "torn down" in done.stderr  # Python's own teardown ran
 
 
 def test_closed_stdin_is_bad_input(story: Path) -> None:

@@ -13,16 +13,21 @@ exit        when
 
 SIGTERM is turned into :class:`Terminated` (a ``BaseException``, like ``KeyboardInterrupt``)
 in the main thread, so ``finally`` blocks and temporary folders clean up before exit.
+
+A command that has said all it has to say can ask to skip the interpreter's teardown
+(:func:`end_quickly_on_success`, :func:`end_process`): ``copytrail compare`` does.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, TypeVar
+from contextlib import contextmanager, suppress
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -35,6 +40,8 @@ __all__ = [
     "EXIT_TERMINATED",
     "EXIT_USAGE",
     "Terminated",
+    "end_process",
+    "end_quickly_on_success",
     "error_line",
     "run_handled",
     "set_command_state",
@@ -49,6 +56,7 @@ EXIT_TERMINATED = 143
 
 _DEBUG = "copytrail.debug"
 _RERUN = "copytrail.rerun_hint"
+_quick_end = False  # set by end_quickly_on_success, read by end_process
 
 T = TypeVar("T")
 
@@ -69,6 +77,39 @@ def set_command_state(*, debug: bool, rerun_hint: str | None = None) -> None:
     ctx.meta[_DEBUG] = debug
     if rerun_hint is not None:
         ctx.meta[_RERUN] = rerun_hint
+
+
+def end_quickly_on_success() -> None:
+    """Let the process skip the interpreter's teardown if this command ends with 0 (:func:`end_process`)."""
+    global _quick_end
+    _quick_end = True
+
+
+def end_process(done: SystemExit) -> NoReturn:
+    """End the ``copytrail`` process with ``done``'s status.
+
+    After a command that asked for it (:func:`end_quickly_on_success`) succeeded, with no other
+    Python thread running, this skips the interpreter's teardown: freeing every object one by
+    one (the language model's tables, word frequency lists, regular expressions, the ONNX
+    Runtime session) took 0.12-0.15 s of a 1.2 s ``copytrail compare``, for memory the operating
+    system takes back at once. The ``atexit`` functions still run (a library's cleanup, logging's
+    flush) and both streams are flushed first; a closed standard output then ends as the handler
+    ends it, with 141. Any other ending takes Python's ordinary way out.
+    """
+    code = done.code if done.code is not None else 0
+    if code != 0 or not _quick_end or threading.active_count() > 1:
+        raise done
+    atexit._run_exitfuncs()  # noqa: SLF001 - private but long stable; os._exit alone would skip them
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        code = EXIT_BROKEN_PIPE
+    except (OSError, ValueError):  # stdout already closed or gone: nothing left to write to
+        pass
+    with suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(code)
 
 
 @contextmanager

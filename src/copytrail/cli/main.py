@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - exercised only without the cli extra
         sys.exit(2)
 else:
     from copytrail import __version__
-    from copytrail.cli.handling import run_handled, set_command_state
+    from copytrail.cli.handling import end_process, end_quickly_on_success, run_handled, set_command_state
     from copytrail.compare import CompareConfig, compare
     from copytrail.embed import DEVICES, EMBEDDERS
     from copytrail.errors import OutputError
@@ -246,9 +246,13 @@ else:
             from copytrail.report.terminal import render
 
             render(report, ReportConsole(), max_passages=None if show_all else 30)
+        end_quickly_on_success()
 
     def entry_point() -> None:
-        main()
+        try:
+            main()
+        except SystemExit as done:
+            end_process(done)
 
 
 if __name__ == "__main__":  # spark-submit runs a file: spark-submit .../copytrail/cli/main.py scan ...
