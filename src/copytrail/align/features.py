@@ -81,6 +81,7 @@ _STOPWORDS = frozenset(
         *("up", "down", "out", "also", "just", "very"),
     ]
 )
+STOPWORDS = _STOPWORDS  # English; also what copytrail.scan.scattered leaves out of shared word pairs
 # Negation words; "t" is what normalisation leaves of n't (doesn't -> "doesn t").
 _NEGATIONS = frozenset(["not", "no", "never", "nothing", "none", "nobody", "neither", "nor", "without", "cannot", "t"])
 

@@ -136,6 +136,11 @@ class VerifyConfig:
             translation source proposed (``FingerprintConfig.translation_embedder``).
         device: where ``embedder`` and ``second_look`` run: ``"cpu"``, ``"cuda"`` or
             ``"auto"`` (:mod:`copytrail.embed.device`; the CPU whenever no GPU can be used).
+        min_dense_shared: a candidate that only rare word pairs proposed, compared on words
+            alone between two English texts, is called unrelated without comparing it when
+            fewer of the content word pairs the two share lie within 100 words of each other
+            (:mod:`copytrail.scan.scattered`, which says where 3 comes from); 0 compares every
+            candidate.
     """
 
     embedder: str = "none"
@@ -144,6 +149,7 @@ class VerifyConfig:
     explain: bool = True
     translation_embedder: str = "none"
     device: str = "cpu"
+    min_dense_shared: int = 3
 
     def __post_init__(self) -> None:
         # Checked here, not when the verify stage loads the model after reading and fingerprinting.
@@ -155,6 +161,8 @@ class VerifyConfig:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
         if not self.keep or not all(isinstance(r, Relation) for r in self.keep):
             raise ValueError(f"keep must be a non-empty tuple of Relation values, not {self.keep!r}")
+        if self.min_dense_shared < 0:
+            raise ValueError(f"min_dense_shared must be >= 0 (0 compares every candidate), not {self.min_dense_shared}")
 
 
 @dataclass(frozen=True, slots=True)

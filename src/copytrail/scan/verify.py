@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from copytrail.align.evidence import word_count
 from copytrail.compare import CompareConfig, compare_documents
 from copytrail.explain import explain
@@ -34,6 +36,7 @@ from copytrail.records import (
 from copytrail.scan.candidates import EXACT, RARE_PAIRS, TRANSLATION
 from copytrail.scan.config import VerifyConfig
 from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument
+from copytrail.scan.scattered import content_word_pairs, densest_shared
 
 __all__ = ["PairVerifier", "Verdict", "aligned_extent", "as_loaded"]
 
@@ -42,7 +45,11 @@ _CACHE_SIZE = 4096
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The engine's relation for one candidate, and the reuse pair when it is kept."""
+    """The engine's relation for one candidate, and the reuse pair when it is kept.
+
+    ``compared`` is False for a candidate decided without the pair engine: its shared word
+    pairs were scattered (:mod:`copytrail.scan.scattered`).
+    """
 
     id_a: str
     id_b: str
@@ -50,6 +57,7 @@ class Verdict:
     pair: ReusePair | None
     seconds: float
     report: CompareReport | None = None
+    compared: bool = True
 
 
 def as_loaded(doc: ScanDocument) -> LoadedText:
@@ -103,6 +111,7 @@ class PairVerifier:
         self._second_embedder = _load(config.second_look, config.device)
         self._translation_embedder = _load(config.translation_embedder, config.device)
         self._prepared: OrderedDict[str, Document] = OrderedDict()
+        self._word_pairs: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def prepared(self, doc_id: str, scan_doc: ScanDocument | None = None) -> Document:
         """The segmented document, from the cache when it was prepared recently."""
@@ -128,6 +137,12 @@ class PairVerifier:
         started = time.perf_counter()
         if candidate.sources == (EXACT,):
             return self._same_words(candidate, doc_a or self.documents[candidate.id_a], started)
+        doc_a = doc_a if doc_a is not None else self.documents[candidate.id_a]
+        doc_b = doc_b if doc_b is not None else self.documents[candidate.id_b]
+        if self._scattered(candidate, doc_a, doc_b):
+            return Verdict(
+                candidate.id_a, candidate.id_b, Relation.UNRELATED, None, time.perf_counter() - started, compared=False
+            )
         a, b = self.prepared(candidate.id_a, doc_a), self.prepared(candidate.id_b, doc_b)
         if TRANSLATION in candidate.sources and self._translation_embedder is not None:
             # Proposed as a translation: only a multilingual embedder can align it.
@@ -160,6 +175,31 @@ class PairVerifier:
             )
         kept = report if pair is not None else None
         return Verdict(candidate.id_a, candidate.id_b, report.relation, pair, time.perf_counter() - started, kept)
+
+    def _scattered(self, candidate: CandidatePair, doc_a: ScanDocument, doc_b: ScanDocument) -> bool:
+        """Whether this candidate is decided unrelated without comparing (see :mod:`copytrail.scan.scattered`)."""
+        config = self.config
+        if (
+            not config.min_dense_shared
+            or candidate.sources != (RARE_PAIRS,)
+            or config.embedder != "none"
+            or config.second_look != "none"
+            or doc_a.language != "en"
+            or doc_b.language != "en"
+        ):
+            return False
+        dense = densest_shared(self._content_word_pairs(doc_a), self._content_word_pairs(doc_b))
+        return dense < config.min_dense_shared
+
+    def _content_word_pairs(self, doc: ScanDocument) -> np.ndarray:
+        pairs = self._word_pairs.get(doc.id)
+        if pairs is None:
+            pairs = self._word_pairs[doc.id] = content_word_pairs(doc.text)
+            if len(self._word_pairs) > _CACHE_SIZE:
+                self._word_pairs.popitem(last=False)
+        else:
+            self._word_pairs.move_to_end(doc.id)
+        return pairs
 
     def _second_look_at(self, candidate: CandidatePair) -> bool:
         """A rejected candidate that only rare word pairs proposed may be a rewrite that words alone cannot align."""

@@ -35,6 +35,7 @@ VERDICT_SCHEMA = pa.schema(
         ("seconds", pa.float64()),
         ("pair", pa.string()),  # the ReusePair as JSON, null when rejected
         ("report", pa.binary()),  # the compare report (pickled, compressed), null when rejected
+        ("compared", pa.bool_()),  # False: decided without the pair engine (copytrail.scan.scattered)
     ]
 )
 _CANDIDATE_SCHEMA = pa.schema(
@@ -83,6 +84,7 @@ class VerifyKernel:
             rows["seconds"].append(verdict.seconds)
             rows["pair"].append(json.dumps(to_json_dict(verdict.pair)) if verdict.pair is not None else None)
             rows["report"].append(pack_report(verdict.report) if verdict.report is not None else None)
+            rows["compared"].append(verdict.compared)
         return pa.RecordBatch.from_pydict(rows, schema=VERDICT_SCHEMA)
 
 
@@ -98,7 +100,7 @@ class VerifyStage(Stage):
     outputs = (PAIRS, PAIRS_PARQUET, PAIR_REPORTS)
 
     def settings(self) -> tuple[Any, ...]:
-        return (self.config, self.parquet, "verify-v3")
+        return (self.config, self.parquet, "verify-v4")
 
     def artifacts(self) -> tuple[str, ...]:
         return (PAIRS, PAIR_REPORTS, *([PAIRS_PARQUET] if self.parquet else []))
@@ -111,11 +113,13 @@ class VerifyStage(Stage):
         pairs: list[ReusePair] = []
         reports: list[dict[str, Any]] = []
         engine_seconds = 0.0
+        scattered = 0
         with progress_bar("verify", len(candidates), enabled=ctx.progress) as advance:
             for batch in ctx.executor.map_pairs(table, ctx.store.path(DOCUMENTS), kernel, advance=advance):
                 for row in batch.to_pylist():
                     relations[row["relation"]] += 1
                     engine_seconds += row["seconds"]
+                    scattered += not row["compared"]
                     if row["pair"] is not None:
                         pairs.append(from_json_dict(ReusePair, json.loads(row["pair"])))
                         reports.append({"id_a": row["id_a"], "id_b": row["id_b"], "report": row["report"]})
@@ -132,6 +136,8 @@ class VerifyStage(Stage):
             "pairs": len(pairs),
             "rejected": len(candidates) - len(pairs),
             "relations": dict(sorted(relations.items())),
+            # Called unrelated without comparing: only rare word pairs, scattered (copytrail.scan.scattered).
+            "scattered": scattered,
             "workers": ctx.executor.pair_workers(len(candidates)),
             "embedder": self.config.embedder,
             "compare_seconds": round(engine_seconds, 3),
