@@ -14,8 +14,10 @@ from rapidfuzz import fuzz
 
 from copytrail.align import sentences
 from copytrail.align.sentences import (
+    CONTAINED_MAX_CHARS,
     CONTAINED_MIN_LENGTH_RATIO,
     CONTAINED_MIN_SHARED_WORDS,
+    CONTAINING_MAX_CHARS,
     _containment_scores,
     _SentenceTexts,
     _StemIndex,
@@ -34,6 +36,8 @@ def _plain_containment(short: str, texts: list[str], candidates: list[int]) -> l
     for m in candidates:
         other = texts[m]
         shared = len(words & set(match_words(other)))
+        if len(short) > CONTAINED_MAX_CHARS or len(other) > CONTAINING_MAX_CHARS:
+            continue
         if len(other) >= CONTAINED_MIN_LENGTH_RATIO * len(short) and shared >= CONTAINED_MIN_SHARED_WORDS * len(words):
             scored.append((fuzz.partial_ratio(short, other) / 100.0, m))
     scored.sort(key=lambda item: -item[0])
@@ -51,6 +55,30 @@ def test_containment_scores_match_the_plain_loop(raw: list[str], short_raw: str,
     assert _containment_scores(short, long, None) == _plain_containment(short, texts, list(range(len(texts))))
     allowed = rng.sample(range(len(texts)), rng.randint(0, len(texts)))  # windowed: some cells, in any order
     assert _containment_scores(short, long, allowed) == _plain_containment(short, texts, allowed)
+
+
+def test_run_on_segments_are_not_searched_for_contained_sentences(monkeypatch) -> None:  # noqa: ANN001
+    """Thousands of characters without a sentence end are no sentence: partial_ratio there costs seconds (issue 12)."""
+    searched: list[tuple[int, int]] = []
+    real = fuzz.partial_ratio
+
+    def spy(short: str, long: str, **kwargs) -> float:  # noqa: ANN003
+        searched.append((len(short), len(long)))
+        return real(short, long, **kwargs)
+
+    monkeypatch.setattr(sentences.fuzz, "partial_ratio", spy)
+    words = " ".join(WORDS)
+    sentence = normalise_for_match(words[:300])
+    run_on = normalise_for_match((words + " ") * (1 + (CONTAINED_MAX_CHARS + 200) // len(words)))
+    merged = normalise_for_match(f"{words[:150]} {sentence} {words[-150:]}")
+    huge = normalise_for_match(f"{(words + ' ') * (1 + CONTAINING_MAX_CHARS // len(words))} {sentence}")
+    long = _SentenceTexts((merged, huge, run_on + " and then some more words"))
+    assert len(run_on) > CONTAINED_MAX_CHARS and len(huge) > CONTAINING_MAX_CHARS
+    assert _containment_scores(run_on, long, None, 0.85) == []  # the run-on is searched for nowhere
+    assert searched == []
+    found = {m for score, m in _containment_scores(sentence, long, None, 0.85) if score >= 0.85}
+    assert 0 in found and 1 not in found  # in the merged sentence; the huge segment is not searched
+    assert searched and all(length <= CONTAINING_MAX_CHARS for _, length in searched)
 
 
 def test_stem_sets_follow_the_word_segmenter(monkeypatch) -> None:  # noqa: ANN001

@@ -58,6 +58,15 @@ CONTAINED_MIN_LENGTH_RATIO = 1.2
 # ... and hold at least this share of its words before partial_ratio is run at all (ddb142c:
 # on 600 Reuters candidate pairs of a scan, 51 -> 24 ms a pair with 598/600 verdicts unchanged).
 CONTAINED_MIN_SHARED_WORDS = 0.5
+# ... and neither may be a run-on segment rather than a sentence (thousands of characters with
+# no sentence punctuation: PAN13 documents, transcripts, lists). Past 64 characters rapidfuzz's
+# partial_ratio costs about the square of the shorter text's length times the longer's (rapidfuzz
+# issue 430): one 7,875-character segment against a 54,746-character one took 8.2 s, 6% of the
+# graded scan's whole verify, for a pair that took nothing. The contained pairs taken on the graded
+# scan corpus (1,201) and on every PAN13 pair (300, bench/pan13.py's 1,324 pairs, words only) have
+# a short text of at most 700 characters and a long one of at most 4,525: the caps change neither.
+CONTAINED_MAX_CHARS = 1_000
+CONTAINING_MAX_CHARS = 10_000
 # The context pass repeats (a pair taken puts its neighbours in context) at most this often (db792ac).
 CONTEXT_PASSES = 5
 # In windowed alignment (long documents) a cell is embedded only when its sentences share this
@@ -682,7 +691,8 @@ def _containment_scores(
 ) -> list[tuple[float, int]]:
     """rapidfuzz ``partial_ratio`` (0..1) of a short text in each long enough candidate, best first.
 
-    A long enough text is at least ``CONTAINED_MIN_LENGTH_RATIO`` (1.2) times longer.
+    A long enough text is at least ``CONTAINED_MIN_LENGTH_RATIO`` (1.2) times longer, and
+    neither is a run-on segment (``CONTAINED_MAX_CHARS``, ``CONTAINING_MAX_CHARS``).
 
     ``partial_ratio`` slides the short text along the long one and is the costliest
     scorer here (it was 40% of the scan's verify time as a full matrix), so it runs only
@@ -693,10 +703,14 @@ def _containment_scores(
     (``_shared_words``); else they are counted here.
     Both conditions are checked on all sentences at once, in numpy.
     """
+    if len(short) > CONTAINED_MAX_CHARS:
+        return []
     words = set(match_words(short))
     shared = long.shared_words(words) if shared is None else shared
-    worth_it = (long.lengths >= CONTAINED_MIN_LENGTH_RATIO * len(short)) & (
-        shared >= CONTAINED_MIN_SHARED_WORDS * len(words)
+    worth_it = (
+        (long.lengths >= CONTAINED_MIN_LENGTH_RATIO * len(short))
+        & (long.lengths <= CONTAINING_MAX_CHARS)
+        & (shared >= CONTAINED_MIN_SHARED_WORDS * len(words))
     )
     kept = np.flatnonzero(worth_it).tolist() if candidates is None else [m for m in candidates if worth_it[m]]
     # Scores below ``needed`` only matter as "too low": rapidfuzz gives them as 0, and its cutoff
