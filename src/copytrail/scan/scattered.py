@@ -9,10 +9,11 @@ chance overlap scatters them over the two texts.
 
 :func:`densest_shared` counts the content word pairs (neither word a stopword) two texts
 share inside the densest window of :data:`WINDOW_WORDS` words, on the side where that count
-is lower. Below ``VerifyConfig.min_dense_shared`` (3), a candidate that only the rare-word-pair index proposed is
-called unrelated without comparing it (``copytrail.scan.verify``), when it is compared on
-words alone and both texts are English: the stopwords, and the evidence below, are English,
-and embeddings align rewrites that share no word pairs at all.
+is lower. Below ``VerifyConfig.min_dense_shared`` (3), a candidate that only the
+rare-word-pair index proposed is called unrelated without comparing it
+(``copytrail.scan.verify``), when it is compared on words alone and both texts are English:
+the stopwords, and the evidence below, are English, and embeddings align rewrites that
+share no word pairs at all.
 
 Where the figures come from (``python bench/rare_pair_gate.py``, the graded benchmark's full
 corpus, 823 rare-pair-only candidates; DEV and HELD-OUT split by truth family, fixed before

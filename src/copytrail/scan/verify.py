@@ -41,6 +41,9 @@ from copytrail.scan.scattered import content_word_pairs, densest_shared
 __all__ = ["PairVerifier", "Verdict", "aligned_extent", "as_loaded"]
 
 _CACHE_SIZE = 4096
+# Word pairs of the documents met last (arrays of 8 bytes a word): a candidate's first document
+# comes in runs (candidates are sorted), so a few hundred are plenty.
+_WORD_PAIRS_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +198,7 @@ class PairVerifier:
         pairs = self._word_pairs.get(doc.id)
         if pairs is None:
             pairs = self._word_pairs[doc.id] = content_word_pairs(doc.text)
-            if len(self._word_pairs) > _CACHE_SIZE:
+            if len(self._word_pairs) > _WORD_PAIRS_CACHE_SIZE:
                 self._word_pairs.popitem(last=False)
         else:
             self._word_pairs.move_to_end(doc.id)
