@@ -93,6 +93,24 @@ def test_a_finished_compare_skips_teardown_but_loses_no_output(story: Path) -> N
     assert "torn down" not in done.stderr  # objects were not freed one by one
 
 
+def test_under_a_profiler_or_tracer_a_compare_ends_the_ordinary_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pyinstrument, cProfile and coverage write their report at the end: os._exit would lose it.
+    from copytrail.cli import handling
+
+    skipped: list[int] = []
+    monkeypatch.setattr(handling, "_quick_end", True)
+    monkeypatch.setattr(handling.os, "_exit", skipped.append)
+    monkeypatch.setattr(handling.atexit, "_run_exitfuncs", lambda: skipped.append(-1))
+    previous = sys.getprofile()
+    sys.setprofile(lambda *args: None)
+    try:
+        with pytest.raises(SystemExit):
+            handling.end_process(SystemExit(0))
+    finally:
+        sys.setprofile(previous)
+    assert skipped == []
+
+
 def test_a_failed_command_takes_the_ordinary_way_out(tmp_path: Path, story: Path) -> None:
     done = _ending("compare", str(story), str(tmp_path / "missing.txt"), "--embedder", "none")
     assert done.returncode == 2
