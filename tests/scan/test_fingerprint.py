@@ -7,6 +7,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hypothesis_st
 
 from copytrail.scan import FingerprintConfig
 from copytrail.scan.fingerprint import (
@@ -205,3 +207,34 @@ def test_lsh_bands_are_datasketchs_choice(num_perm: int) -> None:
         assert lsh_bands(config) == (lsh.b, lsh.r), threshold
         checked += 1
     assert checked >= 15
+
+
+def _minhash_by_definition(hashes: np.ndarray, config: FingerprintConfig) -> np.ndarray:
+    """One document's signature as datasketch's affine32 scheme defines it, in Python integers."""
+    from copytrail.scan.fingerprint import _permutations
+
+    a, b = (x.astype(object) for x in _permutations(config.num_perm, config.seed))
+    signature = [2**32 - 1] * config.num_perm
+    for value in (int(h) & 0xFFFFFFFF for h in hashes):
+        # MurmurHash3's finaliser, then each permutation (a * h + b) mod 2**32.
+        value ^= value >> 16
+        value = (value * 0x85EBCA6B) & 0xFFFFFFFF
+        value ^= value >> 13
+        value = (value * 0xC2B2AE35) & 0xFFFFFFFF
+        value ^= value >> 16
+        signature = [min(s, (int(ai) * value + int(bi)) & 0xFFFFFFFF) for s, ai, bi in zip(signature, a, b)]
+    return np.array(signature, dtype=np.uint32)
+
+
+@given(sizes=hypothesis_st.lists(hypothesis_st.sampled_from([0, 1, 2, 7, 300, 2047, 2048, 2049, 5000]), max_size=12))
+@settings(max_examples=25, deadline=None)
+def test_blocked_signatures_equal_their_definition(sizes: list[int]) -> None:
+    """Documents empty, tiny and longer than a block, in any order: each row is its own document's signature."""
+    rng = np.random.default_rng(len(sizes) * 7919 + sum(sizes))
+    docs = [np.unique(rng.integers(0, 2**64, size=n, dtype=np.uint64)) for n in sizes]
+    config = FingerprintConfig(num_perm=16, seed=3)
+    signatures, has_shingles = minhash_matrix(docs, config)
+    assert signatures.shape == (len(docs), 16) and signatures.dtype == np.uint32
+    assert has_shingles.tolist() == [n > 0 for n in sizes]
+    for row, hashes in zip(signatures, docs):
+        assert np.array_equal(row, _minhash_by_definition(hashes, config))

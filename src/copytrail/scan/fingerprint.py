@@ -47,8 +47,8 @@ _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _LOW32 = np.uint64(0xFFFFFFFF)
 # MurmurHash3's 32-bit finaliser, which datasketch applies before its affine permutations.
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
-# Rows of the (shingles x permutations) matrix computed at once: 2k x 128 uint32 = 1 MB
-# stays in the CPU cache; 64k rows (32 MB) ran 3 times slower.
+# Shingles of the (permutations x shingles) matrix computed at once: 128 x 2k uint32 = 1 MB
+# stays in the CPU cache; 16k (8 MB) or more ran 1.7 times slower.
 _BLOCK_SHINGLES = 1 << 11
 # Word hashes are memoised: news vocabularies are small next to their running text.
 _WORD_CACHE: dict[str, int] = {}
@@ -127,24 +127,28 @@ def minhash_matrix(shingles: Sequence[np.ndarray], config: FingerprintConfig) ->
         all ``2**32 - 1`` and must be kept out of LSH: it would equal every other empty one).
     """
     a, b = _permutations(config.num_perm, config.seed)
+    # Permutations down, shingles across: numpy's reduceat along contiguous rows is several
+    # times faster than down the columns of a (shingles x permutations) layout (best of 5 on
+    # the quick benchmark corpus' 818,000 shingles in chunks of 256 documents: 0.12 s, against 0.35 s).
+    a, b = a[:, None], b[:, None]
     sizes = np.fromiter((len(s) for s in shingles), dtype=np.int64, count=len(shingles))
     out = np.full((len(shingles), config.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
-    start = 0
-    while start < len(shingles):
+    filled = np.flatnonzero(sizes)
+    if not len(filled):
+        return out, sizes > 0
+    hv = _fmix32((np.concatenate([shingles[i] for i in filled]) & _LOW32).astype(np.uint32))
+    ends = np.cumsum(sizes[filled])
+    starts = ends - sizes[filled]
+    first = 0
+    while first < len(filled):
         # A block of whole documents holding about _BLOCK_SHINGLES shingles (at least one document).
-        stop = start + 1
-        total = sizes[start]
-        while stop < len(shingles) and total + sizes[stop] <= _BLOCK_SHINGLES:
-            total += sizes[stop]
-            stop += 1
-        block = [i for i in range(start, stop) if sizes[i]]
-        if block:
-            hv = _fmix32((np.concatenate([shingles[i] for i in block]) & _LOW32).astype(np.uint32))
-            # uint32 arithmetic wraps: the affine map is taken mod 2**32, as in datasketch.
-            permuted = hv[:, None] * a[None, :] + b[None, :]
-            offsets = np.concatenate([[0], np.cumsum(sizes[block])[:-1]])
-            out[block] = np.minimum.reduceat(permuted, offsets, axis=0)
-        start = stop
+        stop = max(first + 1, int(np.searchsorted(ends, starts[first] + _BLOCK_SHINGLES, side="right")))
+        low, high = starts[first], ends[stop - 1]
+        # uint32 arithmetic wraps: the affine map is taken mod 2**32, as in datasketch.
+        permuted = a * hv[low:high]
+        permuted += b
+        out[filled[first:stop]] = np.minimum.reduceat(permuted, starts[first:stop] - low, axis=1).T
+        first = stop
     return out, sizes > 0
 
 
