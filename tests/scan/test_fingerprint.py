@@ -238,3 +238,20 @@ def test_blocked_signatures_equal_their_definition(sizes: list[int]) -> None:
     assert has_shingles.tolist() == [n > 0 for n in sizes]
     for row, hashes in zip(signatures, docs):
         assert np.array_equal(row, _minhash_by_definition(hashes, config))
+
+
+@given(
+    documents=hypothesis_st.lists(hypothesis_st.lists(hypothesis_st.sampled_from("abcdefg"), max_size=14), max_size=9),
+    n=hypothesis_st.integers(1, 6),
+)
+@settings(max_examples=200, deadline=None)
+def test_chunk_ngram_hashes_equal_each_documents_own(documents: list[list[str]], n: int) -> None:
+    """Empty documents, documents shorter than n and repeated n-grams: the chunk's pass gives each document's hashes."""
+    from copytrail.scan.fingerprint import document_ngram_hashes, word_hashes
+
+    lengths = np.array([len(d) for d in documents], dtype=np.int64)
+    values, owners = document_ngram_hashes(word_hashes([w for d in documents for w in d]), lengths, n)
+    assert values.dtype == np.uint64 and owners.dtype == np.uint32
+    for k, document in enumerate(documents):
+        assert np.array_equal(values[owners == k], ngram_hashes(document, n))
+    assert list(owners) == sorted(owners)

@@ -32,6 +32,7 @@ from copytrail.normalize import text_words as words  # the words fingerprints ar
 from copytrail.scan.config import FingerprintConfig
 
 __all__ = [
+    "document_ngram_hashes",
     "estimate_jaccard",
     "lsh_bands",
     "minhash_matrix",
@@ -88,6 +89,49 @@ def ngram_hashes(tokens: Sequence[str] | np.ndarray, n: int) -> np.ndarray:
         out *= _MULTIPLIER
         out += wh[i : i + count]
     return np.unique(out)
+
+
+def document_ngram_hashes(hashes: np.ndarray, lengths: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`ngram_hashes` of many documents at once, concatenated: ``(values, owners)``.
+
+    Args:
+        hashes: the :func:`word_hashes` of all documents' words, document after document.
+        lengths: each document's number of words (they sum to ``len(hashes)``).
+        n: words per n-gram.
+
+    Returns:
+        Each document's unique n-gram hashes, sorted, one document after another (uint64),
+        and the position of the document each belongs to (uint32): per document exactly
+        ``ngram_hashes(its word hashes, n)``. One polynomial pass and one sort for a chunk
+        of documents, where a document at a time spent most of its time in numpy's
+        per-call overhead (3 times slower on the quick benchmark corpus).
+    """
+    lengths = np.asarray(lengths, dtype=np.int64)
+    # Positions of documents fit 16 bits in a chunk, and numpy sorts 16-bit keys stably by radix.
+    owner_type = np.uint16 if len(lengths) <= 1 << 16 else np.uint32
+    owner_of_word = np.repeat(np.arange(len(lengths), dtype=owner_type), lengths)
+    count = max(len(hashes) - n + 1, 0)
+    values = hashes[:count].copy()
+    # uint64 array arithmetic wraps silently: the polynomial is taken mod 2**64.
+    for i in range(1, n):
+        values *= _MULTIPLIER
+        values += hashes[i : i + count]
+    # Owners never decrease, so a window lies inside one document when its first and last words do.
+    inside = owner_of_word[:count] == owner_of_word[n - 1 : n - 1 + count]
+    values, owners = values[inside], owner_of_word[:count][inside]
+    short = np.flatnonzero((lengths > 0) & (lengths < n))
+    if len(short):
+        # A document shorter than n words has one hash, of all its words (as ngram_hashes gives it).
+        ends = np.cumsum(lengths)
+        values = np.concatenate([values, *(ngram_hashes(hashes[ends[k] - lengths[k] : ends[k]], n) for k in short)])
+        owners = np.concatenate([owners, short.astype(owner_type)])
+    # Sorted by value, then (stably) by document: each document's values in order.
+    order = np.argsort(values)
+    order = order[np.argsort(owners[order], kind="stable")]
+    values, owners = values[order], owners[order]
+    distinct = np.ones(len(values), dtype=bool)
+    distinct[1:] = (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])
+    return values[distinct], owners[distinct].astype(np.uint32)
 
 
 @lru_cache(maxsize=8)
