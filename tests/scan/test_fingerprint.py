@@ -255,3 +255,39 @@ def test_chunk_ngram_hashes_equal_each_documents_own(documents: list[list[str]],
     for k, document in enumerate(documents):
         assert np.array_equal(values[owners == k], ngram_hashes(document, n))
     assert list(owners) == sorted(owners)
+
+
+def _rare_pairs_by_lexsort(hashes: np.ndarray, docs: np.ndarray, n_docs: int, max_docs: int) -> tuple:
+    """rare_pairs_flat as it was, sorting entries by (hash, document): the reference for its plain sort."""
+    order = np.lexsort((docs, hashes))
+    hashes, docs = hashes[order], docs[order].astype(np.int64)
+    _, starts, df = np.unique(hashes, return_index=True, return_counts=True)
+    rare = (df >= 2) & (df <= max_docs)
+    codes, weights = [], []
+    for c in np.unique(df[rare]).tolist():
+        members = docs[starts[rare & (df == c)][:, None] + np.arange(c)]
+        left, right = np.triu_indices(c, 1)
+        codes.append((members[:, left] * n_docs + members[:, right]).ravel())
+        weights.append(np.full(len(codes[-1]), 2.0 / c))
+    if not codes:
+        return (np.empty(0, dtype=np.int64),) * 3
+    pair_codes, inverse, shared = np.unique(np.concatenate(codes), return_inverse=True, return_counts=True)
+    return pair_codes, shared, np.bincount(inverse, weights=np.concatenate(weights), minlength=len(pair_codes))
+
+
+@given(seed=hypothesis_st.integers(0, 2**32 - 1), max_docs=hypothesis_st.integers(2, 12))
+@settings(max_examples=60, deadline=None)
+def test_rare_pairs_equal_those_of_the_lexsort_to_the_last_bit(seed: int, max_docs: int) -> None:
+    """Entries in any order, n-grams in 1 to 15 documents: the same codes, counts and float weights."""
+    from copytrail.scan.fingerprint import rare_pairs_flat
+
+    rng = np.random.default_rng(seed)
+    n_docs = int(rng.integers(2, 40))
+    pool = rng.integers(0, 2**64, size=int(rng.integers(1, 80)), dtype=np.uint64)
+    entries = {(int(h), int(d)) for h in pool for d in rng.choice(n_docs, size=rng.integers(1, 16)) if d < n_docs}
+    shuffled = rng.permutation(sorted(entries))
+    hashes, docs = shuffled[:, 0].astype(np.uint64), shuffled[:, 1].astype(np.uint32)
+    codes, shared, evidence, _ = rare_pairs_flat(hashes, docs, n_docs, max_docs=max_docs)
+    ref_codes, ref_shared, ref_evidence = _rare_pairs_by_lexsort(hashes, docs, n_docs, max_docs)
+    assert np.array_equal(codes, ref_codes) and np.array_equal(shared, ref_shared)
+    assert evidence.tobytes() == np.asarray(ref_evidence, dtype=np.float64).tobytes()
