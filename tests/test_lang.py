@@ -200,3 +200,22 @@ def test_document_and_paragraphs_in_one_walk_score_as_py3langid_scores_each(pack
 
     assert whole == ranked(" ".join(paragraphs))
     assert each == [ranked(paragraphs[0]), ranked(paragraphs[2])]
+
+
+def test_many_texts_at_once_are_identified_each_as_alone() -> None:
+    """detect_languages lays the texts end to end in one walk; each comes out as detect_language gives it alone."""
+    import random
+
+    from copytrail.lang import detect_languages
+
+    rng = random.Random(23)
+    others = "KHERSON Россия заявила, что выводит войска 政府今天决定 e\u0301 \U0001f600 12:30 — 45%"
+    words = f"{ENGLISH} {GERMAN} {others}".split()
+    texts = ["", "   ", "12:30", ENGLISH, ENGLISH.upper(), GERMAN, "Venäjä ilmoitti perjantaina", "x"]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randrange(0, 60))) for _ in range(120)]
+    texts += ["".join(chr(rng.randrange(32, 0x3000)) for _ in range(rng.randrange(40))) for _ in range(60)]
+    rng.shuffle(texts)
+    alone = [detect_language(text) for text in texts]
+    assert detect_languages(texts) == alone
+    assert detect_languages(texts[:1]) == alone[:1] and detect_languages([]) == []
+    assert len({code for code, _ in alone}) >= 5  # the texts do differ in language

@@ -31,7 +31,7 @@ from copytrail.cache import build_folder, cache_dir, keep_file, keep_text
 from copytrail.errors import CopytrailError
 from copytrail.records import Document, LanguageShare
 
-__all__ = ["LANGUAGE_NAMES", "detect_language", "identify_languages", "language_name"]
+__all__ = ["LANGUAGE_NAMES", "detect_language", "detect_languages", "identify_languages", "language_name"]
 
 # A paragraph shorter than this (in characters) is not identified on its own: it counts
 # with the rest of the document.
@@ -432,6 +432,32 @@ def detect_language(text: str) -> tuple[str | None, float]:
     if not any(ch.isalpha() for ch in text):
         return None, 0.0
     return _best(_ranked(text))
+
+
+def detect_languages(texts: Sequence[str]) -> list[tuple[str | None, float]]:
+    """``[detect_language(text) for text in texts]``, in one byte walk and one count over them all.
+
+    With the windowed walk the texts are spans of their encodings laid end to end
+    (:meth:`decide_spans`, which walks each span's first bytes again from its own start), so
+    each is scored exactly as alone; a document at a time, numpy's fixed cost per call was
+    half of identifying a news opening (the read stage identifies every document's).
+    """
+    identifier = _identifier()
+    lettered = [k for k, text in enumerate(texts) if any(ch.isalpha() for ch in text)]
+    found: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
+    if getattr(identifier, "_window", None) is None:  # py3langid's own walk
+        for k in lettered:
+            found[k] = _best(_ranked(texts[k]))
+        return found
+    encoded = [identifier._encode(texts[k]) for k in lettered]
+    spans, end = [], 0
+    for piece in encoded:
+        spans.append((end, end + len(piece)))
+        end += len(piece)
+    if spans:
+        for k, scores in zip(lettered, identifier.decide_spans(b"".join(encoded), spans)):
+            found[k] = _best(_merged(identifier.top(scores, 8)))
+    return found
 
 
 def _best(scores: dict[str, float]) -> tuple[str | None, float]:

@@ -430,3 +430,34 @@ def test_control_count_is_the_characters_below_space_and_del_but_text_controls(h
 
     looped = sum(1 for ch in head if (ch < " " or ch == "\x7f") and ch not in _TEXT_CONTROLS)
     assert len(head) - len(head.translate(_DROP_CONTROLS)) == looped
+
+
+def _too_many_controls_by_characters(data: bytes) -> bool:
+    """The control-share rule as it was, on latin-1 characters: the reference for counting on bytes."""
+    head = data[: load_module._SNIFF_BYTES].decode("latin-1")
+    controls = len(head) - len(head.translate(load_module._DROP_CONTROLS))
+    return bool(head) and controls / len(head) > load_module._CONTROL_SHARE_LIMIT
+
+
+_BYTES = [b"a", b" ", b"\t", b"\n", b"\r", b"\x0c", b"\x01", b"\x1b", b"\x7f", b"\x80", b"\xe9", b"x" * 50]
+
+
+@given(data=st.lists(st.sampled_from(_BYTES), max_size=400).map(b"".join))
+@settings(max_examples=300)
+def test_binary_check_counts_controls_on_bytes_as_it_did_on_characters(data: bytes) -> None:
+    """Around the 30 % share too; text controls (tab, newlines, form feed) and high bytes never count."""
+    try:
+        load_module._reject_binary(data, "doc.txt")
+        rejected = False
+    except BinaryInput:
+        rejected = True
+    assert rejected == _too_many_controls_by_characters(data)
+
+
+def test_control_share_just_over_the_limit_is_binary_and_just_under_is_not() -> None:
+    limit = load_module._CONTROL_SHARE_LIMIT
+    over, under = b"\x01" * 31 + b"a" * 69, b"\x01" * 30 + b"a" * 70
+    assert 31 / 100 > limit >= 30 / 100
+    with pytest.raises(BinaryInput):
+        load_module._reject_binary(over, "doc.txt")
+    load_module._reject_binary(under, "doc.txt")

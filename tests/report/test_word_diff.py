@@ -114,3 +114,33 @@ def test_the_terminal_report_marks_the_same_ranges(pair: tuple[str, str]) -> Non
     ranges_a, ranges_b = word_diff(text_a.plain, text_b.plain)
     assert [(s.start, s.end) for s in text_a.spans] == ranges_a
     assert [(s.start, s.end) for s in text_b.spans] == ranges_b
+
+
+def _word_diff_one_call_at_a_time(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """word_diff as it was before its shortcuts and its token cache: the reference they must equal."""
+    from difflib import SequenceMatcher
+
+    from copytrail.normalize.scripts import DIFF_TOKEN
+
+    ta = [(m.group().lower(), m.start(), m.end()) for m in DIFF_TOKEN.finditer(a)]
+    tb = [(m.group().lower(), m.start(), m.end()) for m in DIFF_TOKEN.finditer(b)]
+    matcher = SequenceMatcher(None, [t for t, _, _ in ta], [t for t, _, _ in tb], autojunk=False)
+    out_a, out_b = [], []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            out_a.append((ta[i1][1], ta[i2 - 1][2]))
+        if j2 > j1:
+            out_b.append((tb[j1][1], tb[j2 - 1][2]))
+    return out_a, out_b
+
+
+@given(pair=st.one_of(reworded(), st.tuples(any_text, any_text), any_text.map(lambda t: (t, t))))
+@example(pair=("Prices ROSE, by 3%.", "prices rose  by 3%."))  # the same tokens, other case and spacing
+@example(pair=("", ""))
+@example(pair=("the long vote", "the short vote"))  # as many tokens, one of them other
+def test_word_diff_equals_the_uncached_diff_both_ways(pair: tuple[str, str]) -> None:
+    a, b = pair
+    for x, y in ((a, b), (b, a), (a, a), (a, b)):  # again: the second time from the token cache
+        assert word_diff(x, y) == _word_diff_one_call_at_a_time(x, y)

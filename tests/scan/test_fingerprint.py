@@ -7,6 +7,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hypothesis_st
 
 from copytrail.scan import FingerprintConfig
 from copytrail.scan.fingerprint import (
@@ -205,3 +207,87 @@ def test_lsh_bands_are_datasketchs_choice(num_perm: int) -> None:
         assert lsh_bands(config) == (lsh.b, lsh.r), threshold
         checked += 1
     assert checked >= 15
+
+
+def _minhash_by_definition(hashes: np.ndarray, config: FingerprintConfig) -> np.ndarray:
+    """One document's signature as datasketch's affine32 scheme defines it, in Python integers."""
+    from copytrail.scan.fingerprint import _permutations
+
+    a, b = (x.astype(object) for x in _permutations(config.num_perm, config.seed))
+    signature = [2**32 - 1] * config.num_perm
+    for value in (int(h) & 0xFFFFFFFF for h in hashes):
+        # MurmurHash3's finaliser, then each permutation (a * h + b) mod 2**32.
+        value ^= value >> 16
+        value = (value * 0x85EBCA6B) & 0xFFFFFFFF
+        value ^= value >> 13
+        value = (value * 0xC2B2AE35) & 0xFFFFFFFF
+        value ^= value >> 16
+        signature = [min(s, (int(ai) * value + int(bi)) & 0xFFFFFFFF) for s, ai, bi in zip(signature, a, b)]
+    return np.array(signature, dtype=np.uint32)
+
+
+@given(sizes=hypothesis_st.lists(hypothesis_st.sampled_from([0, 1, 2, 7, 300, 2047, 2048, 2049, 5000]), max_size=12))
+@settings(max_examples=25, deadline=None)
+def test_blocked_signatures_equal_their_definition(sizes: list[int]) -> None:
+    """Documents empty, tiny and longer than a block, in any order: each row is its own document's signature."""
+    rng = np.random.default_rng(len(sizes) * 7919 + sum(sizes))
+    docs = [np.unique(rng.integers(0, 2**64, size=n, dtype=np.uint64)) for n in sizes]
+    config = FingerprintConfig(num_perm=16, seed=3)
+    signatures, has_shingles = minhash_matrix(docs, config)
+    assert signatures.shape == (len(docs), 16) and signatures.dtype == np.uint32
+    assert has_shingles.tolist() == [n > 0 for n in sizes]
+    for row, hashes in zip(signatures, docs):
+        assert np.array_equal(row, _minhash_by_definition(hashes, config))
+
+
+@given(
+    documents=hypothesis_st.lists(hypothesis_st.lists(hypothesis_st.sampled_from("abcdefg"), max_size=14), max_size=9),
+    n=hypothesis_st.integers(1, 6),
+)
+@settings(max_examples=200, deadline=None)
+def test_chunk_ngram_hashes_equal_each_documents_own(documents: list[list[str]], n: int) -> None:
+    """Empty documents, documents shorter than n and repeated n-grams: the chunk's pass gives each document's hashes."""
+    from copytrail.scan.fingerprint import document_ngram_hashes, word_hashes
+
+    lengths = np.array([len(d) for d in documents], dtype=np.int64)
+    values, owners = document_ngram_hashes(word_hashes([w for d in documents for w in d]), lengths, n)
+    assert values.dtype == np.uint64 and owners.dtype == np.uint32
+    for k, document in enumerate(documents):
+        assert np.array_equal(values[owners == k], ngram_hashes(document, n))
+    assert list(owners) == sorted(owners)
+
+
+def _rare_pairs_by_lexsort(hashes: np.ndarray, docs: np.ndarray, n_docs: int, max_docs: int) -> tuple:
+    """rare_pairs_flat as it was, sorting entries by (hash, document): the reference for its plain sort."""
+    order = np.lexsort((docs, hashes))
+    hashes, docs = hashes[order], docs[order].astype(np.int64)
+    _, starts, df = np.unique(hashes, return_index=True, return_counts=True)
+    rare = (df >= 2) & (df <= max_docs)
+    codes, weights = [], []
+    for c in np.unique(df[rare]).tolist():
+        members = docs[starts[rare & (df == c)][:, None] + np.arange(c)]
+        left, right = np.triu_indices(c, 1)
+        codes.append((members[:, left] * n_docs + members[:, right]).ravel())
+        weights.append(np.full(len(codes[-1]), 2.0 / c))
+    if not codes:
+        return (np.empty(0, dtype=np.int64),) * 3
+    pair_codes, inverse, shared = np.unique(np.concatenate(codes), return_inverse=True, return_counts=True)
+    return pair_codes, shared, np.bincount(inverse, weights=np.concatenate(weights), minlength=len(pair_codes))
+
+
+@given(seed=hypothesis_st.integers(0, 2**32 - 1), max_docs=hypothesis_st.integers(2, 12))
+@settings(max_examples=60, deadline=None)
+def test_rare_pairs_equal_those_of_the_lexsort_to_the_last_bit(seed: int, max_docs: int) -> None:
+    """Entries in any order, n-grams in 1 to 15 documents: the same codes, counts and float weights."""
+    from copytrail.scan.fingerprint import rare_pairs_flat
+
+    rng = np.random.default_rng(seed)
+    n_docs = int(rng.integers(2, 40))
+    pool = rng.integers(0, 2**64, size=int(rng.integers(1, 80)), dtype=np.uint64)
+    entries = {(int(h), int(d)) for h in pool for d in rng.choice(n_docs, size=rng.integers(1, 16)) if d < n_docs}
+    shuffled = rng.permutation(sorted(entries))
+    hashes, docs = shuffled[:, 0].astype(np.uint64), shuffled[:, 1].astype(np.uint32)
+    codes, shared, evidence, _ = rare_pairs_flat(hashes, docs, n_docs, max_docs=max_docs)
+    ref_codes, ref_shared, ref_evidence = _rare_pairs_by_lexsort(hashes, docs, n_docs, max_docs)
+    assert np.array_equal(codes, ref_codes) and np.array_equal(shared, ref_shared)
+    assert evidence.tobytes() == np.asarray(ref_evidence, dtype=np.float64).tobytes()

@@ -183,3 +183,48 @@ def test_which_inputs_spark_reads_itself(tmp_path: Path) -> None:
             plan_inputs(spark, [str(pages), "s3a://b/x.jsonl"], config)
     with pytest.raises(UnusableInput, match="only by Spark"):
         plan_inputs(cluster, [str(feed), "hdfs:///x.parquet"], config)
+
+
+def test_languages_identified_a_batch_at_a_time_equal_each_documents_own(tmp_path: Path) -> None:
+    """Past a batch, with skips, short texts, text without letters and texts in capitals in between."""
+    from copytrail.scan.readers import _LANGUAGE_BATCH, make_document
+
+    texts = [
+        "Russia announced on Friday that it has withdrawn all its troops from the city of Kherson, a setback.",
+        "Russland hat am Freitag angekündigt, alle seine Truppen aus der Stadt Cherson abgezogen zu haben, sagte er.",
+        "Россия заявила, что выводит войска с правого берега Днепра и из Херсона, сообщило министерство обороны.",
+        "俄罗斯周五宣布已从赫尔松市撤出全部军队。" * 5,
+        "RUSSIA ANNOUNCED ON FRIDAY THAT IT HAS WITHDRAWN ALL ITS TROOPS FROM THE CITY OF KHERSON, A SETBACK.",
+        "12:30 — 45.6% / 2022 " * 10,
+        "too short to tell",
+        "",
+    ]
+    records = [{"id": f"d{k}", "text": texts[k % len(texts)] + f" {k}" * (k % 3)} for k in range(_LANGUAGE_BATCH + 40)]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    items = list(iter_documents([path]))
+    assert len(items) == len(records)
+    one_by_one = [
+        make_document(r["id"], r["text"].encode(), file=str(path), line=k + 1, meta={}, config=ReaderConfig())
+        for k, r in enumerate(records)
+    ]
+    assert items == one_by_one
+    languages = {d.language for d in items if isinstance(d, ScanDocument)}
+    assert {"en", "de", "ru", "zh", None} <= languages
+
+
+def test_items_before_a_reader_error_come_out_first() -> None:
+    from copytrail.scan.readers import _identified
+
+    def reader():  # noqa: ANN202
+        text = "Russia announced on Friday that it has withdrawn all its troops from the city of Kherson, a setback."
+        yield ScanDocument("a", text)
+        yield SkippedDocument("f", 2, "malformed JSON")
+        raise OSError("disk gone")
+
+    seen = []
+    with pytest.raises(OSError, match="disk gone"):
+        for item in _identified(reader()):
+            seen.append(item)
+    assert [type(i).__name__ for i in seen] == ["ScanDocument", "SkippedDocument"]
+    assert seen[0].language == "en"

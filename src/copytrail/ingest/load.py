@@ -54,6 +54,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _TEXT_CONTROLS = frozenset("\t\n\r\f")
 # The control characters that do not occur in text: C0 but _TEXT_CONTROLS, and DEL.
 _DROP_CONTROLS = dict.fromkeys(c for c in [*range(32), 0x7F] if chr(c) not in _TEXT_CONTROLS)
+_DROP_CONTROL_BYTES = bytes(sorted(_DROP_CONTROLS))
 
 # Encodings charset_normalizer cannot tell apart on short Western European text (it
 # often ranks cp1250 first for "café, naïve"); cp1252 is by far the likeliest of them.
@@ -281,18 +282,21 @@ def _reject_binary(data: bytes, name: str) -> None:
             raise BinaryInput(name, f"looks like {kind}, {_BINARY_HINT}")
 
     bom_codec = _bom_codec(data)
+    head: str | bytes
     if bom_codec in ("utf-16", "utf-32"):
         # Their code units are full of NUL and low bytes; judge the characters instead.
         head = data[: _SNIFF_BYTES + 4].decode(bom_codec, errors="replace")
+        # Counted as what deleting them takes away: a loop over 8 KB of characters in Python
+        # cost more than reading the rest of a news article.
+        controls = len(head) - len(head.translate(_DROP_CONTROLS))
     else:
         # NUL never occurs in real 8-bit or UTF-8 text, anywhere in the file.
         if b"\x00" in data:
             raise BinaryInput(name, f"looks like binary data (e.g. an image or archive), {_BINARY_HINT}")
-        # latin-1 maps each byte to one character, so this counts bytes.
-        head = data[:_SNIFF_BYTES].decode("latin-1")
-    # Counted as what deleting them takes away: a loop over 8 KB of characters in Python cost
-    # more than reading the rest of a news article.
-    controls = len(head) - len(head.translate(_DROP_CONTROLS))
+        # The bytes themselves (as latin-1 characters, one each), deleted by bytes.translate:
+        # str.translate with a dict took 20 times as long, 0.12 s of reading 2,400 articles.
+        head = data[:_SNIFF_BYTES]
+        controls = len(head) - len(head.translate(None, _DROP_CONTROL_BYTES))
     if head and controls / len(head) > _CONTROL_SHARE_LIMIT:
         raise BinaryInput(name, f"looks like binary data (e.g. an image or archive), {_BINARY_HINT}")
 

@@ -37,6 +37,7 @@ __all__ = [
     "count_words",
     "ends_sentence",
     "fold",
+    "fold_ascii",
     "has_unspaced",
     "match_words",
     "split_extra_sentences",
@@ -149,9 +150,20 @@ def normalise(text: str) -> str:
     """Fold, drop punctuation and squeeze spaces: the form lexical matching sees."""
     if text.isascii():
         # The same for ASCII at half the cost of the regex (most sentences of most news):
-        # folding is lower-casing, and the words are the runs of [A-Za-z0-9_].
+        # folding is lower-casing, and the words are the runs of [A-Za-z0-9_]. (fold_ascii,
+        # written out: this line runs for every sentence the aligner compares.)
         return " ".join(text.lower().translate(_ASCII_NON_WORD_TO_SPACE).split())
     return _NON_WORD.sub(" ", fold(text)).strip()
+
+
+def fold_ascii(text: str) -> str:
+    """ASCII ``text`` lower-cased and its punctuation made spaces, character for character.
+
+    ``normalise`` of ASCII text is ``" ".join(fold_ascii(text).split())``. Lengths are kept,
+    so a slice of ``fold_ascii(text)`` is ``fold_ascii`` of that slice of ``text``: a whole
+    document folded once serves all its sentences.
+    """
+    return text.lower().translate(_ASCII_NON_WORD_TO_SPACE)
 
 
 def match_words(text: str) -> list[str]:

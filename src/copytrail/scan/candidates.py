@@ -21,6 +21,7 @@ does not depend on input order, workers or executor.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from copytrail.scan.config import FingerprintConfig
-from copytrail.scan.fingerprint import minhash_matrix, ngram_hashes, word_hashes, words
+from copytrail.scan.fingerprint import document_ngram_hashes, minhash_matrix, word_hashes, words
 from copytrail.scan.records import CandidatePair, ScanDocument
 
 __all__ = [
@@ -82,20 +83,23 @@ class ChunkFingerprints:
 
 def fingerprint_texts(texts: Sequence[str], config: FingerprintConfig) -> ChunkFingerprints:
     """Fingerprint a chunk of texts (the pure kernel of the candidates stage)."""
-    shingles: list[np.ndarray] = []
-    ngrams: list[np.ndarray] = []
-    pairs: list[np.ndarray] = []
-    for text in texts:
-        hashes = word_hashes(words(text))
-        shingles.append(ngram_hashes(hashes, config.shingle_words))
-        same = config.ngram_words == config.shingle_words
-        ngrams.append(shingles[-1] if same else ngram_hashes(hashes, config.ngram_words))
-        if config.pair_min_shared:
-            pairs.append(ngram_hashes(hashes, config.pair_words))
+    per_text = [words(text) for text in texts]
+    lengths = np.fromiter(map(len, per_text), dtype=np.int64, count=len(per_text))
+    # Every word of the chunk hashed in one call, and each n-gram size in one pass over them all.
+    hashes = word_hashes(list(itertools.chain.from_iterable(per_text)))
+    shingle_values, shingle_docs = document_ngram_hashes(hashes, lengths, config.shingle_words)
+    if config.ngram_words == config.shingle_words:
+        ngram_values, ngram_docs = shingle_values, shingle_docs
+    else:
+        ngram_values, ngram_docs = document_ngram_hashes(hashes, lengths, config.ngram_words)
+    if config.pair_min_shared:
+        pair_values, pair_docs = document_ngram_hashes(hashes, lengths, config.pair_words)
+    else:
+        pair_values, pair_docs = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)
+    # Views of each document's shingles (contiguous, as its content key hashes their bytes).
+    shingles = np.split(shingle_values, np.searchsorted(shingle_docs, np.arange(1, len(texts)))) if texts else []
     signatures, has_shingles = minhash_matrix(shingles, config)
     keys = np.array([_content_key(s) for s in shingles], dtype=np.uint64)
-    ngram_values, ngram_docs = _flatten(ngrams)
-    pair_values, pair_docs = _flatten(pairs)
     return ChunkFingerprints(
         signatures=signatures,
         has_shingles=has_shingles,
@@ -105,14 +109,6 @@ def fingerprint_texts(texts: Sequence[str], config: FingerprintConfig) -> ChunkF
         word_pairs=pair_values,
         word_pair_docs=pair_docs,
     )
-
-
-def _flatten(per_document: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Concatenated hashes and, for each, the position of its document."""
-    if not per_document:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)
-    sizes = [len(h) for h in per_document]
-    return np.concatenate(per_document), np.repeat(np.arange(len(per_document), dtype=np.uint32), sizes)
 
 
 def _content_key(shingles: np.ndarray) -> int:

@@ -57,7 +57,7 @@ from typing import IO, Any
 from copytrail.errors import InputError, InputNotFound, NotAFile, UnusableInput, require
 from copytrail.ingest import load_bytes
 from copytrail.ingest.load import describe_file_type, open_regular, stat_error
-from copytrail.lang import MIN_DOCUMENT_CHARS, detect_language
+from copytrail.lang import MIN_DOCUMENT_CHARS, detect_languages
 from copytrail.scan.config import ReaderConfig
 from copytrail.scan.records import ScanDocument, SkippedDocument
 from copytrail.scan.tally import ReadTally
@@ -253,7 +253,8 @@ def iter_documents(
             items = _counted(_read_warc(path, config, ignored if ignored is not None else Counter()), tally)
         else:
             items = _read_parquet(path, config, tally)
-        for item in items:
+        # The readers leave languages out; they are identified a batch at a time, the same as one by one.
+        for item in _identified(items):
             if isinstance(item, ScanDocument):
                 if isinstance(item.id, _MadeUpId):
                     item = dataclasses.replace(item, id=_free_id(item.id, seen))
@@ -337,10 +338,13 @@ def make_document(
     meta: dict[str, Any],
     config: ReaderConfig,
     html: bool = False,
+    identify: bool = True,
 ) -> ScanItem:
     """Load one document's bytes with :func:`load_bytes`; an :class:`InputError` becomes a skip.
 
     ``html`` says the bytes are HTML whatever ``doc_id`` ends with (a WARC's Content-Type).
+    ``identify=False`` leaves the language out, for a caller that identifies many documents'
+    languages at once (:func:`iter_documents`'s readers, through :func:`_identified`).
     """
     # load_bytes tells HTML by the name's ending (else by sniffing the first bytes, which a
     # long <head> can defeat); a URL seldom ends in .html, so HTML input gets a name that does.
@@ -357,7 +361,7 @@ def make_document(
         date=_opt_str(meta.get("date")) or loaded.meta.date,
         source=_opt_str(meta.get("source")) or loaded.meta.sitename,
         url=_opt_str(meta.get("url")) or loaded.meta.url,
-        language=_language(loaded.text),
+        language=_languages([loaded.text])[0] if identify else None,
     )
 
 
@@ -366,11 +370,49 @@ def make_document(
 _LANGUAGE_SAMPLE = 1000
 
 
-def _language(text: str) -> str | None:
-    sample = text[:_LANGUAGE_SAMPLE]
-    if len(sample.strip()) < MIN_DOCUMENT_CHARS:
-        return None
-    return detect_language(sample)[0]
+# Documents whose languages are identified together: one byte walk for them all costs half
+# as much as one per document (detect_languages), and 256 openings are about 256 KB.
+_LANGUAGE_BATCH = 256
+
+
+def _languages(texts: Sequence[str]) -> list[str | None]:
+    """The language of each text, told from its start; None for too little text."""
+    samples = [text[:_LANGUAGE_SAMPLE] for text in texts]
+    enough = [k for k, sample in enumerate(samples) if len(sample.strip()) >= MIN_DOCUMENT_CHARS]
+    found: list[str | None] = [None] * len(texts)
+    for k, (code, _) in zip(enough, detect_languages([samples[k] for k in enough])):
+        found[k] = code
+    return found
+
+
+def _identified(items: Iterator[ScanItem]) -> Iterator[ScanItem]:
+    """``items`` (documents made with ``identify=False``) with their languages, identified a batch at a time.
+
+    The items come out in order; when the reader raises, the items it gave before come out first, as unbatched.
+    """
+    batch: list[ScanItem] = []
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            break
+        except Exception:
+            yield from _with_languages(batch)
+            raise
+        batch.append(item)
+        if len(batch) == _LANGUAGE_BATCH:
+            yield from _with_languages(batch)
+            batch = []
+    yield from _with_languages(batch)
+
+
+def _with_languages(batch: list[ScanItem]) -> list[ScanItem]:
+    documents = [k for k, item in enumerate(batch) if isinstance(item, ScanDocument)]
+    languages = _languages([batch[k].text for k in documents])  # type: ignore[union-attr]
+    out = list(batch)
+    for k, language in zip(documents, languages):
+        out[k] = dataclasses.replace(batch[k], language=language)
+    return out
 
 
 def _opt_str(value: Any) -> str | None:
@@ -439,7 +481,7 @@ def _read_folder_file(path: Path, doc_id: str, config: ReaderConfig) -> ScanItem
         except OSError as exc:
             return SkippedDocument(str(path), None, f"cannot be read ({exc.strerror or exc})", doc_id)
     # load_bytes decides HTML by the name's ending, which the id keeps.
-    return make_document(doc_id, data, file=str(path), line=None, meta={}, config=config)
+    return make_document(doc_id, data, file=str(path), line=None, meta={}, config=config, identify=False)
 
 
 def _open_failure(path: Path, exc: InputError) -> str:
@@ -488,11 +530,13 @@ def _break_reason(path: Path, exc: BaseException, records: int, unit: str) -> st
     )
 
 
-def record_to_item(record: dict[str, Any], file: str, line: int, config: ReaderConfig) -> ScanItem:
+def record_to_item(
+    record: dict[str, Any], file: str, line: int, config: ReaderConfig, *, identify: bool = True
+) -> ScanItem:
     """One JSON/CSV/Parquet record as a document, or a skip saying what is wrong with it.
 
     Pure: the local readers and Spark's workers both call it. A record without an id gets
-    ``<file name>:<line>``, marked made up (:func:`is_made_up`).
+    ``<file name>:<line>``, marked made up (:func:`is_made_up`). ``identify``: as for :func:`make_document`.
     """
     raw_id = record.get(config.id_field)
     doc_id = _opt_str(raw_id) or _MadeUpId(f"{Path(file).name}:{line}")
@@ -511,7 +555,7 @@ def record_to_item(record: dict[str, Any], file: str, line: int, config: ReaderC
         "source": record.get(config.source_field),
         "url": record.get(config.url_field),
     }
-    return make_document(doc_id, data, file=file, line=line, meta=meta, config=config)
+    return make_document(doc_id, data, file=file, line=line, meta=meta, config=config, identify=identify)
 
 
 def _read_jsonl(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterator[ScanItem]:
@@ -535,16 +579,19 @@ def _read_jsonl(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterator[
                 yield SkippedDocument(file, number + 1, _break_reason(path, exc, number, "lines"))
                 break
             number += 1
-            item = jsonl_line_item(raw, file, number, config)
+            item = jsonl_line_item(raw, file, number, config, identify=False)
             if item is not None:
                 tally.taken_in += 1
                 yield item
 
 
-def jsonl_line_item(raw: bytes, file: str, number: int, config: ReaderConfig) -> ScanItem | None:
+def jsonl_line_item(
+    raw: bytes, file: str, number: int, config: ReaderConfig, *, identify: bool = True
+) -> ScanItem | None:
     """Line ``number`` (1-based) of the JSONL file ``file`` as a document or a skip; None for a blank line.
 
     Pure: the local reader and Spark's workers (:mod:`copytrail.executors.spark_read`) both call it.
+    ``identify``: as for :func:`make_document`.
     """
     if not raw.strip():
         return None
@@ -558,7 +605,7 @@ def jsonl_line_item(raw: bytes, file: str, number: int, config: ReaderConfig) ->
         return SkippedDocument(file, number, f"malformed JSON ({message} at column {exc.colno})")
     if not isinstance(record, dict):
         return SkippedDocument(file, number, f"not a JSON object but {type(record).__name__}")
-    return record_to_item(record, file, number, config)
+    return record_to_item(record, file, number, config, identify=identify)
 
 
 class _Lines:
@@ -652,7 +699,7 @@ def _read_csv(path: Path, delimiter: str, config: ReaderConfig, tally: ReadTally
             if len(row) != len(header):
                 yield SkippedDocument(file, lines.first, f"{len(row)} fields where the header has {len(header)}")
                 continue
-            yield record_to_item(dict(zip(header, row)), file, lines.first, config)
+            yield record_to_item(dict(zip(header, row)), file, lines.first, config, identify=False)
 
 
 def _require_columns(file: str, columns: list[str], config: ReaderConfig) -> None:
@@ -688,7 +735,7 @@ def _read_parquet(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterato
             for batch in pfile.iter_batches(batch_size=1024, row_groups=[group], columns=wanted):
                 for record in batch.to_pylist():
                     done += 1
-                    yield record_to_item(record, file, start + done, config)
+                    yield record_to_item(record, file, start + done, config, identify=False)
         except Exception as exc:  # pyarrow raises several unrelated types for corrupt data
             reason = (
                 f"row group {group + 1} of {groups} cannot be read ({_short(exc)}); its rows from here on were "
@@ -852,7 +899,7 @@ def _warc_item(
         return SkippedDocument(file, number, str(exc), doc_id)
     meta = {"date": record.headers.get("WARC-Date"), "url": _target_uri(record)}
     html = _warc_media_type(record) in _WARC_HTML_TYPES
-    return make_document(doc_id, data, file=file, line=number, meta=meta, config=config, html=html)
+    return make_document(doc_id, data, file=file, line=number, meta=meta, config=config, html=html, identify=False)
 
 
 def _target_uri(record: Any) -> str | None:
