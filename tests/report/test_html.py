@@ -87,6 +87,22 @@ def test_render_layers_flattens_overlaps_and_escapes() -> None:
     )
 
 
+def test_word_diffs_mark_each_columns_own_words() -> None:
+    from copytrail.report.html import _layers
+
+    story = "The council approved the {} budget on Tuesday after a long and heated debate in the chamber.\n\n"
+    rest = "Engineers said the steel beams of the old bridge had corroded far more than expected since 2019.\n"
+    report = copytrail.compare(
+        copytrail.load_bytes((story.format("new") + rest).encode(), name="a.txt"),
+        copytrail.load_bytes(("Intro line one here.\n\n" + story.format("revised") + rest).encode(), name="b.txt"),
+        config=CompareConfig(embedder="none", explain=False),
+    )
+    for side, word in (("a", "new"), ("b", "revised")):
+        doc = getattr(report, side)
+        marked = [doc.text[layer.start : layer.end] for layer in _layers(report, side) if "diff" in layer.classes]
+        assert marked == [word], (side, marked)
+
+
 def test_page_keeps_every_character_of_both_texts(kherson_report) -> None:  # noqa: ANN001
     page = render_html(kherson_report)
     assert column_text(page, "a") == kherson_report.a.text

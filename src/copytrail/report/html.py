@@ -127,7 +127,9 @@ def _layers(report: CompareReport, side: str) -> list[Layer]:
         for pair in passage.pairs:
             seg, twin = doc.segments[getattr(pair, side)], other.segments[pair.b if side == "a" else pair.a]
             layers.append(Layer(seg.start, seg.end, ("passage", f"p-{k}", f"seg-{seg.index}"), title))
-            diffs = word_diff(seg.text, twin.text)[0 if side == "a" else 1]
+            # Diffed A against B on both columns, so the two columns mark one alignment of the words.
+            a_text, b_text = (seg.text, twin.text) if side == "a" else (twin.text, seg.text)
+            diffs = word_diff(a_text, b_text)[0 if side == "a" else 1]
             layers.extend(Layer(seg.start + s, seg.start + e, ("diff",)) for s, e in diffs)
         # Colour the spaces between consecutive sentences of a passage too, so it reads as one block.
         for i, j in zip(mine, mine[1:]):
