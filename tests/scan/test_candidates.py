@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from copytrail.records import Original
 from copytrail.scan import FingerprintConfig, ScanDocument
 from copytrail.scan.candidates import EXACT, MINHASH, RARE_NGRAMS, RARE_PAIRS, find_candidates
 from tests.conftest import BBC, require_shared
@@ -114,12 +115,18 @@ def test_second_look_compares_rejected_rewrite_candidates_again(monkeypatch) -> 
     assert embedders == [None, None]
 
 
-def test_verify_explains_kept_pairs_as_the_full_comparison_does(monkeypatch) -> None:
-    """Only kept pairs are explained (issue 12), and their saved report is the full comparison's."""
+@pytest.mark.parametrize("explain_all", [False, True], ids=["original-only", "explain-all"])
+def test_verify_explains_kept_pairs_as_the_full_comparison_does(monkeypatch, explain_all: bool) -> None:
+    """Only kept pairs are explained (issue 12), and their saved report is the full comparison's.
+
+    By default verify names the likely original only (what changed is found by the report
+    stage, for the pairs it shows); with ``explain_all`` the saved report carries the whole
+    explanation. The original named is the same either way.
+    """
     import copytrail.scan.verify as verify_module
     from copytrail import Relation
     from copytrail.compare import CompareConfig, compare_documents
-    from copytrail.scan import CandidatePair
+    from copytrail.scan import CandidatePair, VerifyConfig
     from copytrail.scan.verify import PairVerifier
 
     docs = {d.id: d for d in _collection()}
@@ -131,13 +138,16 @@ def test_verify_explains_kept_pairs_as_the_full_comparison_does(monkeypatch) -> 
         return real(report)
 
     monkeypatch.setattr(verify_module, "explain", spy)
-    verifier = PairVerifier(docs)
+    verifier = PairVerifier(docs, VerifyConfig(explain_all=explain_all))
     kept = verifier.verify(CandidatePair("doc03", "host", (RARE_NGRAMS,), 0.0, 5))
     rejected = verifier.verify(CandidatePair("doc01", "doc02", (RARE_NGRAMS,), 0.0, 5))
     assert kept.relation is Relation.PARTIAL_REUSE and kept.report is not None
     assert rejected.pair is None and rejected.report is None
-    assert explained == [("doc03", "host")]
+    assert explained == ([("doc03", "host")] if explain_all else [])
     a, b = verifier.prepared("doc03"), verifier.prepared("host")
     full = compare_documents(a, b, embedder=None, config=CompareConfig(embedder="none", explain=True))
-    assert dataclasses.replace(kept.report, timings=None) == dataclasses.replace(full, timings=None)
-    assert kept.report.explanation is not None and kept.pair.original in (None, "doc03", "host")
+    expected = full if explain_all else dataclasses.replace(full, explanation=None)
+    assert dataclasses.replace(kept.report, timings=None) == dataclasses.replace(expected, timings=None)
+    original = {Original.A: "doc03", Original.B: "host"}.get(full.explanation.provenance.original)
+    assert kept.pair.original == original
+    assert kept.pair.confidence == (round(full.explanation.provenance.confidence, 4) if original else 0.0)

@@ -295,3 +295,26 @@ def test_show_more_reveals_the_next_families(browser, tmp_path: Path) -> None:  
 
 def test_screenshot_at_laptop_size(opened: Opened, tmp_path: Path) -> None:
     check_full_page_screenshot(opened, tmp_path / "scan-report.png", HUMAN_SCREENSHOT)
+
+
+def test_a_page_finds_what_changed_when_verify_named_the_original_only(tmp_path: Path) -> None:
+    """Verify leaves a kept pair's explanation to the report stage (issue 12): the page is as if it had not."""
+    import dataclasses
+
+    import copytrail
+    from copytrail.report.html import render_html
+    from copytrail.scan.report import _BACK_LINK, _write_compare_pages
+
+    text = bbc_article("business", "001").read_text(encoding="latin-1")
+    copy = text.replace("said", "is saying", 2).replace("rose", "fell", 1)
+    explained = copytrail.compare(
+        copytrail.load_bytes(text.encode(), name="a"),
+        copytrail.load_bytes(copy.encode(), name="b"),
+        config=copytrail.CompareConfig(embedder="none"),
+    )
+    assert explained.explanation is not None and explained.explanation.changes
+    pair = ReusePair("a", "b", explained.relation, 1.0, 1.0, 1.0, 1, None, 0.0, ("minhash",))
+    saved = dataclasses.replace(explained, explanation=None)
+    _write_compare_pages(tmp_path, [pair], {}, "none", lambda _: None, lambda _: saved)
+    page = (tmp_path / "compare" / "1.html").read_text(encoding="utf-8")
+    assert page == render_html(explained).replace("<body>", "<body>" + _BACK_LINK, 1)

@@ -8,9 +8,9 @@ from copytrail.explain.changes import find_changes
 from copytrail.explain.crosslingual import find_translated_changes
 from copytrail.explain.provenance import likely_original
 from copytrail.normalize.scripts import CHARS_PER_WORD_CHINESE, has_unspaced
-from copytrail.records import CompareReport, Document, Explanation, Gist, Role, Segment, Span
+from copytrail.records import CompareReport, Document, Explanation, Gist, Provenance, Role, Segment, Span
 
-__all__ = ["explain", "find_changes", "find_translated_changes", "likely_original"]
+__all__ = ["explain", "find_changes", "find_translated_changes", "likely_original", "original_of"]
 
 _GIST_WORDS = 18
 
@@ -52,6 +52,16 @@ def _gists(doc: Document, spans: tuple[Span, ...]) -> tuple[Gist, ...]:
         caption = bool(inside) and all(s.role is Role.CAPTION for s in inside)
         out.append(Gist(span, gist(doc, span, starts), caption))
     return tuple(out)
+
+
+def original_of(report: CompareReport) -> Provenance:
+    """``explain(report).provenance``, without finding the changes it does not read.
+
+    The likely original reads only verb forms ("is fighting" / "fought") among the changes,
+    and none in a translated pair (compared on numbers and years only).
+    """
+    translated = report.languages is not None and report.languages.translated
+    return likely_original(report, () if translated else find_changes(report, verb_forms_only=True))
 
 
 def explain(report: CompareReport) -> Explanation:

@@ -264,6 +264,13 @@ def summary_lines(result: Any) -> list[str]:
     help="Pairs (largest families first) that get a full compare page in compare/.",
 )
 @click.option(
+    "--explain-all",
+    is_flag=True,
+    help="Find what changed (quotes, numbers, dates, names) in every reuse pair, so that each report in "
+    "pair-reports.parquet carries it. By default only the pairs with a compare page are explained in full; "
+    "every pair's likely original is named either way.",
+)
+@click.option(
     "--against",
     "against",
     metavar="ARCHIVE",
@@ -284,6 +291,7 @@ def scan_command(
     out_dir: str,
     report: bool,
     compare_pages: int,
+    explain_all: bool,
     against: str | None,
     add_to_archive: bool,
     debug: bool,
@@ -348,7 +356,13 @@ def scan_command(
     set_command_state(debug=debug, rerun_hint=f"rerun the same command to resume from the stages finished in {out_dir}")
     from copytrail.scan.run import scan
 
-    config = dataclasses.replace(_config(opts), report=report, compare_pages=compare_pages)
+    config = _config(opts)
+    config = dataclasses.replace(
+        config,
+        report=report,
+        compare_pages=compare_pages,
+        verify=dataclasses.replace(config.verify, explain_all=explain_all),
+    )
     result = scan(inputs, out_dir, config=config)
     for line in summary_lines(result):
         click.echo(line)

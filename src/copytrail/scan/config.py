@@ -126,7 +126,11 @@ class VerifyConfig:
     Attributes:
         embedder: ``"none"`` (words only, fast) or an embedder name such as ``"minilm"``.
         keep: relations that count as reuse and are written to ``pairs.jsonl``.
-        explain: run the explainer, which names each pair's likely original.
+        explain: name each kept pair's likely original (the explainer's provenance).
+        explain_all: also find what changed in every kept pair, so that each saved report
+            (``pair-reports.parquet``) carries its whole explanation. Off, only the pairs that
+            get a compare page are explained in full, by the report stage: the changes were
+            about a third of verifying a kept pair, and a page shows them for 200 pairs.
         second_look: an embedder name (``"minilm"``) to compare again, with sentence
             embeddings, the candidates that rare word pairs proposed and words alone
             rejected: machine-translated and reworded copies that only embeddings align.
@@ -147,6 +151,7 @@ class VerifyConfig:
     second_look: str = "none"
     keep: tuple[Relation, ...] = REUSE_RELATIONS
     explain: bool = True
+    explain_all: bool = False
     translation_embedder: str = "none"
     device: str = "cpu"
     min_dense_shared: int = 3

@@ -14,6 +14,7 @@ counted and left to families.jsonl).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shlex
@@ -180,8 +181,11 @@ def _write_compare_pages(
     """``compare/<n>.html`` for the n-th chosen pair: the report the verify stage saved, rendered.
 
     Only a pair verify settled without comparing (an exact copy: the same words) has no
-    saved report; it is compared here, as ``copytrail compare --html`` would.
+    saved report; it is compared here, as ``copytrail compare --html`` would. A saved report
+    without its explanation (verify names only the original unless ``explain_all``) is
+    explained here, for the pairs that get a page.
     """
+    from copytrail.explain import explain
     from copytrail.report.html import render_html
 
     folder = out_dir / "compare"
@@ -189,6 +193,8 @@ def _write_compare_pages(
     written = set()
     for n, pair in enumerate(chosen, 1):
         report = saved(pair) or _compare(pair, documents, embedder)
+        if report.explanation is None:  # verify named the original only (VerifyConfig.explain_all)
+            report = dataclasses.replace(report, explanation=explain(report))
         # render_html's page starts with a fixed "<body>" (names are escaped), so a back link fits there.
         page = render_html(report).replace("<body>", "<body>" + _BACK_LINK, 1)
         (folder / f"{n}.html").write_text(page, encoding="utf-8")

@@ -18,7 +18,7 @@ import numpy as np
 
 from copytrail.align.evidence import word_count
 from copytrail.compare import CompareConfig, compare_documents
-from copytrail.explain import explain
+from copytrail.explain import explain, original_of
 from copytrail.lang import identify_languages
 from copytrail.normalize import normalise_for_match, prepare_document
 from copytrail.normalize.common import CommonText, document_source
@@ -158,9 +158,13 @@ class PairVerifier:
             report = compare_documents(a, b, embedder=self._second_embedder, config=config)
         pair = None
         if report.relation in self.config.keep:
-            if self.config.explain:
+            provenance = None
+            if self.config.explain_all:
                 report = dataclasses.replace(report, explanation=explain(report))
-            provenance = report.explanation.provenance if report.explanation is not None else None
+                provenance = report.explanation.provenance
+            elif self.config.explain:
+                # The likely original only; the report stage explains the pairs it shows.
+                provenance = original_of(report)
             original = provenance.original if provenance is not None else Original.UNDECIDED
             pair = ReusePair(
                 id_a=candidate.id_a,

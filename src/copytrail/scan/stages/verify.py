@@ -1,8 +1,9 @@
 """The ``verify`` stage: every candidate pair through the pair engine; reuse pairs are kept.
 
 The kernel (:class:`VerifyKernel`) receives each candidate with both its documents, so
-no worker ever holds the collection. Each kept pair's full compare report is saved
-(``pair-reports.parquet``): the report stage renders it and computes nothing again.
+no worker ever holds the collection. Each kept pair's compare report is saved
+(``pair-reports.parquet``): the report stage renders it, and finds what changed only for
+the pairs it shows, unless ``VerifyConfig.explain_all`` had verify explain them all.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class VerifyStage(Stage):
     outputs = (PAIRS, PAIRS_PARQUET, PAIR_REPORTS)
 
     def settings(self) -> tuple[Any, ...]:
-        return (self.config, self.parquet, "verify-v4")
+        return (self.config, self.parquet, "verify-v5")
 
     def artifacts(self) -> tuple[str, ...]:
         return (PAIRS, PAIR_REPORTS, *([PAIRS_PARQUET] if self.parquet else []))
