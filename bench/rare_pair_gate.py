@@ -191,7 +191,8 @@ def dev_edge(rows: list[dict], feature: str) -> float | None:
 
 def markdown(report: dict) -> str:
     lines = [
-        "# A gate for candidates only rare word pairs proposed (issue 12): measured; content_dense is an option, off by default",
+        "# A gate for candidates only rare word pairs proposed (issue 12): measured; "
+        "content_dense is an option, off by default",
         "",
         f"`{report['command']}` on {report['scan_dir']}.",
         "",
