@@ -1,4 +1,4 @@
-"""Property tests of the word diff both reports mark changed words with (``report.html.word_diff``).
+"""Property tests of the word diff both reports mark changed words with (``report.words.word_diff``).
 
 The marked ranges and the text between them rebuild each text exactly; the text between
 them holds the same words on both sides (the words kept), and no more words than a naive
@@ -13,8 +13,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from copytrail.normalize.scripts import UNSPACED
-from copytrail.report.html import word_diff
 from copytrail.report.terminal import marked_pair
+from copytrail.report.words import word_diff
 from tests.strategies import WORDS, any_text, prose
 
 # Words as the diff counts them: ``\w+`` and each punctuation mark, and each character of a

@@ -13,16 +13,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from difflib import SequenceMatcher
-from functools import lru_cache
 from html import escape
 from pathlib import PurePath
 
-from copytrail.normalize.scripts import DIFF_TOKEN
 from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Role
-from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS, language_line
-
-_TOKEN = DIFF_TOKEN  # words, and each character of Chinese, Japanese or Thai
+from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS, language_line, word_diff
 
 
 @dataclass(frozen=True)
@@ -71,37 +66,6 @@ def render_layers(text: str, layers: list[Layer]) -> str:
         attrs += f' id="{escape(own_id)}"' if own_id else ""
         out.append(f"<span{attrs}>{piece}</span>")
     return "".join(out)
-
-
-def word_diff(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The character ranges of the words that differ, in ``a`` and in ``b`` (as ``marked_pair``)."""
-    if a == b:
-        # Equal token lists match as one block: nothing to mark. Half the aligned sentences
-        # of a scan's compare pages are copied word for word.
-        return [], []
-    words_a, spans_a = _diff_tokens(a)
-    words_b, spans_b = _diff_tokens(b)
-    out_a: list[tuple[int, int]] = []
-    out_b: list[tuple[int, int]] = []
-    if words_a == words_b:
-        return out_a, out_b
-    matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        if i2 > i1:
-            out_a.append((spans_a[i1][0], spans_a[i2 - 1][1]))
-        if j2 > j1:
-            out_b.append((spans_b[j1][0], spans_b[j2 - 1][1]))
-    return out_a, out_b
-
-
-@lru_cache(maxsize=1024)
-def _diff_tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """The diff's tokens of ``text`` (lower-cased) and their spans. Kept for a while: a page
-    diffs each aligned sentence twice, once from each side."""
-    matches = list(_TOKEN.finditer(text))
-    return [m.group().lower() for m in matches], [m.span() for m in matches]
 
 
 def _passage_colour(k: int) -> str:

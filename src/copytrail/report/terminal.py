@@ -8,18 +8,14 @@ that the other lacks.
 from __future__ import annotations
 
 from collections import Counter
-from difflib import SequenceMatcher
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from copytrail.normalize.scripts import DIFF_TOKEN
 from copytrail.records import ChangeKind, CompareReport, Document, Original, PassageLabel, Role, Span
-from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS, language_line
-
-_TOKEN = DIFF_TOKEN  # words, and each character of Chinese, Japanese or Thai
+from copytrail.report.words import CHANGE_TITLES, RELATION_WORDS, language_line, word_diff
 
 LABEL_STYLES = {
     PassageLabel.VERBATIM: "green",
@@ -33,16 +29,11 @@ def marked_pair(a: str, b: str) -> tuple[Text, Text]:
     out_a, out_b = Text(a), Text(b)
     # rich drops some control characters (\r, \f, \v, bell, backspace): offsets go into what it keeps.
     a, b = out_a.plain, out_b.plain
-    ta = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(a)]
-    tb = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(b)]
-    matcher = SequenceMatcher(None, [t.lower() for t, _, _ in ta], [t.lower() for t, _, _ in tb], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        if i2 > i1:
-            out_a.stylize("bold red", ta[i1][1], ta[i2 - 1][2])
-        if j2 > j1:
-            out_b.stylize("bold green", tb[j1][1], tb[j2 - 1][2])
+    ranges_a, ranges_b = word_diff(a, b)
+    for start, end in ranges_a:
+        out_a.stylize("bold red", start, end)
+    for start, end in ranges_b:
+        out_b.stylize("bold green", start, end)
     return out_a, out_b
 
 
