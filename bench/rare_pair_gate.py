@@ -73,7 +73,7 @@ from _common import ROOT, markdown_table, source_state, write_results  # noqa: E
 from copytrail.scan import scattered  # noqa: E402
 from copytrail.scan.candidates import RARE_PAIRS  # noqa: E402
 from copytrail.scan.config import FingerprintConfig  # noqa: E402
-from copytrail.scan.fingerprint import _MULTIPLIER, ngram_hashes, word_hashes, words  # noqa: E402
+from copytrail.scan.fingerprint import ngram_hashes, rolling_ngram_hashes, word_hashes, words  # noqa: E402
 from template_calibration import split_of  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -133,7 +133,7 @@ def measure(scan_dir: Path, truth: scan_bench.Truth, texts: dict[str, str]) -> l
 def _positional_bigrams(text: str) -> np.ndarray:
     """A text's word-pair hashes in text order, hashed as the fingerprints hash them (ngram_hashes, unsorted)."""
     hashes = word_hashes(words(text))
-    return hashes[:-1] * _MULTIPLIER + hashes[1:] if len(hashes) >= 2 else hashes
+    return rolling_ngram_hashes(hashes, 2) if len(hashes) >= 2 else hashes
 
 
 def _rare_keys(documents: object, max_docs: int) -> np.ndarray:

@@ -40,6 +40,7 @@ __all__ = [
     "word_hashes",
     "rare_pairs_flat",
     "rare_ngram_pairs",
+    "rolling_ngram_hashes",
     "words",
 ]
 
@@ -81,14 +82,22 @@ def ngram_hashes(tokens: Sequence[str] | np.ndarray, n: int) -> np.ndarray:
     if len(tokens) == 0:
         return np.empty(0, dtype=np.uint64)
     wh = tokens if isinstance(tokens, np.ndarray) else word_hashes(tokens)
-    n = min(n, len(wh))
-    count = len(wh) - n + 1
-    out = wh[:count].copy()
+    return np.unique(rolling_ngram_hashes(wh, min(n, len(wh))))
+
+
+def rolling_ngram_hashes(hashes: np.ndarray, n: int) -> np.ndarray:
+    """The hash of every run of ``n`` consecutive words, in text order (a fresh array; none for fewer words).
+
+    ``hashes`` are :func:`word_hashes`; an n-gram's hash is the polynomial of its words' hashes
+    that every fingerprint uses.
+    """
+    count = max(len(hashes) - n + 1, 0)
+    out = hashes[:count].copy()
     # uint64 array arithmetic wraps silently: the polynomial is taken mod 2**64.
     for i in range(1, n):
         out *= _MULTIPLIER
-        out += wh[i : i + count]
-    return np.unique(out)
+        out += hashes[i : i + count]
+    return out
 
 
 def document_ngram_hashes(hashes: np.ndarray, lengths: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -111,11 +120,7 @@ def document_ngram_hashes(hashes: np.ndarray, lengths: np.ndarray, n: int) -> tu
     owner_type = np.uint16 if len(lengths) <= 1 << 16 else np.uint32
     owner_of_word = np.repeat(np.arange(len(lengths), dtype=owner_type), lengths)
     count = max(len(hashes) - n + 1, 0)
-    values = hashes[:count].copy()
-    # uint64 array arithmetic wraps silently: the polynomial is taken mod 2**64.
-    for i in range(1, n):
-        values *= _MULTIPLIER
-        values += hashes[i : i + count]
+    values = rolling_ngram_hashes(hashes, n)
     # Owners never decrease, so a window lies inside one document when its first and last words do.
     inside = owner_of_word[:count] == owner_of_word[n - 1 : n - 1 + count]
     values, owners = values[inside], owner_of_word[:count][inside]

@@ -38,7 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from copytrail.align.features import STOPWORDS
-from copytrail.scan.fingerprint import _MULTIPLIER, word_hashes, words
+from copytrail.scan.fingerprint import rolling_ngram_hashes, word_hashes, words
 
 __all__ = ["WINDOW_WORDS", "content_word_pairs", "densest_shared"]
 
@@ -48,10 +48,7 @@ WINDOW_WORDS = 100
 def content_word_pairs(text: str) -> np.ndarray:
     """The hash of each two consecutive words of ``text``, in text order; 0 where either is a stopword."""
     tokens = words(text)
-    if len(tokens) < 2:
-        return np.zeros(0, dtype=np.uint64)
-    hashes = word_hashes(tokens)
-    pairs = hashes[:-1] * _MULTIPLIER + hashes[1:]
+    pairs = rolling_ngram_hashes(word_hashes(tokens), 2)
     stop = np.fromiter((t in STOPWORDS for t in tokens), dtype=bool, count=len(tokens))
     pairs[stop[:-1] | stop[1:]] = 0
     return pairs
