@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -39,6 +40,8 @@ from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument
 from copytrail.scan.scattered import content_word_pairs, densest_shared
 
 __all__ = ["PairVerifier", "Verdict", "aligned_extent", "as_loaded"]
+
+T = TypeVar("T")
 
 _CACHE_SIZE = 4096
 # Word pairs of the documents met last (arrays of 8 bytes a word): a candidate's first document
@@ -118,17 +121,13 @@ class PairVerifier:
 
     def prepared(self, doc_id: str, scan_doc: ScanDocument | None = None) -> Document:
         """The segmented document, from the cache when it was prepared recently."""
-        doc = self._prepared.get(doc_id)
-        if doc is None:
-            scan_doc = scan_doc if scan_doc is not None else self.documents[doc_id]
-            prepared = identify_languages(prepare_document(as_loaded(scan_doc)))
-            doc = self.common.mark(prepared, document_source(scan_doc.source, scan_doc.url))
-            self._prepared[doc_id] = doc
-            if len(self._prepared) > _CACHE_SIZE:
-                self._prepared.popitem(last=False)
-        else:
-            self._prepared.move_to_end(doc_id)
-        return doc
+
+        def prepare() -> Document:
+            source = scan_doc if scan_doc is not None else self.documents[doc_id]
+            prepared = identify_languages(prepare_document(as_loaded(source)))
+            return self.common.mark(prepared, document_source(source.source, source.url))
+
+        return _recent(self._prepared, doc_id, prepare, _CACHE_SIZE)
 
     def verify(
         self, candidate: CandidatePair, doc_a: ScanDocument | None = None, doc_b: ScanDocument | None = None
@@ -199,14 +198,7 @@ class PairVerifier:
         return dense < config.min_dense_shared
 
     def _content_word_pairs(self, doc: ScanDocument) -> np.ndarray:
-        pairs = self._word_pairs.get(doc.id)
-        if pairs is None:
-            pairs = self._word_pairs[doc.id] = content_word_pairs(doc.text)
-            if len(self._word_pairs) > _WORD_PAIRS_CACHE_SIZE:
-                self._word_pairs.popitem(last=False)
-        else:
-            self._word_pairs.move_to_end(doc.id)
-        return pairs
+        return _recent(self._word_pairs, doc.id, lambda: content_word_pairs(doc.text), _WORD_PAIRS_CACHE_SIZE)
 
     def _second_look_at(self, candidate: CandidatePair) -> bool:
         """A rejected candidate that only rare word pairs proposed may be a rewrite that words alone cannot align."""
@@ -237,6 +229,18 @@ class PairVerifier:
 
     def __call__(self, chunk: Sequence[CandidatePair]) -> list[Verdict]:
         return [self.verify(c) for c in chunk]
+
+
+def _recent(cache: OrderedDict[str, T], key: str, make: Callable[[], T], size: int) -> T:
+    """``cache[key]``, made when missing; the ``size`` most recently used are kept."""
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = make()
+        if len(cache) > size:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return value
 
 
 def _load(name: str, device: str = "cpu"):  # noqa: ANN202 - an Embedder, imported lazily
