@@ -34,18 +34,24 @@ from copytrail.records import (
     Relation,
     SourceFormat,
 )
-from copytrail.scan.candidates import EXACT, RARE_PAIRS, TRANSLATION
-from copytrail.scan.config import VerifyConfig
+from copytrail.scan.candidates import EXACT, RARE_NGRAMS, RARE_PAIRS, TRANSLATION
+from copytrail.scan.common_only import alignable_ngrams, shares_too_few
+from copytrail.scan.config import FingerprintConfig, VerifyConfig
 from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument
 from copytrail.scan.scattered import content_word_pairs, densest_shared
 
-__all__ = ["PairVerifier", "Verdict", "aligned_extent", "as_loaded"]
+__all__ = ["COMMON_ONLY", "SCATTERED", "PairVerifier", "Verdict", "aligned_extent", "as_loaded"]
+
+#: Why a candidate was decided without the pair engine (``Verdict.skipped``).
+SCATTERED = "scattered"
+COMMON_ONLY = "common_only"
 
 T = TypeVar("T")
 
 _CACHE_SIZE = 4096
 # Word pairs of the documents met last (arrays of 8 bytes a word): a candidate's first document
-# comes in runs (candidates are sorted), so a few hundred are plenty.
+# comes in runs (candidates are sorted), so a few hundred are plenty. The same for the n-grams
+# of documents' alignable text.
 _WORD_PAIRS_CACHE_SIZE = 256
 
 
@@ -53,8 +59,10 @@ _WORD_PAIRS_CACHE_SIZE = 256
 class Verdict:
     """The engine's relation for one candidate, and the reuse pair when it is kept.
 
-    ``compared`` is False for a candidate decided without the pair engine: its shared word
-    pairs were scattered (:mod:`copytrail.scan.scattered`).
+    ``skipped`` names the rule that decided a candidate without the pair engine, None when
+    it was compared: :data:`SCATTERED` (its shared word pairs were scattered,
+    :mod:`copytrail.scan.scattered`) or :data:`COMMON_ONLY` (only chrome or stock text made
+    it a candidate, :mod:`copytrail.scan.common_only`).
     """
 
     id_a: str
@@ -63,7 +71,11 @@ class Verdict:
     pair: ReusePair | None
     seconds: float
     report: CompareReport | None = None
-    compared: bool = True
+    skipped: str | None = None
+
+    @property
+    def compared(self) -> bool:
+        return self.skipped is None
 
 
 def as_loaded(doc: ScanDocument) -> LoadedText:
@@ -100,6 +112,10 @@ class PairVerifier:
         config: embedder name, relations to keep, whether to explain.
         common: chrome and stock text learned from the collection (the ``common`` stage);
             it is taken out of every document before comparing.
+        fingerprint: the settings the candidates were found with. Given, a candidate only
+            the rare n-gram index proposed is compared only when its documents' text still
+            shares enough n-grams once the common text is out
+            (:mod:`copytrail.scan.common_only`); None compares every candidate.
     """
 
     def __init__(
@@ -107,10 +123,12 @@ class PairVerifier:
         documents: Mapping[str, ScanDocument],
         config: VerifyConfig | None = None,
         common: CommonText | None = None,
+        fingerprint: FingerprintConfig | None = None,
     ) -> None:
         self.documents = documents
         self.common = common or CommonText()
         self.config = config = config or VerifyConfig()
+        self.fingerprint = fingerprint
         # Explained only once kept (see verify): a rejected pair's explanation was never read.
         self.compare_config = CompareConfig(embedder=config.embedder, explain=False, device=config.device)
         self._embedder = _load(config.embedder, config.device)
@@ -118,6 +136,7 @@ class PairVerifier:
         self._translation_embedder = _load(config.translation_embedder, config.device)
         self._prepared: OrderedDict[str, Document] = OrderedDict()
         self._word_pairs: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._alignable_ngrams: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def prepared(self, doc_id: str, scan_doc: ScanDocument | None = None) -> Document:
         """The segmented document, from the cache when it was prepared recently."""
@@ -142,10 +161,10 @@ class PairVerifier:
         doc_a = doc_a if doc_a is not None else self.documents[candidate.id_a]
         doc_b = doc_b if doc_b is not None else self.documents[candidate.id_b]
         if self._scattered(candidate, doc_a, doc_b):
-            return Verdict(
-                candidate.id_a, candidate.id_b, Relation.UNRELATED, None, time.perf_counter() - started, compared=False
-            )
+            return self._skipped(candidate, SCATTERED, started)
         a, b = self.prepared(candidate.id_a, doc_a), self.prepared(candidate.id_b, doc_b)
+        if self._common_only(candidate, a, b):
+            return self._skipped(candidate, COMMON_ONLY, started)
         if TRANSLATION in candidate.sources and self._translation_embedder is not None:
             # Proposed as a translation: only a multilingual embedder can align it.
             config = dataclasses.replace(self.compare_config, embedder=self.config.translation_embedder)
@@ -196,6 +215,24 @@ class PairVerifier:
             return False
         dense = densest_shared(self._content_word_pairs(doc_a), self._content_word_pairs(doc_b))
         return dense < config.min_dense_shared
+
+    def _common_only(self, candidate: CandidatePair, a: Document, b: Document) -> bool:
+        """Whether only chrome or stock text made this a candidate (see :mod:`copytrail.scan.common_only`)."""
+        if self.fingerprint is None or candidate.sources != (RARE_NGRAMS,):
+            return False
+        n = self.fingerprint.ngram_words
+
+        def ngrams(doc_id: str, doc: Document) -> np.ndarray:
+            return _recent(self._alignable_ngrams, doc_id, lambda: alignable_ngrams(doc, n), _WORD_PAIRS_CACHE_SIZE)
+
+        shared_enough = self.fingerprint.rare_min_shared
+        return shares_too_few(ngrams(candidate.id_a, a), ngrams(candidate.id_b, b), shared_enough)
+
+    @staticmethod
+    def _skipped(candidate: CandidatePair, rule: str, started: float) -> Verdict:
+        return Verdict(
+            candidate.id_a, candidate.id_b, Relation.UNRELATED, None, time.perf_counter() - started, skipped=rule
+        )
 
     def _content_word_pairs(self, doc: ScanDocument) -> np.ndarray:
         return _recent(self._word_pairs, doc.id, lambda: content_word_pairs(doc.text), _WORD_PAIRS_CACHE_SIZE)

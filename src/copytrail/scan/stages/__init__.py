@@ -59,7 +59,7 @@ def scan_stages(
         FingerprintStage(config.fingerprint),
         CandidatesStage(config.fingerprint),
         CommonStage(config.common_text),
-        VerifyStage(config.verify, parquet=parquet),
+        VerifyStage(config.verify, parquet=parquet, fingerprint=config.fingerprint),
         FamiliesStage(parquet=parquet),
     ]
     if config.report:

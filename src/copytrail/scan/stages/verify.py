@@ -22,11 +22,11 @@ import pyarrow.parquet as pq
 from copytrail.normalize.common import CommonText
 from copytrail.pipeline.stage import Stage, StageContext
 from copytrail.records import CompareReport
-from copytrail.scan.config import VerifyConfig
+from copytrail.scan.config import FingerprintConfig, VerifyConfig
 from copytrail.scan.progress import progress_bar
 from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument, from_json_dict, to_json_dict
 from copytrail.scan.stages.names import CANDIDATES, COMMON, DOCUMENTS, PAIR_REPORTS, PAIRS, PAIRS_PARQUET
-from copytrail.scan.verify import PairVerifier
+from copytrail.scan.verify import COMMON_ONLY, SCATTERED, PairVerifier
 
 VERDICT_SCHEMA = pa.schema(
     [
@@ -36,7 +36,7 @@ VERDICT_SCHEMA = pa.schema(
         ("seconds", pa.float64()),
         ("pair", pa.string()),  # the ReusePair as JSON, null when rejected
         ("report", pa.binary()),  # the compare report (pickled, compressed), null when rejected
-        ("compared", pa.bool_()),  # False: decided without the pair engine (copytrail.scan.scattered)
+        ("skipped", pa.string()),  # the rule that decided it without the pair engine, null when compared
     ]
 )
 _CANDIDATE_SCHEMA = pa.schema(
@@ -65,11 +65,13 @@ class VerifyKernel:
 
     config: VerifyConfig
     common: CommonText = field(default_factory=CommonText)
+    #: the candidates' settings, for the common-only rule (copytrail.scan.common_only); None: off
+    fingerprint: FingerprintConfig | None = None
     schema = VERDICT_SCHEMA
 
     def setup(self) -> None:
         # Loaded once per worker: embedders are the costly part of starting.
-        object.__setattr__(self, "_verifier", PairVerifier({}, self.config, self.common))
+        object.__setattr__(self, "_verifier", PairVerifier({}, self.config, self.common, self.fingerprint))
 
     def __call__(self, pairs: Sequence[tuple[ScanDocument, ScanDocument, dict]]) -> pa.RecordBatch:
         verifier: PairVerifier = self.__dict__["_verifier"]  # set by setup(), which every executor calls first
@@ -85,7 +87,7 @@ class VerifyKernel:
             rows["seconds"].append(verdict.seconds)
             rows["pair"].append(json.dumps(to_json_dict(verdict.pair)) if verdict.pair is not None else None)
             rows["report"].append(pack_report(verdict.report) if verdict.report is not None else None)
-            rows["compared"].append(verdict.compared)
+            rows["skipped"].append(verdict.skipped)
         return pa.RecordBatch.from_pydict(rows, schema=VERDICT_SCHEMA)
 
 
@@ -95,13 +97,15 @@ class VerifyStage(Stage):
 
     config: VerifyConfig
     parquet: bool = True
+    #: the settings the candidates were found with (the common-only rule); None compares every candidate
+    fingerprint: FingerprintConfig | None = None
 
     name = "verify"
     inputs = (CANDIDATES, COMMON, DOCUMENTS)
     outputs = (PAIRS, PAIRS_PARQUET, PAIR_REPORTS)
 
     def settings(self) -> tuple[Any, ...]:
-        return (self.config, self.parquet, "verify-v5")
+        return (self.config, self.parquet, self.fingerprint, "verify-v6")
 
     def artifacts(self) -> tuple[str, ...]:
         return (PAIRS, PAIR_REPORTS, *([PAIRS_PARQUET] if self.parquet else []))
@@ -109,18 +113,19 @@ class VerifyStage(Stage):
     def run(self, ctx: StageContext) -> dict[str, Any]:
         candidates = [to_json_dict(c) for c in ctx.store.read_jsonl(CANDIDATES, CandidatePair)]
         table = pa.Table.from_pylist(candidates, schema=_CANDIDATE_SCHEMA)
-        kernel = VerifyKernel(self.config, CommonText.load(ctx.store.path(COMMON)))
+        kernel = VerifyKernel(self.config, CommonText.load(ctx.store.path(COMMON)), self.fingerprint)
         relations: Counter[str] = Counter()
         pairs: list[ReusePair] = []
         reports: list[dict[str, Any]] = []
         engine_seconds = 0.0
-        scattered = 0
+        skipped: Counter[str] = Counter()
         with progress_bar("verify", len(candidates), enabled=ctx.progress) as advance:
             for batch in ctx.executor.map_pairs(table, ctx.store.path(DOCUMENTS), kernel, advance=advance):
                 for row in batch.to_pylist():
                     relations[row["relation"]] += 1
                     engine_seconds += row["seconds"]
-                    scattered += not row["compared"]
+                    if row["skipped"] is not None:
+                        skipped[row["skipped"]] += 1
                     if row["pair"] is not None:
                         pairs.append(from_json_dict(ReusePair, json.loads(row["pair"])))
                         reports.append({"id_a": row["id_a"], "id_b": row["id_b"], "report": row["report"]})
@@ -137,8 +142,9 @@ class VerifyStage(Stage):
             "pairs": len(pairs),
             "rejected": len(candidates) - len(pairs),
             "relations": dict(sorted(relations.items())),
-            # Called unrelated without comparing: only rare word pairs, scattered (copytrail.scan.scattered).
-            "scattered": scattered,
+            # Called unrelated without comparing (copytrail.scan.scattered, copytrail.scan.common_only).
+            "scattered": skipped[SCATTERED],
+            "common_only": skipped[COMMON_ONLY],
             "workers": ctx.executor.pair_workers(len(candidates)),
             "embedder": self.config.embedder,
             "compare_seconds": round(engine_seconds, 3),
