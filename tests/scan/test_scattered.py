@@ -1,11 +1,14 @@
 """Rare-pair candidates whose shared word pairs are scattered can be called unrelated without comparing (issue 12).
 
-The rule is off by default (it lost a true PAN13 pair on an independent check); these tests turn it on.
+Two rules: over the shared *rare* word pairs (on by default; the verify stage hands each
+candidate its rare pairs) and over the shared *content* word pairs (off by default: it lost a
+true PAN13 pair on an independent check; these tests turn it on).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -14,9 +17,10 @@ from hypothesis import strategies as st
 
 from copytrail.records import Relation
 from copytrail.scan import CandidatePair, ScanDocument, VerifyConfig
-from copytrail.scan.candidates import RARE_NGRAMS, RARE_PAIRS
-from copytrail.scan.scattered import content_word_pairs, densest_shared
-from copytrail.scan.verify import PairVerifier
+from copytrail.scan.candidates import EXACT, RARE_NGRAMS, RARE_PAIRS
+from copytrail.scan.scattered import content_word_pairs, densest_rare, densest_shared, word_pairs
+from copytrail.scan.stages.verify import shared_rare_pairs
+from copytrail.scan.verify import SCATTERED_RARE, PairVerifier
 
 _FILLER_A = (
     "Farmers in the northern valley reported a late harvest after weeks of heavy rain delayed planting "
@@ -95,7 +99,7 @@ def test_a_scattered_rare_pair_candidate_is_decided_without_comparing() -> None:
     candidate = CandidatePair("a", "b", (RARE_PAIRS,), 0.0, 0)
     verdict = PairVerifier(_documents(), ON).verify(candidate)
     assert verdict.compared is False and verdict.relation is Relation.UNRELATED and verdict.pair is None
-    # Compared in full (the default: the rule is off), the engine says the same.
+    # Compared in full (the content rule is off by default), the engine says the same.
     full = PairVerifier(_documents()).verify(candidate)
     assert full.compared is True and full.pair is None
 
@@ -122,3 +126,95 @@ def test_a_copied_passage_in_a_rare_pair_candidate_is_still_compared_and_kept() 
 def test_a_negative_threshold_is_refused() -> None:
     with pytest.raises(ValueError, match="min_dense_shared"):
         VerifyConfig(min_dense_shared=-1)
+
+
+# --- the rare-pair rule --------------------------------------------------------------------
+
+
+def _every_shared_pair(docs: dict[str, ScanDocument]) -> np.ndarray:
+    """Every word pair the two documents share, taken here as the rare pairs the index found."""
+    return np.intersect1d(word_pairs(docs["a"].text), word_pairs(docs["b"].text))
+
+
+def test_a_candidate_whose_rare_pairs_are_scattered_is_decided_without_comparing() -> None:
+    docs = _documents()
+    candidate = CandidatePair("a", "b", (RARE_PAIRS,), 0.0, 0)
+    rare = _every_shared_pair(docs)
+    assert len(rare) >= 5 and densest_rare(word_pairs(docs["a"].text), word_pairs(docs["b"].text), rare) < 3
+    verdict = PairVerifier(docs).verify(candidate, rare_pairs=rare)
+    assert verdict.skipped == SCATTERED_RARE and verdict.relation is Relation.UNRELATED and verdict.pair is None
+    # Without its rare pairs, or with the rule off, the engine compares it, and finds nothing either.
+    assert PairVerifier(docs).verify(candidate).compared
+    full = PairVerifier(docs, VerifyConfig(min_dense_rare_pairs=0)).verify(candidate, rare_pairs=rare)
+    assert full.compared and full.pair is None
+
+
+def test_a_copied_passage_keeps_its_rare_pairs_together_and_is_compared() -> None:
+    docs = {
+        "a": ScanDocument("a", _text(_FILLER_A, [_PASSAGE * 3]), language="en"),
+        "b": ScanDocument("b", _text(_FILLER_B, [_PASSAGE * 3]), language="en"),
+    }
+    verdict = PairVerifier(docs).verify(
+        CandidatePair("a", "b", (RARE_PAIRS,), 0.0, 0), rare_pairs=_every_shared_pair(docs)
+    )
+    assert verdict.compared and verdict.pair is not None
+
+
+def test_the_rare_rule_leaves_other_languages_and_other_sources_to_the_engine() -> None:
+    rare_only = CandidatePair("a", "b", (RARE_PAIRS,), 0.0, 0)
+    rare = _every_shared_pair(_documents())
+    assert PairVerifier(_documents(language="de")).verify(rare_only, rare_pairs=rare).compared
+    also_ngrams = dataclasses.replace(rare_only, sources=(RARE_NGRAMS, RARE_PAIRS))
+    assert PairVerifier(_documents()).verify(also_ngrams, rare_pairs=rare).compared
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), min_size=0, max_size=60),
+    st.lists(st.integers(0, 6), min_size=0, max_size=60),
+    st.sets(st.integers(0, 6)),
+    st.integers(1, 12),
+)
+def test_densest_rare_counts_as_every_window_would(a: list[int], b: list[int], rare: set[int], window: int) -> None:
+    a_keys, b_keys = np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64)
+    keys = np.array(sorted(rare), dtype=np.uint64)
+
+    def densest(side: list[int]) -> int:
+        hits = [i for i, key in enumerate(side) if key in rare]
+        return max((sum(start <= h < start + window for h in hits) for start in hits), default=0)
+
+    expected = min(densest(a), densest(b)) if rare else 0
+    assert densest_rare(a_keys, b_keys, keys, window) == expected
+
+
+def test_shared_rare_pairs_counts_documents_as_the_index_does(scanned) -> None:  # noqa: ANN001 - the conftest fixture
+    """Every pair of the scanned collection, taken as rare-pair-only, against a count in Python sets."""
+    import pyarrow.dataset as ds
+
+    from copytrail.scan import FingerprintConfig
+    from copytrail.scan.records import from_json_dict
+
+    out = scanned.out_dir
+    rows = ds.dataset(out / "fingerprints", format="parquet").to_table(columns=["id", "word_pairs"]).to_pylist()
+    keys = {r["id"]: set(r["word_pairs"]) - {0} for r in rows}
+    found = [from_json_dict(CandidatePair, json.loads(line)) for line in (out / "candidates.jsonl").open()]
+    copies = {c.id_b for c in found if EXACT in c.sources}
+    assert copies, "the collection plants an exact copy: its keys must not be counted"
+    max_docs = FingerprintConfig().pair_max_docs
+    carriers: dict[int, int] = {}
+    for doc_id, held in keys.items():
+        if doc_id not in copies:
+            for key in held:
+                carriers[key] = carriers.get(key, 0) + 1
+    ids = sorted(keys)
+    pairs = [CandidatePair(a, b, (RARE_PAIRS,), 0.0, 0) for i, a in enumerate(ids) for b in ids[i + 1 :]]
+    exact = [c for c in found if EXACT in c.sources]
+    got = shared_rare_pairs(out / "fingerprints", pairs + exact, max_docs)
+    assert set(got) == {(p.id_a, p.id_b) for p in pairs}
+    for (a, b), rare in got.items():
+        expected = {k for k in keys[a] & keys[b] if 2 <= carriers.get(k, 0) <= max_docs}
+        assert set(rare.view(np.int64).tolist()) == expected, (a, b)
+    # The index proposed every rare-pair candidate for sharing at least pair_min_shared of them.
+    for c in found:
+        if c.sources == (RARE_PAIRS,):
+            assert len(got[(c.id_a, c.id_b)]) >= FingerprintConfig().pair_min_shared

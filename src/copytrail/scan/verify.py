@@ -38,11 +38,12 @@ from copytrail.scan.candidates import EXACT, RARE_NGRAMS, RARE_PAIRS, TRANSLATIO
 from copytrail.scan.common_only import alignable_ngrams, shares_too_few
 from copytrail.scan.config import FingerprintConfig, VerifyConfig
 from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument
-from copytrail.scan.scattered import content_word_pairs, densest_shared
+from copytrail.scan.scattered import content_word_pairs, densest_rare, densest_shared, word_pairs
 
-__all__ = ["COMMON_ONLY", "SCATTERED", "PairVerifier", "Verdict", "aligned_extent", "as_loaded"]
+__all__ = ["COMMON_ONLY", "SCATTERED", "SCATTERED_RARE", "PairVerifier", "Verdict", "aligned_extent", "as_loaded"]
 
 #: Why a candidate was decided without the pair engine (``Verdict.skipped``).
+SCATTERED_RARE = "scattered_rare"
 SCATTERED = "scattered"
 COMMON_ONLY = "common_only"
 
@@ -60,9 +61,10 @@ class Verdict:
     """The engine's relation for one candidate, and the reuse pair when it is kept.
 
     ``skipped`` names the rule that decided a candidate without the pair engine, None when
-    it was compared: :data:`SCATTERED` (its shared word pairs were scattered,
-    :mod:`copytrail.scan.scattered`) or :data:`COMMON_ONLY` (only chrome or stock text made
-    it a candidate, :mod:`copytrail.scan.common_only`).
+    it was compared: :data:`SCATTERED_RARE` or :data:`SCATTERED` (the rare or the content
+    word pairs it shares were scattered, :mod:`copytrail.scan.scattered`), or
+    :data:`COMMON_ONLY` (only chrome or stock text made it a candidate,
+    :mod:`copytrail.scan.common_only`).
     """
 
     id_a: str
@@ -115,7 +117,8 @@ class PairVerifier:
         fingerprint: the settings the candidates were found with. Given, a candidate only
             the rare n-gram index proposed is compared only when its documents' text still
             shares enough n-grams once the common text is out
-            (:mod:`copytrail.scan.common_only`); None compares every candidate.
+            (:mod:`copytrail.scan.common_only`); None compares every such candidate. Its
+            ``pair_words`` also says how the rare word pairs given to :meth:`verify` were hashed.
     """
 
     def __init__(
@@ -137,6 +140,7 @@ class PairVerifier:
         self._prepared: OrderedDict[str, Document] = OrderedDict()
         self._word_pairs: OrderedDict[str, np.ndarray] = OrderedDict()
         self._alignable_ngrams: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._placed_pairs: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def prepared(self, doc_id: str, scan_doc: ScanDocument | None = None) -> Document:
         """The segmented document, from the cache when it was prepared recently."""
@@ -149,19 +153,27 @@ class PairVerifier:
         return _recent(self._prepared, doc_id, prepare, _CACHE_SIZE)
 
     def verify(
-        self, candidate: CandidatePair, doc_a: ScanDocument | None = None, doc_b: ScanDocument | None = None
+        self,
+        candidate: CandidatePair,
+        doc_a: ScanDocument | None = None,
+        doc_b: ScanDocument | None = None,
+        rare_pairs: np.ndarray | None = None,
     ) -> Verdict:
         """Compare one candidate pair and decide whether it is reuse.
 
         The documents come from ``documents`` unless given (a chunk that carries its own).
+        ``rare_pairs``: for a candidate only the rare-word-pair index proposed, the rare word
+        pairs its documents share (uint64; the verify stage finds them), for the rule of
+        :mod:`copytrail.scan.scattered`; None compares it.
         """
         started = time.perf_counter()
         if candidate.sources == (EXACT,):
             return self._same_words(candidate, doc_a or self.documents[candidate.id_a], started)
         doc_a = doc_a if doc_a is not None else self.documents[candidate.id_a]
         doc_b = doc_b if doc_b is not None else self.documents[candidate.id_b]
-        if self._scattered(candidate, doc_a, doc_b):
-            return self._skipped(candidate, SCATTERED, started)
+        scattered = self._scattered(candidate, doc_a, doc_b, rare_pairs)
+        if scattered is not None:
+            return self._skipped(candidate, scattered, started)
         a, b = self.prepared(candidate.id_a, doc_a), self.prepared(candidate.id_b, doc_b)
         if self._common_only(candidate, a, b):
             return self._skipped(candidate, COMMON_ONLY, started)
@@ -201,20 +213,35 @@ class PairVerifier:
         kept = report if pair is not None else None
         return Verdict(candidate.id_a, candidate.id_b, report.relation, pair, time.perf_counter() - started, kept)
 
-    def _scattered(self, candidate: CandidatePair, doc_a: ScanDocument, doc_b: ScanDocument) -> bool:
-        """Whether this candidate is decided unrelated without comparing (see :mod:`copytrail.scan.scattered`)."""
+    def _scattered(
+        self, candidate: CandidatePair, doc_a: ScanDocument, doc_b: ScanDocument, rare_pairs: np.ndarray | None
+    ) -> str | None:
+        """The rule that calls this candidate unrelated without comparing, if one does.
+
+        See :mod:`copytrail.scan.scattered`.
+        """
         config = self.config
         if (
-            not config.min_dense_shared
-            or candidate.sources != (RARE_PAIRS,)
+            candidate.sources != (RARE_PAIRS,)
             or config.embedder != "none"
             or config.second_look != "none"
             or doc_a.language != "en"
             or doc_b.language != "en"
         ):
-            return False
-        dense = densest_shared(self._content_word_pairs(doc_a), self._content_word_pairs(doc_b))
-        return dense < config.min_dense_shared
+            return None
+        if config.min_dense_rare_pairs and rare_pairs is not None:
+            n = self.fingerprint.pair_words if self.fingerprint is not None else FingerprintConfig().pair_words
+
+            def placed(doc: ScanDocument) -> np.ndarray:
+                return _recent(self._placed_pairs, doc.id, lambda: word_pairs(doc.text, n), _WORD_PAIRS_CACHE_SIZE)
+
+            if densest_rare(placed(doc_a), placed(doc_b), rare_pairs) < config.min_dense_rare_pairs:
+                return SCATTERED_RARE
+        if config.min_dense_shared:
+            dense = densest_shared(self._content_word_pairs(doc_a), self._content_word_pairs(doc_b))
+            if dense < config.min_dense_shared:
+                return SCATTERED
+        return None
 
     def _common_only(self, candidate: CandidatePair, a: Document, b: Document) -> bool:
         """Whether only chrome or stock text made this a candidate (see :mod:`copytrail.scan.common_only`)."""

@@ -14,19 +14,32 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from copytrail.normalize.common import CommonText
+from copytrail.pipeline.datasets import dataset_batches, dataset_rows
 from copytrail.pipeline.stage import Stage, StageContext
 from copytrail.records import CompareReport
+from copytrail.scan.candidates import EXACT, RARE_PAIRS
 from copytrail.scan.config import FingerprintConfig, VerifyConfig
 from copytrail.scan.progress import progress_bar
 from copytrail.scan.records import CandidatePair, ReusePair, ScanDocument, from_json_dict, to_json_dict
-from copytrail.scan.stages.names import CANDIDATES, COMMON, DOCUMENTS, PAIR_REPORTS, PAIRS, PAIRS_PARQUET
-from copytrail.scan.verify import COMMON_ONLY, SCATTERED, PairVerifier
+from copytrail.scan.stages.names import (
+    CANDIDATES,
+    COMMON,
+    DOCUMENTS,
+    FINGERPRINTS,
+    PAIR_REPORTS,
+    PAIRS,
+    PAIRS_PARQUET,
+)
+from copytrail.scan.verify import COMMON_ONLY, SCATTERED, SCATTERED_RARE, PairVerifier
 
 VERDICT_SCHEMA = pa.schema(
     [
@@ -46,6 +59,9 @@ _CANDIDATE_SCHEMA = pa.schema(
         ("sources", pa.list_(pa.string())),
         ("jaccard", pa.float64()),
         ("shared_ngrams", pa.int64()),
+        # Only for a candidate the rare-word-pair index alone proposed: the rare pairs its
+        # documents share (hashes as int64, their bits unchanged), for copytrail.scan.scattered.
+        ("rare_pairs", pa.list_(pa.int64())),
     ]
 )
 
@@ -80,7 +96,9 @@ class VerifyKernel:
             candidate = CandidatePair(
                 row["id_a"], row["id_b"], tuple(row["sources"]), row["jaccard"], row["shared_ngrams"]
             )
-            verdict = verifier.verify(candidate, doc_a, doc_b)
+            rare = row.get("rare_pairs")
+            rare_pairs = np.asarray(rare, dtype=np.int64).view(np.uint64) if rare is not None else None
+            verdict = verifier.verify(candidate, doc_a, doc_b, rare_pairs)
             rows["id_a"].append(verdict.id_a)
             rows["id_b"].append(verdict.id_b)
             rows["relation"].append(verdict.relation.value)
@@ -101,7 +119,7 @@ class VerifyStage(Stage):
     fingerprint: FingerprintConfig | None = None
 
     name = "verify"
-    inputs = (CANDIDATES, COMMON, DOCUMENTS)
+    inputs = (CANDIDATES, COMMON, DOCUMENTS, FINGERPRINTS)
     outputs = (PAIRS, PAIRS_PARQUET, PAIR_REPORTS)
 
     def settings(self) -> tuple[Any, ...]:
@@ -111,7 +129,14 @@ class VerifyStage(Stage):
         return (PAIRS, PAIR_REPORTS, *([PAIRS_PARQUET] if self.parquet else []))
 
     def run(self, ctx: StageContext) -> dict[str, Any]:
-        candidates = [to_json_dict(c) for c in ctx.store.read_jsonl(CANDIDATES, CandidatePair)]
+        records = list(ctx.store.read_jsonl(CANDIDATES, CandidatePair))
+        rare = {}
+        if self.config.min_dense_rare_pairs and self.fingerprint is not None:
+            rare = shared_rare_pairs(ctx.store.path(FINGERPRINTS), records, self.fingerprint.pair_max_docs)
+        candidates = [to_json_dict(c) for c in records]
+        for row in candidates:
+            found = rare.get((row["id_a"], row["id_b"]))
+            row["rare_pairs"] = found.view(np.int64).tolist() if found is not None else None
         table = pa.Table.from_pylist(candidates, schema=_CANDIDATE_SCHEMA)
         kernel = VerifyKernel(self.config, CommonText.load(ctx.store.path(COMMON)), self.fingerprint)
         relations: Counter[str] = Counter()
@@ -143,9 +168,44 @@ class VerifyStage(Stage):
             "rejected": len(candidates) - len(pairs),
             "relations": dict(sorted(relations.items())),
             # Called unrelated without comparing (copytrail.scan.scattered, copytrail.scan.common_only).
+            "scattered_rare": skipped[SCATTERED_RARE],
             "scattered": skipped[SCATTERED],
             "common_only": skipped[COMMON_ONLY],
             "workers": ctx.executor.pair_workers(len(candidates)),
             "embedder": self.config.embedder,
             "compare_seconds": round(engine_seconds, 3),
         }
+
+
+def shared_rare_pairs(
+    fingerprints: Path, candidates: Sequence[CandidatePair], max_docs: int
+) -> dict[tuple[str, str], np.ndarray]:
+    """The rare word pairs each candidate only the rare-word-pair index proposed shares (sorted uint64).
+
+    Rare as the index counts it (:meth:`~copytrail.pipeline.executor.Executor.shared_key_pairs`):
+    carried by 2 to ``max_docs`` documents, exact copies left out. Only the keys those
+    candidates share are counted, in one pass over the fingerprints' ``word_pairs``.
+    """
+    wanted = [c for c in candidates if c.sources == (RARE_PAIRS,)]
+    if not wanted:
+        return {}
+    ids = sorted({x for c in wanted for x in (c.id_a, c.id_b)})
+    rows = dataset_rows(fingerprints, ["id", "word_pairs"], ids=ids)
+    pairs_of = {
+        doc_id: np.asarray(keys, dtype=np.int64).view(np.uint64)
+        for doc_id, keys in zip(rows.column("id").to_pylist(), rows.column("word_pairs").to_numpy(zero_copy_only=False))
+    }
+    shared = {(c.id_a, c.id_b): np.intersect1d(pairs_of[c.id_a], pairs_of[c.id_b], assume_unique=True) for c in wanted}
+    keys = np.unique(np.concatenate(list(shared.values())))
+    keys = keys[keys != 0]  # key 0 is "no key" and pairs nothing
+    carriers = np.zeros(len(keys), dtype=np.int64)
+    copies = pa.array(sorted({c.id_b for c in candidates if EXACT in c.sources}), pa.string())
+    for batch in dataset_batches(fingerprints, ["id", "word_pairs"]):
+        lists = batch.column("word_pairs").filter(pc.invert(pc.is_in(batch.column("id"), value_set=copies)))
+        # A document's keys are distinct: each hit is one more document carrying that key.
+        values = lists.flatten().to_numpy().view(np.uint64)
+        at = np.minimum(np.searchsorted(keys, values), max(len(keys) - 1, 0))
+        hit = keys[at] == values if len(keys) else np.zeros(len(values), bool)
+        carriers += np.bincount(at[hit], minlength=len(keys))
+    rare = keys[(carriers >= 2) & (carriers <= max_docs)]
+    return {pair: np.intersect1d(found, rare, assume_unique=True) for pair, found in shared.items()}
