@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from copytrail.normalize.common import CommonTextConfig, CommonTextCounter, document_source, text_sentence_keys
 from copytrail.records import Relation
-from copytrail.scan import CandidatePair, FingerprintConfig, ScanDocument
+from copytrail.scan import CandidatePair, FingerprintConfig, ScanDocument, VerifyConfig
 from copytrail.scan.candidates import EXACT, MINHASH, RARE_NGRAMS, find_candidates
 from copytrail.scan.common_only import alignable_ngrams, shares_too_few
 from copytrail.scan.verify import COMMON_ONLY, PairVerifier
@@ -99,10 +99,10 @@ _VOCABULARY = [
 ]
 
 
-def _story(seed: int) -> str:
-    """Eight sentences of words drawn at random: two stories share next to no 5-gram."""
+def _story(seed: int, sentences: int = 8) -> str:
+    """Sentences of words drawn at random: two stories share next to no 5-gram."""
     rng = random.Random(seed)
-    return " ".join(" ".join(rng.choice(_VOCABULARY) for _ in range(14)).capitalize() + "." for _ in range(8))
+    return " ".join(" ".join(rng.choice(_VOCABULARY) for _ in range(14)).capitalize() + "." for _ in range(sentences))
 
 
 _PASSAGE = (
@@ -124,13 +124,13 @@ def _common(pages: list[ScanDocument]):
     return counter.build(CommonTextConfig())
 
 
-def _site() -> tuple[dict[str, ScanDocument], PairVerifier, PairVerifier]:
-    # Thirty pages of one site: its header and footer are its chrome.
-    pages = [_page(_story(i), i) for i in range(30)]
-    pages.append(_page(_story(30) + _PASSAGE, 30))
-    pages.append(_page(_story(31) + _PASSAGE, 31))
-    docs = {p.id: p for p in pages}
-    common = _common(pages)
+def _site(pages: int = 30, sentences: int = 8) -> tuple[dict[str, ScanDocument], PairVerifier, PairVerifier]:
+    # The pages of one site: its header and footer are its chrome. Two more share a passage.
+    site = [_page(_story(i, sentences), i) for i in range(pages)]
+    site.append(_page(_story(pages, sentences) + _PASSAGE, 30))
+    site.append(_page(_story(pages + 1, sentences) + _PASSAGE, 31))
+    docs = {p.id: p for p in site}
+    common = _common(site)
     assert len(common), "the site's header and footer should be learned as chrome"
     return docs, PairVerifier(docs, common=common, fingerprint=FingerprintConfig()), PairVerifier(docs, common=common)
 
@@ -144,6 +144,8 @@ def test_a_pair_that_shares_only_the_sites_chrome_is_not_compared() -> None:
     # What the engine says of it anyway: the rule saved the comparison, not the answer.
     full = without_rule.verify(candidate)
     assert full.compared and full.pair is None
+    every = PairVerifier(docs, VerifyConfig(compare_all=True), with_rule.common, FingerprintConfig())
+    assert every.verify(candidate).compared
 
 
 def test_a_pair_that_also_shares_a_passage_is_compared_and_kept() -> None:
@@ -218,3 +220,35 @@ def test_shares_too_few_counts_distinct_shared_values() -> None:
     b = np.array([2, 3, 5, 7], dtype=np.uint64)
     assert not shares_too_few(a, b, 3)
     assert shares_too_few(a, b, 4)
+
+
+def test_the_scan_skips_chrome_only_candidates_and_compare_all_checks_them(tmp_path) -> None:  # noqa: ANN001
+    """Through the command line: the same pairs either way; only the default run skips comparisons."""
+    import json
+
+    from click.testing import CliRunner
+
+    from copytrail.cli.main import main
+
+    # Twelve pages of long stories: the chrome's n-grams are rare (in at most 20 documents) and
+    # MinHash, on stories much longer than the chrome, proposes next to none of them.
+    docs, _, _ = _site(pages=12, sentences=20)
+    corpus = tmp_path / "site.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": d.id, "text": d.text, "source": d.source}) + "\n" for d in docs.values())
+    )
+    runs = {}
+    for name, extra in (("default", []), ("all", ["--compare-all"])):
+        out = tmp_path / name
+        result = CliRunner().invoke(
+            main, ["scan", str(corpus), "--out", str(out), "--no-progress", "--no-report", "--workers", "1", *extra]
+        )
+        assert result.exit_code == 0, result.output
+        runs[name] = (
+            json.loads((out / "stats.json").read_text())["stages"]["verify"],
+            (out / "pairs.jsonl").read_text(),
+        )
+    default, every = runs["default"][0], runs["all"][0]
+    assert default["common_only"] > 0 and every["common_only"] == 0 and every["scattered_rare"] == 0
+    assert default["candidates"] == every["candidates"]
+    assert runs["default"][1] == runs["all"][1] and '"page-30"' in runs["default"][1]

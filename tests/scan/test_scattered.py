@@ -147,6 +147,7 @@ def test_a_candidate_whose_rare_pairs_are_scattered_is_decided_without_comparing
     assert PairVerifier(docs).verify(candidate).compared
     full = PairVerifier(docs, VerifyConfig(min_dense_rare_pairs=0)).verify(candidate, rare_pairs=rare)
     assert full.compared and full.pair is None
+    assert PairVerifier(docs, VerifyConfig(compare_all=True)).verify(candidate, rare_pairs=rare).compared
 
 
 def test_a_copied_passage_keeps_its_rare_pairs_together_and_is_compared() -> None:

@@ -100,6 +100,13 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             "(finds more translated and reworded copies; slow on CPU).",
         ),
         click.option(
+            "--compare-all",
+            is_flag=True,
+            help="Compare every candidate with the pair engine. By default a candidate that only page chrome or "
+            "stock text made, or whose shared rare word pairs lie scattered over two English texts, is called "
+            "unrelated without it (counted in stats.json as common_only and scattered_rare); this checks them.",
+        ),
+        click.option(
             "--device",
             type=click.Choice(DEVICES),
             default=_VERIFY.device,
@@ -163,6 +170,7 @@ def _config(opts: dict[str, Any]) -> ScanConfig:
             second_look=opts["second_look"],
             translation_embedder=opts["translations"],
             device=opts["device"],
+            compare_all=opts["compare_all"],
         ),
         common_text=CommonTextConfig(min_documents=opts["chrome_min_docs"]),
         workers=opts["workers"],

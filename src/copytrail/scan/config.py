@@ -150,6 +150,9 @@ class VerifyConfig:
             frequency. Off (0) by default: at 3, the DEV rule's value, it lost no pair of the
             graded corpus, but one true PAN13 pair of 19 in an independent scan; it trades
             that for speed.
+        compare_all: compare every candidate with the pair engine: no candidate is decided
+            without it, by the rules above or by :mod:`copytrail.scan.common_only`. Slower;
+            for checking what those shortcuts skip.
     """
 
     embedder: str = "none"
@@ -161,6 +164,7 @@ class VerifyConfig:
     device: str = "cpu"
     min_dense_rare_pairs: int = 3
     min_dense_shared: int = 0
+    compare_all: bool = False
 
     def __post_init__(self) -> None:
         # Checked here, not when the verify stage loads the model after reading and fingerprinting.

@@ -222,7 +222,8 @@ class PairVerifier:
         """
         config = self.config
         if (
-            candidate.sources != (RARE_PAIRS,)
+            config.compare_all
+            or candidate.sources != (RARE_PAIRS,)
             or config.embedder != "none"
             or config.second_look != "none"
             or doc_a.language != "en"
@@ -245,7 +246,7 @@ class PairVerifier:
 
     def _common_only(self, candidate: CandidatePair, a: Document, b: Document) -> bool:
         """Whether only chrome or stock text made this a candidate (see :mod:`copytrail.scan.common_only`)."""
-        if self.fingerprint is None or candidate.sources != (RARE_NGRAMS,):
+        if self.fingerprint is None or self.config.compare_all or candidate.sources != (RARE_NGRAMS,):
             return False
         n = self.fingerprint.ngram_words
 

@@ -131,7 +131,7 @@ class VerifyStage(Stage):
     def run(self, ctx: StageContext) -> dict[str, Any]:
         records = list(ctx.store.read_jsonl(CANDIDATES, CandidatePair))
         rare = {}
-        if self.config.min_dense_rare_pairs and self.fingerprint is not None:
+        if self.config.min_dense_rare_pairs and not self.config.compare_all and self.fingerprint is not None:
             rare = shared_rare_pairs(ctx.store.path(FINGERPRINTS), records, self.fingerprint.pair_max_docs)
         candidates = [to_json_dict(c) for c in records]
         for row in candidates:
