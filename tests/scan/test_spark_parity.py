@@ -101,6 +101,10 @@ def test_spark_and_local_executors_agree(tmp_path: Path, spark_executor) -> None
     for name in ARTIFACTS:
         assert (tmp_path / "spark" / name).read_text() == (tmp_path / "local" / name).read_text(), name
     assert spark.pairs == local.pairs and spark.families == local.families
+    # Verify's shortcuts (copytrail.scan.common_only, copytrail.scan.scattered) decide the same candidates.
+    verify = local.stats["stages"]["verify"]
+    assert spark.stats["stages"]["verify"] == {**verify, "seconds": ANY, "compare_seconds": ANY, "workers": ANY}
+    assert verify["common_only"] > 0 and verify["scattered_rare"] > 0, verify
 
     kept_local = dedup(local_inputs, tmp_path / "kept-local.jsonl", work_dir=tmp_path / "local", config=config)
     kept_spark = dedup(
