@@ -4,6 +4,11 @@ The kernel (:class:`VerifyKernel`) receives each candidate with both its documen
 no worker ever holds the collection. Each kept pair's compare report is saved
 (``pair-reports.parquet``): the report stage renders it, and finds what changed only for
 the pairs it shows, unless ``VerifyConfig.explain_all`` had verify explain them all.
+
+Two kinds of candidate are decided without the pair engine, unless ``VerifyConfig.compare_all``:
+those only page chrome or stock text made (:mod:`copytrail.scan.common_only`), and those whose
+shared rare word pairs lie scattered (:mod:`copytrail.scan.scattered`; the stage finds each such
+candidate's rare pairs from the fingerprints, :func:`shared_rare_pairs`). ``stats.json`` counts both.
 """
 
 from __future__ import annotations
@@ -81,7 +86,8 @@ class VerifyKernel:
 
     config: VerifyConfig
     common: CommonText = field(default_factory=CommonText)
-    #: the candidates' settings, for the common-only rule (copytrail.scan.common_only); None: off
+    #: the settings the candidates were found with, for verify's shortcuts (copytrail.scan.common_only,
+    #: copytrail.scan.scattered); None: every candidate is compared
     fingerprint: FingerprintConfig | None = None
     schema = VERDICT_SCHEMA
 
@@ -115,7 +121,7 @@ class VerifyStage(Stage):
 
     config: VerifyConfig
     parquet: bool = True
-    #: the settings the candidates were found with (the common-only rule); None compares every candidate
+    #: the settings the candidates were found with, for verify's shortcuts; None compares every candidate
     fingerprint: FingerprintConfig | None = None
 
     name = "verify"
@@ -130,7 +136,7 @@ class VerifyStage(Stage):
 
     def run(self, ctx: StageContext) -> dict[str, Any]:
         records = list(ctx.store.read_jsonl(CANDIDATES, CandidatePair))
-        rare = {}
+        rare: dict[tuple[str, str], np.ndarray] = {}
         if self.config.min_dense_rare_pairs and not self.config.compare_all and self.fingerprint is not None:
             rare = shared_rare_pairs(ctx.store.path(FINGERPRINTS), records, self.fingerprint.pair_max_docs)
         candidates = [to_json_dict(c) for c in records]
