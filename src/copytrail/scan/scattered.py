@@ -71,7 +71,8 @@ def densest_rare(a: np.ndarray, b: np.ndarray, rare: np.ndarray, window: int = W
     """How many of the ``rare`` word pairs lie in the densest ``window`` words of A and of B; the lower.
 
     ``a`` and ``b`` are :func:`word_pairs` of the two texts; ``rare`` the rare pairs the two
-    share (uint64). A pair met twice in a window counts twice.
+    share (uint64; :func:`densest_shared` passes the content pairs they share). A pair met
+    twice in a window counts twice.
     """
     if not len(rare):
         return 0
@@ -85,10 +86,7 @@ def densest_shared(a: np.ndarray, b: np.ndarray, window: int = WINDOW_WORDS) -> 
     window counts twice: a passage that repeats a phrase is denser for it.
     """
     shared = np.intersect1d(a, b)
-    shared = shared[shared != 0]
-    if not len(shared):
-        return 0
-    return min(_densest(np.flatnonzero(np.isin(side, shared)), window) for side in (a, b))
+    return densest_rare(a, b, shared[shared != 0], window)
 
 
 def _densest(positions: np.ndarray, window: int) -> int:
