@@ -166,6 +166,14 @@ class VerifyConfig:
     min_dense_shared: int = 0
     compare_all: bool = False
 
+    @property
+    def skips_scattered(self) -> bool:
+        """Whether :mod:`copytrail.scan.scattered` may decide candidates: compared on words alone, no ``compare_all``.
+
+        Its evidence is words; embeddings align rewrites that share no word pairs at all.
+        """
+        return not self.compare_all and self.embedder == "none" and self.second_look == "none"
+
     def __post_init__(self) -> None:
         # Checked here, not when the verify stage loads the model after reading and fingerprinting.
         for name in ("embedder", "second_look", "translation_embedder"):

@@ -222,10 +222,8 @@ class PairVerifier:
         """
         config = self.config
         if (
-            config.compare_all
+            not config.skips_scattered
             or candidate.sources != (RARE_PAIRS,)
-            or config.embedder != "none"
-            or config.second_look != "none"
             or doc_a.language != "en"
             or doc_b.language != "en"
         ):

@@ -137,7 +137,8 @@ class VerifyStage(Stage):
     def run(self, ctx: StageContext) -> dict[str, Any]:
         records = list(ctx.store.read_jsonl(CANDIDATES, CandidatePair))
         rare: dict[tuple[str, str], np.ndarray] = {}
-        if self.config.min_dense_rare_pairs and not self.config.compare_all and self.fingerprint is not None:
+        # Only where the rule can apply: the fingerprints are read again for it.
+        if self.config.min_dense_rare_pairs and self.config.skips_scattered and self.fingerprint is not None:
             rare = shared_rare_pairs(ctx.store.path(FINGERPRINTS), records, self.fingerprint.pair_max_docs)
         candidates = [to_json_dict(c) for c in records]
         for row in candidates:
