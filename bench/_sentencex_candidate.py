@@ -1,6 +1,7 @@
 """The sentencex candidate for copytrail's sentence splitter (not adopted): sentencex read as blingfire cuts.
 
-blingfire (copytrail's splitter, 99 MB installed, most of it tokenizer models) could be
+blingfire (copytrail's splitter, 99 MB installed at 0.1.8, most of it tokenizer models; 25 MB
+at the 0.1.2 now pinned) could be
 replaced by sentencex (Wikimedia's rule-based segmenter, a 4 MB Rust extension) only if
 the sentences stayed the same. ``bench/sentence_split.py`` measures this function against
 copytrail's pipeline; the rules below were written on its DEV half and bring sentencex
