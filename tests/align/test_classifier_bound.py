@@ -310,6 +310,26 @@ def test_arrays_are_built_for_a_document_met_again_or_a_pair_with_cells_enough()
     assert bounds.worth_arrays(one, two, per * 20)
 
 
+def test_the_arrays_cache_keeps_its_byte_budget_by_dropping_the_least_recent(monkeypatch: pytest.MonkeyPatch) -> None:
+    bounds.clear_cache()
+    documents = [tuple(f"word{k} other{k} sentence number {i}" for i in range(20)) for k in range(6)]
+    size = bounds.SentenceArrays(documents[0]).nbytes
+    monkeypatch.setattr(bounds, "_CACHE_BYTES", int(size * 3.5))
+    for texts in documents:
+        bounds.sentence_arrays(texts)
+    bounds.sentence_arrays(documents[3])  # used again: now the most recent
+    bounds.sentence_arrays(documents[0])  # built again, so one more goes
+    kept = [texts for texts, _segmenter in bounds._cache]
+    assert kept == [documents[5], documents[3], documents[0]]
+    assert bounds._held == sum(arrays.nbytes for arrays in bounds._cache.values()) <= bounds._CACHE_BYTES
+    big = tuple(f"long {i} " * 400 for i in range(40))
+    bounds.sentence_arrays(big)  # over the budget alone: kept, as the only entry
+    assert [texts for texts, _segmenter in bounds._cache] == [big]
+    assert bounds._held == bounds._cache[next(iter(bounds._cache))].nbytes
+    bounds.clear_cache()
+    assert bounds._held == 0
+
+
 def _merged_by_sorting(own: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """``bounds._merged`` as first written: both vocabularies sorted together."""
     union, inverse, counts = np.unique(np.concatenate((own, other)), return_inverse=True, return_counts=True)

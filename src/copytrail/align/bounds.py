@@ -25,6 +25,7 @@ import itertools
 import sys
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 
 import numpy as np
 
@@ -141,7 +142,7 @@ class SentenceArrays:
         self.token_count = np.array(sizes["tokens"], dtype=np.float64)
         self.negated = np.array([s.negated for s in analysed], dtype=bool)
 
-    @property
+    @cached_property
     def nbytes(self) -> int:
         arrays = [self.words, self.hashes, self.tokens.ids, self.token_stems.ids, self.token_count, self.negated]
         arrays += [a for sets in self.sets.values() for a in (sets.ids, sets.owner, sets.start, sets.sizes)]
@@ -153,6 +154,7 @@ class SentenceArrays:
 # its arrays are kept for its next pairs, up to this many bytes in all (about 28 bytes a character).
 _CACHE_BYTES = 64 << 20
 _cache: OrderedDict[tuple, SentenceArrays] = OrderedDict()
+_held = 0  # the bytes of the arrays in _cache: summing them at every insertion took 1% of a scan's verify
 
 
 def sentence_arrays(texts: tuple[str, ...]) -> SentenceArrays:
@@ -161,15 +163,16 @@ def sentence_arrays(texts: tuple[str, ...]) -> SentenceArrays:
     Keyed by the word segmenter too (bench/monolingual.py swaps it), as the aligner's other
     per-document indexes.
     """
+    global _held
     key = (texts, scripts._segmenter)
     arrays = _cache.get(key)
     if arrays is not None:
         _cache.move_to_end(key)
         return arrays
     arrays = _cache[key] = SentenceArrays(texts)
-    held = sum(kept.nbytes for kept in _cache.values())
-    while held > _CACHE_BYTES and len(_cache) > 1:
-        held -= _cache.popitem(last=False)[1].nbytes
+    _held += arrays.nbytes
+    while _held > _CACHE_BYTES and len(_cache) > 1:
+        _held -= _cache.popitem(last=False)[1].nbytes
     return arrays
 
 
@@ -199,7 +202,9 @@ def worth_arrays(texts_a: tuple[str, ...], texts_b: tuple[str, ...], cells: int)
 
 
 def clear_cache() -> None:
+    global _held
     _cache.clear()
+    _held = 0
     _met.clear()
 
 
