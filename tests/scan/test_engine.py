@@ -185,3 +185,66 @@ def test_auto_workers_start_a_pool_only_for_a_stage_with_enough_work(
             ScanConfig(workers=bad)
         with pytest.raises(ValueError, match="whole number >= 1 or 'auto'"):
             local.LocalExecutor(bad)
+
+
+def test_an_executor_expecting_enough_pairs_starts_its_pool_server_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copytrail.executors import local
+    from copytrail.scan import scan
+    from copytrail.scan.config import ScanConfig
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(local, "start_server", lambda preload: started.append(list(preload)) or True)
+    monkeypatch.setattr(local, "available_cores", lambda: 4)
+    auto = local.LocalExecutor("auto")
+    auto.expect_pairs(85)  # verify will run in this process: nothing to start
+    assert started == []
+    auto.expect_pairs(local.AUTO_POOL_PAIRS)
+    assert started == [["copytrail.executors.local", "copytrail.scan.stages"]]
+    local.LocalExecutor(1).expect_pairs(10_000)
+    assert len(started) == 1
+    # The candidates stage gives the hint, with the number of candidates it wrote.
+    expected: list[int] = []
+    monkeypatch.setattr(local.LocalExecutor, "expect_pairs", lambda self, pairs: expected.append(pairs))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for k in range(3):
+        (folder / f"{k}.txt").write_text(f"A story {k} about the harbour, the council and its ferry.\n" * 5)
+    result = scan([folder], tmp_path / "out", config=ScanConfig(workers=1, progress=False))
+    assert expected == [result.candidates]
+
+
+_SERVER_SCRIPT = """
+import multiprocessing, os
+from multiprocessing import forkserver
+from copytrail.executors.pool import map_chunks, start_server
+
+def ids(chunk):
+    return [os.getppid() for _ in chunk]
+
+def nothing():
+    pass
+
+if __name__ == "__main__":
+    assert start_server(["copytrail.scan.stages"])
+    server = forkserver._forkserver._forkserver_pid
+    os.kill(server, 0)  # running, before any pool
+    assert "copytrail.scan.stages" in forkserver._forkserver._preload_modules
+    # A pool started later forks its workers from that server.
+    assert list(map_chunks(ids, [[1], [2]], workers=2, initializer=nothing, initargs=())) == [[server], [server]]
+    print("ok")
+"""
+
+
+def test_the_pool_server_started_early_is_the_one_workers_fork_from(tmp_path: Path) -> None:
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forkserver on this platform: workers are spawned")
+    script = tmp_path / "early_server.py"
+    script.write_text(_SERVER_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

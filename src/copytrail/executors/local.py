@@ -27,7 +27,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from copytrail.cores import available_cores, check_workers
-from copytrail.executors.pool import chunk_size, chunked_stream, map_chunks
+from copytrail.executors.pool import chunk_size, chunked_stream, map_chunks, start_server
 from copytrail.normalize.common import CommonText, CommonTextConfig, CommonTextCounter
 from copytrail.pipeline.executor import PAIR_SCHEMA, DocumentKernel, Executor, KeyRule, PairKernel
 from copytrail.scan.artifacts import ArtifactStore
@@ -73,6 +73,11 @@ class LocalExecutor(Executor):
         if self.auto and pairs < AUTO_POOL_PAIRS:
             return 1
         return self.workers if pairs > chunk_size(pairs, workers=self.workers, max_size=CHUNK_PAIRS) else 1
+
+    def expect_pairs(self, pairs: int) -> None:
+        if self.pair_workers(pairs) > 1:
+            # What map_pairs' workers import: this module, and the stages' kernels.
+            start_server(["copytrail.executors.local", "copytrail.scan.stages"])
 
     def document_workers(self, documents: Path) -> int:
         """The processes that :meth:`map_documents` runs over ``documents`` on."""

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from copytrail.cores import set_worker_share
 from copytrail.errors import CopytrailError
 
-__all__ = ["chunk_size", "chunked_stream", "map_chunks", "worker_context"]
+__all__ = ["chunk_size", "chunked_stream", "map_chunks", "start_server", "worker_context"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,6 +60,23 @@ def worker_context(preload: Iterable[str] = ()) -> multiprocessing.context.BaseC
     # The server imports these once; one it cannot import is skipped (multiprocessing's rule).
     context.set_forkserver_preload(sorted({"__main__", *preload}))
     return context
+
+
+def start_server(preload: Iterable[str]) -> bool:
+    """Start the forkserver now, importing ``preload``, while this process goes on with other work.
+
+    The first pool of a process otherwise starts it and waits for its imports (1-3 s on two
+    shared cores). Returns False where there is no forkserver (pools then spawn each worker).
+    """
+    context = worker_context(preload)
+    if context.get_start_method() != "forkserver":
+        return False
+    from multiprocessing import forkserver
+
+    # Returns once the server process is started, not once it has imported ``preload``: a
+    # pool's first worker waits for that.
+    forkserver.ensure_running()
+    return True
 
 
 def _modules_of(*objects: Any) -> set[str]:

@@ -107,6 +107,13 @@ class Executor(abc.ABC):
         """The processes :meth:`map_pairs` runs ``pairs`` candidate pairs on."""
         return self.workers
 
+    def expect_pairs(self, pairs: int) -> None:  # noqa: B027 - a hint most executors need not act on
+        """A hint: :meth:`map_pairs` will get about ``pairs`` pairs once the stages in between have run.
+
+        An executor may get its workers ready meanwhile; the local one starts its process
+        pool's server then (see :func:`copytrail.executors.pool.start_server`).
+        """
+
     @abc.abstractmethod
     def input_signature(self, inputs: Sequence[str], config: ReaderConfig) -> list[Any]:
         """What identifies the inputs for resuming: every file read, with its size and modification time.

@@ -146,4 +146,6 @@ class CandidatesStage(Stage):
             ctx.executor, ctx.store.path(FINGERPRINTS), self.config, translations=translations
         )
         ctx.store.write_jsonl(CANDIDATES, candidates)
+        # The verify stage maps them after the common stage: workers can start meanwhile.
+        ctx.executor.expect_pairs(len(candidates))
         return {"documents": ctx.document_count or 0, **counters}
