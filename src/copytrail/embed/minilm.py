@@ -25,6 +25,7 @@ from copytrail.cache import build_folder, cache_dir
 from copytrail.cores import process_cores
 from copytrail.embed.base import l2_normalise
 from copytrail.embed.device import check_device, onnx_fallback_reason, onnx_providers, say_cpu_fallback
+from copytrail.embed.wordpiece import WordPieceTokenizer
 from copytrail.errors import MissingEmbedder, require
 
 _MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length
@@ -109,13 +110,11 @@ class MiniLMEmbedder:
         """
         if self._loaded is None:
             import onnxruntime as ort
-            from tokenizers import Tokenizer
 
             if not self._onnx_path.exists():
                 export_onnx(self._model_dir, self._onnx_path)
-            tokenizer = Tokenizer.from_file(str(self._model_dir / "tokenizer.json"))
-            tokenizer.enable_truncation(_MAX_TOKENS)
-            tokenizer.no_padding()  # each batch is padded to its own longest row (embed)
+            # Rows are not padded here: each batch is padded to its own longest row (embed).
+            tokenizer = WordPieceTokenizer.from_model_dir(self._model_dir, _MAX_TOKENS)
             options = ort.SessionOptions()
             options.intra_op_num_threads = self._threads
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -141,8 +140,8 @@ class MiniLMEmbedder:
         if not sentences:
             return np.zeros((0, 384), dtype=np.float32)
         tokenizer, session = self._model()
-        encoded = tokenizer.encode_batch(list(sentences))
-        lengths = [len(e.ids) for e in encoded]
+        encoded = [tokenizer.encode(sentence) for sentence in sentences]
+        lengths = [len(ids) for ids in encoded]
         # Sorted by length, a batch of similar lengths wastes little work on padding.
         order = np.argsort(lengths, kind="stable")
         sorted_lengths = [lengths[i] for i in order]
@@ -156,7 +155,7 @@ class MiniLMEmbedder:
             ids = np.zeros((len(rows), sorted_lengths[end - 1]), dtype=np.int64)
             mask = np.zeros_like(ids)
             for k, i in enumerate(rows):
-                ids[k, : lengths[i]] = encoded[i].ids
+                ids[k, : lengths[i]] = encoded[i]
                 mask[k, : lengths[i]] = 1
             hidden = session.run(
                 None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
