@@ -110,3 +110,13 @@ def test_the_shipped_exceptions_are_what_the_pinned_tokenizers_gives() -> None:
     # pyproject.toml pins the tokenizers the table was built with.
     assert shipped["tokenizers"] == tokenizers.__version__
     assert build() == shipped
+
+
+def test_a_missing_or_foreign_vocabulary_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    from copytrail.errors import EmbedderError
+
+    with pytest.raises(EmbedderError, match=r"vocab\.txt: cannot read the model's vocabulary .*--force-reinstall"):
+        WordPieceTokenizer.from_model_dir(tmp_path, MAX_TOKENS)
+    (tmp_path / "vocab.txt").write_text("[PAD]\n[UNK]\nthe\n", encoding="utf-8")
+    with pytest.raises(EmbedderError, match=r"not a BERT vocabulary \(no \[CLS\], \[SEP\], \[MASK\]\)"):
+        WordPieceTokenizer.from_model_dir(tmp_path, MAX_TOKENS)

