@@ -172,6 +172,11 @@ def no_deps_hint(requirement: str) -> str:
     return f"pip install --no-deps '{requirement}'"
 
 
+def reinstall_hint(requirement: str) -> str:
+    """The command that installs ``requirement`` again over a damaged copy, without its dependencies."""
+    return f"pip install --force-reinstall --no-deps '{requirement}'"
+
+
 class MissingExtra(CopytrailError, ImportError):
     """An optional dependency is missing; the message names the extra to install.
 

