@@ -58,13 +58,18 @@ _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs"})
 _NOT_WHITESPACE = frozenset("\x1c\x1d\x1e\x1f")
 
 
+def _is_whitespace(c: str) -> bool:
+    """Unicode's White_Space, as tokenizers reads it for both the normalizer and the pre-tokenizer."""
+    return c.isspace() and c not in _NOT_WHITESPACE
+
+
 def normalized_char(c: str) -> str:
     """BertNormalizer's output for one character, by Python's Unicode tables."""
     if c in "\t\n\r":
         return " "
     if c == "\0" or c == "\ufffd" or unicodedata.category(c) in _DROPPED_CATEGORIES:
         return ""
-    if c.isspace() and c not in _NOT_WHITESPACE:
+    if _is_whitespace(c):
         return " "
     code = ord(c)
     if any(low <= code <= high for low, high in _CJK):
@@ -75,7 +80,7 @@ def normalized_char(c: str) -> str:
 
 def split_kind(c: str) -> str:
     """How BertPreTokenizer treats a character, by Python's Unicode tables: space, punct or none."""
-    if c.isspace() and c not in _NOT_WHITESPACE:
+    if _is_whitespace(c):
         return "space"
     code = ord(c)
     if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
