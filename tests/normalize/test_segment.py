@@ -202,3 +202,13 @@ def test_importing_copytrail_leaves_blingfires_module_unloaded() -> None:
     code = "import sys, copytrail; copytrail.prepare_document; print('blingfire' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_the_blingfire_hint_names_the_pinned_version() -> None:
+    """The reinstall hint of a missing blingfire names the version pyproject.toml pins."""
+    from pathlib import Path
+
+    from copytrail.normalize.segment import BLINGFIRE_REQUIREMENT
+
+    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"{BLINGFIRE_REQUIREMENT}"' in pyproject

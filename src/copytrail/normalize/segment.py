@@ -22,6 +22,7 @@ from functools import cache
 
 import numpy as np
 
+from copytrail.errors import reinstall_hint
 from copytrail.normalize.scripts import ends_sentence, split_extra_sentences, strip_span
 
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
@@ -134,12 +135,15 @@ def _blingfire_library() -> ctypes.CDLL:
     """
     spec = importlib.util.find_spec("blingfire")
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError("copytrail needs blingfire: pip install blingfire==0.1.2")
+        hint = reinstall_hint(BLINGFIRE_REQUIREMENT)
+        raise ModuleNotFoundError(f"copytrail needs blingfire, its sentence breaker: {hint}", name="blingfire")
     names = {"win32": "blingfiretokdll.dll", "darwin": "libblingfiretokdll.dylib"}
     name = names.get(sys.platform, "libblingfiretokdll.so")
     return ctypes.CDLL(os.path.join(spec.submodule_search_locations[0], name))
 
 
+# The pin in pyproject.toml, which bench/blingfire_versions.py checked.
+BLINGFIRE_REQUIREMENT = "blingfire==0.1.2"
 _BLINGFIRE = _blingfire_library()
 
 
