@@ -73,3 +73,8 @@ def test_a_dateline_without_a_month_states_no_moment(line: str) -> None:
 )
 def test_dateline_examples(line: str, moment: datetime | None) -> None:
     assert _dateline_moment(_DATELINE.search(line)) == moment
+
+
+def test_the_month_words_are_dateutils() -> None:
+    expected = {name.lower(): number for number, names in enumerate(date_parser.parserinfo.MONTHS, 1) for name in names}
+    assert expected == _MONTHS
