@@ -248,3 +248,23 @@ def test_the_pool_server_started_early_is_the_one_workers_fork_from(tmp_path: Pa
     done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def _collector_state(_chunk: list[int]) -> list[tuple[bool, int]]:
+    import gc
+
+    return [(gc.get_freeze_count() > 0, gc.get_threshold()[0])]
+
+
+def test_pool_workers_collect_garbage_less_often() -> None:
+    import gc
+
+    from copytrail.executors.pool import WORKER_GC_THRESHOLD, map_chunks
+
+    threshold = gc.get_threshold()
+    states = list(map_chunks(_collector_state, [[1], [2]], workers=2, initializer=_nothing, initargs=()))
+    assert states == [[(True, WORKER_GC_THRESHOLD)]] * 2
+    # The caller's own process is left as it was (workers=1 runs here, without the pool).
+    assert gc.get_threshold() == threshold
+    list(map_chunks(_collector_state, [[1]], workers=1, initializer=_nothing, initargs=()))
+    assert gc.get_threshold() == threshold

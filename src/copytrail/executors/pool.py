@@ -12,6 +12,7 @@ workers are terminated instead of finishing their chunks.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -114,6 +115,27 @@ def _init_worker(initializer: Callable[..., None], initargs: tuple[Any, ...], wo
         initializer(*initargs)
     except CopytrailError as exc:
         _INIT_ERROR = exc
+    _collect_less()
+
+
+# Young objects a worker allocates before the collector runs (Python's default: 700).
+WORKER_GC_THRESHOLD = 10_000
+
+
+def _collect_less() -> None:
+    """Spare a worker the garbage collector's passes over what lives as long as it does.
+
+    A worker holds its imports and its kernel's state for the whole stage, and its caches
+    (prepared documents, word pairs) fill: on the full graded corpus the collector took
+    3.8-4.3 s of each verify worker's 85 s, on the quick corpus 0.5 of 13 s, most of it
+    walking the same long-lived objects again. Frozen, the objects of the imports and of the
+    initializer are never walked (nor written to, so the pages a forked worker shares with
+    its server stay shared), and young objects are collected in passes of 10,000, not 700:
+    0.16-0.21 s of 13 s. A worker is copytrail's own process, so this changes nothing for a
+    caller's program; the results are the same (the quick scan's pairs byte for byte).
+    """
+    gc.freeze()
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _run(fn: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> R:
