@@ -130,10 +130,10 @@ def _collect_less() -> None:
     on the quick corpus 0.5 s of 13 s (150-165 passes over young objects, 13-15 over older
     ones, one over everything). In passes of 10,000 it is 10-11 passes and 0.16-0.21 s of 13 s
     on the quick corpus, 0.75-0.79 s of 59 s on the full one. Frozen, the objects of the imports
-    and of the initializer are left out of any full pass (nor are they written to, so the pages
-    a forked worker shares with its server stay shared). A worker is copytrail's own process,
-    so this changes nothing in a caller's program; the results are the same (both corpora's
-    pairs byte for byte).
+    and of the initializer are left out of any full pass, and the collector no longer writes to
+    the pages a forked worker shares with its server (the use Python's documentation gives for
+    ``gc.freeze``). A worker is copytrail's own process, so this changes nothing in a caller's
+    program; the results are the same (both corpora's pairs byte for byte).
     """
     gc.freeze()
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
