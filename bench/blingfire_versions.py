@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import blingfire  # noqa: E402
 
 from _common import ROOT, markdown_table, reproduce_command, source_state, write_results  # noqa: E402
-from copytrail.normalize import prepare_document  # noqa: E402
+from copytrail.normalize import prepare_document, segment  # noqa: E402
 from copytrail.records import LoadedText, SourceFormat  # noqa: E402
 from sentence_split import documents  # noqa: E402
 
@@ -85,12 +85,14 @@ def raw_sentences(lib: ctypes.CDLL, text: str) -> tuple:
 
 def segments_with(lib: ctypes.CDLL, text: str) -> list[tuple]:
     """``prepare_document``'s segments of ``text`` with ``lib`` as blingfire's library."""
-    installed = blingfire.blingfire
-    blingfire.blingfire = lib  # segment.py and blingfire's own wrapper both call it through this name
+    # segment.py calls the library it loaded itself; blingfire's own wrapper (its fallback for
+    # odd offsets) calls its module's: both are swapped.
+    installed = segment._BLINGFIRE, blingfire.blingfire
+    segment._BLINGFIRE = blingfire.blingfire = lib
     try:
         prepared = prepare_document(LoadedText("doc", text, SourceFormat.TEXT, "utf-8", len(text.encode())))
     finally:
-        blingfire.blingfire = installed
+        segment._BLINGFIRE, blingfire.blingfire = installed
     return [(s.start, s.end, s.role, s.reason) for s in prepared.segments] + [prepared.language, prepared.languages]
 
 
