@@ -18,7 +18,7 @@ _OTHER_WORDS = ["Friday", "Monday", "Yesterday", "Today", "Janu", "Noon", "Summe
 
 
 def _case(word: str, pattern: list[bool]) -> str:
-    return "".join(c.upper() if up else c for c, up in zip(word, pattern + [False] * len(word), strict=False))
+    return "".join(c.upper() if up else c for c, up in zip(word, pattern, strict=True))
 
 
 @st.composite

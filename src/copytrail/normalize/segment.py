@@ -125,6 +125,10 @@ def _cut_missed(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
     return [strip_span(chunk, s, e) for s, e in zip(bounds, bounds[1:])]
 
 
+# The pin in pyproject.toml, which bench/blingfire_versions.py checked.
+BLINGFIRE_REQUIREMENT = "blingfire==0.1.2"
+
+
 def _blingfire_library() -> ctypes.CDLL:
     """blingfire's sentence breaker: the library its Python module loads, loaded without that module.
 
@@ -142,8 +146,6 @@ def _blingfire_library() -> ctypes.CDLL:
     return ctypes.CDLL(os.path.join(spec.submodule_search_locations[0], name))
 
 
-# The pin in pyproject.toml, which bench/blingfire_versions.py checked.
-BLINGFIRE_REQUIREMENT = "blingfire==0.1.2"
 _BLINGFIRE = _blingfire_library()
 
 
