@@ -195,3 +195,15 @@ def test_workers_do_not_change_the_archive(corpus, tmp_path) -> None:  # noqa: A
                 (archive.stats().postings, archive.stats().indexed, [(m.id, m.relation) for m in found.matches])
             )
     assert stats[0] == stats[1]
+
+
+def test_a_url_with_an_unreadable_host_is_archived_and_queried(corpus) -> None:  # noqa: ANN001
+    # Learning chrome reads each stored document's site from its URL; a stray bracket in the host
+    # made urlsplit raise there, so the service answered 500 to every later document.
+    story = next(d for d in corpus if d.id == "business/002.txt")
+    broken = dataclasses.replace(story, id="broken-url", url="http://[broken/page", source=None)
+    archive = Archive(MemoryStore())
+    archive.add_documents([broken, *corpus[:20]], learn=True)
+    assert archive.store.counts().documents == 21
+    found = archive.query_text(story.text).matches
+    assert "broken-url" in {m.id for m in found}

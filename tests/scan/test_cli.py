@@ -11,7 +11,7 @@ from copytrail.cli.main import main
 from copytrail.scan import DEDUP_RELATIONS, ScanDocument, ScanResult
 from copytrail.scan.artifacts import ArtifactStore
 from copytrail.scan.dedup import copy_clusters
-from tests.scan.conftest import EDIT_SOURCE, EXACT_SOURCE, HOST, LIFTED
+from tests.scan.conftest import BBC, EDIT_SOURCE, EXACT_SOURCE, HOST, LIFTED
 
 
 def run(*args: str):
@@ -55,6 +55,22 @@ def test_scan_lists_skipped_documents(tmp_path: Path) -> None:
     assert f"skipped      {feed}:3: malformed JSON" in result.output
     skipped = [json.loads(line) for line in (tmp_path / "out" / "documents-skipped.jsonl").read_text().splitlines()]
     assert [(s["file"], s["line"]) for s in skipped] == [(str(feed), 2), (str(feed), 3)]
+
+
+def test_a_url_with_an_unreadable_host_scans_like_one_without_a_site(tmp_path: Path) -> None:
+    # urlsplit raises on a stray bracket in the host; the scan once ended there with a traceback.
+    story = (BBC / EXACT_SOURCE).read_text(encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "broken", "text": story, "url": "http://[broken/page"},
+        {"id": "fine", "text": story, "url": "https://example.com/story"},
+    ]
+    feed.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    result = run("scan", str(feed), "--out", str(tmp_path / "out"), "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert "Scanned 2 documents (0 skipped)" in result.output
+    pairs = [json.loads(line) for line in (tmp_path / "out" / "pairs.jsonl").read_text().splitlines()]
+    assert [(p["id_a"], p["id_b"], p["relation"]) for p in pairs] == [("broken", "fine", "duplicate")]
 
 
 def test_unusable_input_is_one_line_and_exit_2(tmp_path: Path) -> None:

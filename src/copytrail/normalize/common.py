@@ -126,11 +126,19 @@ def _norm_key(norm: str) -> int:
 
 
 def document_source(source: str | None, url: str | None) -> str | None:
-    """The site a document comes from: its ``source`` field, else its URL's host."""
+    """The site a document comes from: its ``source`` field, else its URL's host.
+
+    A URL whose host part cannot be read (a stray bracket: "http://[broken/page") names no
+    site: the document's chrome is then counted collection-wide only, like a document
+    without a URL. urlsplit raises for such hosts, and a crawl's URLs are what they are.
+    """
     if source:
         return source.strip().lower() or None
     if url:
-        host = urlsplit(url if "//" in url else "//" + url).hostname
+        try:
+            host = urlsplit(url if "//" in url else "//" + url).hostname
+        except ValueError:
+            return None
         if host:
             return host.removeprefix("www.")
     return None
