@@ -216,6 +216,35 @@ def test_jsonl_reasons_read_well(tmp_path: Path) -> None:
     assert not any("at at" in s.reason for s in skips)
 
 
+@pytest.mark.parametrize("field", ["id", "text"])
+def test_a_lone_surrogate_in_the_id_or_text_skips_its_record(tmp_path: Path, field: str) -> None:
+    # JSON may escape half a surrogate pair ("\\ud800"), and the CSV reader keeps bytes that are
+    # not UTF-8 as lone surrogates; no artifact can hold one as UTF-8.
+    path = tmp_path / "feed.jsonl"
+    bad = {"id": "a", "text": text(1), field: ("half \ud800 a pair" if field == "text" else "a\ud800")}
+    path.write_text(json.dumps(bad) + "\n" + json.dumps({"id": "b", "text": text(2)}) + "\n", encoding="utf-8")
+    docs, skips, _ = read(path)
+    assert [d.id for d in docs] == ["b"]
+    (skip,) = skips
+    name = "text" if field == "text" else "field 'id'"
+    assert skip.line == 1 and skip.reason.startswith(f"{name} is not valid Unicode (")
+    assert skip.id == ("a\\ud800" if field == "id" else "a")  # escaped, so that it can be saved
+    skip.id.encode("utf-8")
+    assert reason_kind(skip.reason) == f"{name} is not valid Unicode"
+
+
+@pytest.mark.parametrize("field", ["date", "source", "url"])
+def test_a_lone_surrogate_in_metadata_becomes_a_replacement_character(tmp_path: Path, field: str) -> None:
+    # A date or URL with one bad byte is no reason to lose the document; written as it was, it
+    # ended the scan with a traceback when documents.jsonl was written.
+    path = tmp_path / "feed.jsonl"
+    value = {"date": "2024-\udcff-01", "source": "Wire\udcff", "url": "http://ex\udcffample.com/a"}[field]
+    path.write_text(json.dumps({"id": "a", "text": text(1), field: value}) + "\n", encoding="utf-8")
+    (doc,), skips, _ = read(path)
+    assert skips == []
+    assert getattr(doc, field) == value.replace("\udcff", "\ufffd")
+
+
 def test_made_up_ids_never_take_a_real_id(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
     records = [

@@ -530,6 +530,10 @@ def _break_reason(path: Path, exc: BaseException, records: int, unit: str) -> st
     )
 
 
+# No digits before the parenthesis: the summary counts skips by the reason's head, numbers made N.
+_NOT_UNICODE = "is not valid Unicode (lone surrogates: JSON escapes such as \\ud800, or bytes that are not UTF-8)"
+
+
 def record_to_item(
     record: dict[str, Any], file: str, line: int, config: ReaderConfig, *, identify: bool = True
 ) -> ScanItem:
@@ -540,6 +544,10 @@ def record_to_item(
     """
     raw_id = record.get(config.id_field)
     doc_id = _opt_str(raw_id) or _MadeUpId(f"{Path(file).name}:{line}")
+    if not _encodable(doc_id):
+        # The skip record names the id as written, its lone surrogates escaped, so that it can be saved.
+        shown = doc_id.encode("utf-8", "backslashreplace").decode("utf-8")
+        return SkippedDocument(file, line, f"field {config.id_field!r} {_NOT_UNICODE}", shown)
     text = record.get(config.text_field)
     if text is None:
         return SkippedDocument(file, line, f"no {config.text_field!r} field", doc_id)
@@ -549,13 +557,33 @@ def record_to_item(
         data = text.encode("utf-8")
     except UnicodeEncodeError:
         # Lone surrogates: from JSON "\ud800" escapes or undecodable bytes kept by the CSV reader.
-        return SkippedDocument(file, line, "text is not valid UTF-8/Unicode", doc_id)
+        return SkippedDocument(file, line, f"text {_NOT_UNICODE}", doc_id)
     meta = {
-        "date": record.get(config.date_field),
-        "source": record.get(config.source_field),
-        "url": record.get(config.url_field),
+        "date": _readable(record.get(config.date_field)),
+        "source": _readable(record.get(config.source_field)),
+        "url": _readable(record.get(config.url_field)),
     }
     return make_document(doc_id, data, file=file, line=line, meta=meta, config=config, identify=identify)
+
+
+def _readable(value: Any) -> Any:
+    """A metadata value with its lone surrogates shown as U+FFFD, as a WARC's undecodable URL bytes are.
+
+    Every artifact is UTF-8: such a value could be written nowhere (the scan ended with a
+    traceback), and a date or URL with one bad byte is no reason to lose its document.
+    """
+    if isinstance(value, str) and not _encodable(value):
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
+    return value
+
+
+def _encodable(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8 (no lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _read_jsonl(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterator[ScanItem]:
