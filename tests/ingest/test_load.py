@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import random
 import time
 from pathlib import Path
@@ -461,3 +462,25 @@ def test_control_share_just_over_the_limit_is_binary_and_just_under_is_not() -> 
     with pytest.raises(BinaryInput):
         load_module._reject_binary(over, "doc.txt")
     load_module._reject_binary(under, "doc.txt")
+
+
+def test_printable_name_escapes_what_utf8_cannot_hold() -> None:
+    from copytrail.ingest.load import printable_name
+
+    assert printable_name("news/a.txt") == "news/a.txt"
+    assert printable_name(os.fsdecode(b"news/b\xff.txt")) == "news/b\\xff.txt"  # a byte of a non-UTF-8 name
+    assert printable_name("a\ud800") == "a\\ud800"  # any other lone surrogate
+    assert printable_name(os.fsdecode(b"\xfe")) != printable_name(os.fsdecode(b"\xff"))
+
+
+@given(name=st.text(max_size=30))
+def test_printable_name_is_writable_and_leaves_writable_names_alone(name: str) -> None:
+    from copytrail.ingest.load import printable_name
+
+    shown = printable_name(name)
+    shown.encode("utf-8")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    assert shown == name

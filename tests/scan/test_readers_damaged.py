@@ -245,6 +245,40 @@ def test_a_lone_surrogate_in_metadata_becomes_a_replacement_character(tmp_path: 
     assert getattr(doc, field) == value.replace("\udcff", "\ufffd")
 
 
+def test_json_past_pythons_own_limits_skips_its_line(tmp_path: Path) -> None:
+    # Valid JSON that json.loads still refuses: an integer of over 4,300 digits, nesting past the
+    # recursion limit. Only JSONDecodeError was caught, so the scan ended with a traceback.
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": text(1)})[:-1] + ', "n": ' + "9" * 4301 + "}",
+        "[" * 5000 + "]" * 5000,
+        json.dumps({"id": "c", "text": text(3)}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs, skips, _ = read(path)
+    assert [d.id for d in docs] == ["c"]
+    assert [(s.line, reason_kind(s.reason)) for s in skips] == [
+        (1, "JSON that Python cannot read"),
+        (2, "JSON nested too deeply to read"),
+    ]
+
+
+def test_a_file_name_that_is_not_utf8_gets_an_escaped_id(tmp_path: Path) -> None:
+    # os.walk hands such a name over with a lone surrogate, which documents.jsonl could not hold.
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"b\xff.txt"), "wb") as fh:
+        fh.write(text(1).encode("utf-8"))
+    with open(os.path.join(os.fsencode(folder), b"e\xfe.txt"), "wb") as fh:
+        fh.write(b"  \n")
+    docs, skips, _ = read(folder)
+    assert [d.id for d in docs] == ["b\\xff.txt"]
+    (skip,) = skips
+    assert skip.id == "e\\xfe.txt" and skip.file.endswith("folder/e\\xfe.txt")
+    for written in (docs[0].id, skip.id, skip.file):
+        written.encode("utf-8")
+
+
 def test_made_up_ids_never_take_a_real_id(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
     records = [

@@ -118,7 +118,25 @@ def load_text(
             data = _read_bounded(fh, max_bytes + 1)
         except OSError as exc:
             raise InputError(name, f"cannot be read ({exc.strerror or exc}); check the file") from None
-    return load_bytes(data, name=name, max_bytes=max_bytes)
+    return load_bytes(data, name=printable_name(name), max_bytes=max_bytes)
+
+
+def printable_name(name: str) -> str:
+    """``name`` (a path, or an id made from one) as text that can be written as UTF-8.
+
+    Python hands over a file name that is not UTF-8 with each undecodable byte as a lone
+    surrogate, which no UTF-8 output (a JSONL line, an HTML page, SQLite) can hold. Such bytes
+    are shown as ``\\xff`` escapes, so the name still says which file it was and two such
+    names stay apart; any other lone surrogate as ``\\ud800``. Other names are returned as they are.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return name
 
 
 def describe_file_type(mode: int) -> str:

@@ -56,7 +56,7 @@ from typing import IO, Any
 
 from copytrail.errors import InputError, InputNotFound, NotAFile, UnusableInput, require
 from copytrail.ingest import load_bytes
-from copytrail.ingest.load import describe_file_type, open_regular, stat_error
+from copytrail.ingest.load import describe_file_type, open_regular, printable_name, stat_error
 from copytrail.lang import MIN_DOCUMENT_CHARS, detect_languages
 from copytrail.scan.config import ReaderConfig
 from copytrail.scan.records import ScanDocument, SkippedDocument
@@ -237,14 +237,14 @@ def iter_documents(
     made_up: set[str] = set()  # ids given to records without one
     for path in paths:
         kind = input_kind(path, config)
-        prefix = f"{path.name}/" if len(paths) > 1 else ""
-        key = str(path)
+        prefix = f"{printable_name(path.name)}/" if len(paths) > 1 else ""
+        key = printable_name(str(path))
         tally.start_input(key)
         if kind == "folder":
             items = _read_folder(path, prefix, config, tally)
         elif kind == "file":
             tally.taken_in += 1
-            items = iter([_read_folder_file(path, str(path), config)])
+            items = iter([_read_folder_file(path, key, config)])
         elif kind == "jsonl":
             items = _read_jsonl(path, config, tally)
         elif kind in ("csv", "tsv"):
@@ -262,7 +262,7 @@ def iter_documents(
                 elif item.id in seen:
                     item = SkippedDocument(seen[item.id], None, duplicate_reason(item.id, item.id in made_up), item.id)
             if isinstance(item, ScanDocument):
-                seen[item.id] = str(path)
+                seen[item.id] = key
                 tally.add_document(key)
             else:
                 tally.add_skip(key, item.file, item.line, item.reason)
@@ -457,31 +457,34 @@ def _read_folder(root: Path, prefix: str, config: ReaderConfig, tally: ReadTally
     listing = _list_folder(root, config)
     for suffix, count in listing.ignored.items():
         for _ in range(count):
-            tally.ignore_file(str(root), suffix)
+            tally.ignore_file(printable_name(str(root)), suffix)
     for f in listing.files:
         tally.taken_in += 1
-        yield _read_folder_file(f, prefix + f.relative_to(root).as_posix(), config)
+        yield _read_folder_file(f, prefix + printable_name(f.relative_to(root).as_posix()), config)
     for folder, why in listing.unreadable:
         tally.taken_in += 1
         yield SkippedDocument(
-            folder, None, f"folder cannot be read ({why}); its files were not scanned; check its permissions"
+            printable_name(folder),
+            None,
+            f"folder cannot be read ({why}); its files were not scanned; check its permissions",
         )
 
 
 def _read_folder_file(path: Path, doc_id: str, config: ReaderConfig) -> ScanItem:
+    file = printable_name(str(path))
     try:
         fh, size = open_regular(path)
     except InputError as exc:
-        return SkippedDocument(str(path), None, _open_failure(path, exc), doc_id)
+        return SkippedDocument(file, None, _open_failure(path, exc), doc_id)
     with fh:
         if size > config.max_bytes:
-            return SkippedDocument(str(path), None, f"over the {config.max_bytes} byte limit", doc_id)
+            return SkippedDocument(file, None, f"over the {config.max_bytes} byte limit", doc_id)
         try:
             data = fh.read(config.max_bytes + 1)
         except OSError as exc:
-            return SkippedDocument(str(path), None, f"cannot be read ({exc.strerror or exc})", doc_id)
+            return SkippedDocument(file, None, f"cannot be read ({exc.strerror or exc})", doc_id)
     # load_bytes decides HTML by the name's ending, which the id keeps.
-    return make_document(doc_id, data, file=str(path), line=None, meta={}, config=config, identify=False)
+    return make_document(doc_id, data, file=file, line=None, meta={}, config=config, identify=False)
 
 
 def _open_failure(path: Path, exc: InputError) -> str:
@@ -587,7 +590,7 @@ def _encodable(value: str) -> bool:
 
 
 def _read_jsonl(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterator[ScanItem]:
-    file = str(path)
+    file = printable_name(str(path))
     try:
         fh = _open_binary(path)
     except InputError as exc:
@@ -631,6 +634,11 @@ def jsonl_line_item(
         # json's messages end in "at" ("Unterminated string starting at"): the column completes them.
         message = exc.msg[0].lower() + exc.msg[1:].removesuffix(" at")
         return SkippedDocument(file, number, f"malformed JSON ({message} at column {exc.colno})")
+    except RecursionError:
+        return SkippedDocument(file, number, "JSON nested too deeply to read (past Python's recursion limit)")
+    except ValueError as exc:
+        # Valid JSON past Python's own limits: an integer of more than 4,300 digits.
+        return SkippedDocument(file, number, f"JSON that Python cannot read ({_short(exc)})")
     if not isinstance(record, dict):
         return SkippedDocument(file, number, f"not a JSON object but {type(record).__name__}")
     return record_to_item(record, file, number, config, identify=identify)
@@ -677,7 +685,7 @@ class _Lines:
 
 
 def _read_csv(path: Path, delimiter: str, config: ReaderConfig, tally: ReadTally) -> Iterator[ScanItem]:
-    file = str(path)
+    file = printable_name(str(path))
     # Articles are long; the csv module's default 128 KiB field limit would cut them.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
@@ -738,7 +746,7 @@ def _require_columns(file: str, columns: list[str], config: ReaderConfig) -> Non
 
 def _read_parquet(path: Path, config: ReaderConfig, tally: ReadTally) -> Iterator[ScanItem]:
     pq = require("pyarrow.parquet", purpose="reading Parquet")
-    file = str(path)
+    file = printable_name(str(path))
     try:
         pfile = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
@@ -806,7 +814,7 @@ def _check_warc(path: Path) -> None:
 
     An empty file passes: it is a WARC without records.
     """
-    file = str(path)
+    file = printable_name(str(path))
     try:
         with open(path, "rb") as fh:
             if fh.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC:
@@ -832,7 +840,7 @@ def _read_warc(path: Path, config: ReaderConfig, ignored: Counter[str]) -> Itera
     Damage ends the file with one skip record: FastWARC cannot find the next record after it.
     """
     fastwarc = require("fastwarc", purpose="reading WARC")
-    file = str(path)
+    file = printable_name(str(path))
     last_start: int | None = None
     with open(path, "rb") as fh:
         # auto_decode stays off: FastWARC would then fail the whole file on one record whose
