@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from copytrail.cli.main import main
@@ -79,3 +81,39 @@ def test_scan_against_an_archive_finds_the_copy_and_can_add_it(tmp_path: Path) -
     assert code == 2 and "--against" in err
     code, _, err = _run("scan", str(new), "--out", str(tmp_path / "out3"), "--against", str(tmp_path / "none.db"))
     assert code == 2 and "ArchiveError" in err
+
+
+@pytest.mark.parametrize("field", ["--id-field", "--text-field"])
+def test_an_empty_field_name_is_a_usage_error(tmp_path: Path, field: str) -> None:
+    result = CliRunner().invoke(main, ["index", "add", "--index", str(tmp_path / "a.db"), str(tmp_path), field, ""])
+    assert result.exit_code == 2 and f"Invalid value for '{field}'" in result.output, result.output
+    scanned = CliRunner().invoke(main, ["scan", str(tmp_path), "--out", str(tmp_path / "o"), field, ""])
+    assert scanned.exit_code == 2 and f"Invalid value for '{field}'" in scanned.output, scanned.output
+
+
+def test_a_skip_list_in_a_missing_folder_fails_before_anything_is_added(tmp_path: Path) -> None:
+    story = tmp_path / "in" / "a.txt"
+    story.parent.mkdir()
+    story.write_text("The council approved the new budget on Tuesday after a long debate.\n", encoding="utf-8")
+    index = tmp_path / "a.db"
+    skipped = tmp_path / "missing" / "skipped.jsonl"
+    result = CliRunner().invoke(
+        main, ["index", "add", "--index", str(index), str(story.parent), "--skipped", str(skipped)]
+    )
+    assert result.exit_code == 2 and "OutputError" in result.output and "does not exist" in result.output
+    assert not index.exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_archived_and_listed(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"a\xff.txt"), "wb") as fh:
+        fh.write(b"The council approved the new budget on Tuesday after a long debate.\n")
+    with open(os.path.join(os.fsencode(folder), b"e\xfe.txt"), "wb") as fh:
+        fh.write(b"\n")
+    skipped = tmp_path / "skipped.jsonl"
+    args = ["index", "add", "--index", str(tmp_path / "a.db"), str(folder), "--skipped", str(skipped)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "1 added" in result.output
+    assert [json.loads(line)["id"] for line in skipped.read_text(encoding="utf-8").splitlines()] == ["e\\xfe.txt"]

@@ -209,3 +209,22 @@ def test_plain_text_named_html_is_read_as_text(tmp_path: Path, story: Path) -> N
     result = invoke("compare", str(page), str(story), "--embedder", "none", "--json")
     assert result.exit_code == 0, result.output
     assert '"relation": "duplicate"' in result.output
+
+
+@pytest.mark.parametrize("size", ["0", "0.1", "9" * 309])
+def test_a_max_size_under_a_byte_or_past_any_number_is_a_usage_error(story: Path, size: str) -> None:
+    # 0 and 0.1 reached CompareConfig's ValueError; 309 nines made float infinity, which int() cannot take.
+    result = invoke("compare", str(story), str(story), "--embedder", "none", "--max-size", size)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--max-size'" in result.output and "Traceback" not in result.output
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path, story: Path) -> None:
+    # Python hands such a name over with a lone surrogate, which the HTML page could not hold.
+    odd = os.path.join(os.fsencode(tmp_path), b"q\xfe.txt")
+    with open(odd, "wb") as fh:
+        fh.write(STORY.encode("utf-8"))
+    page = tmp_path / "report.html"
+    result = copytrail("compare", os.fsdecode(odd), str(story), "--embedder", "none", "--html", str(page))
+    assert result.returncode == 0, result.stderr
+    assert "q\\xfe.txt" in page.read_text(encoding="utf-8")

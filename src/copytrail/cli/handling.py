@@ -31,7 +31,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from copytrail.errors import CopytrailError
+from copytrail.errors import CopytrailError, OutputError
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -173,3 +173,25 @@ def run_handled(ctx: click.Context, invoke: Callable[[], T]) -> T:
     except EOFError as exc:
         # click would turn this into a bare "Aborted!"; an EOFError reaching here is a bug.
         raise RuntimeError(f"unexpected end of input: {exc}") from exc
+
+
+def check_output_path(path: str) -> None:
+    """Fail before any work when ``path`` cannot be written (missing folder, a folder, no permission).
+
+    Raises:
+        OutputError: with what to do.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise OutputError(path, "is a folder; give a file name such as report.html")
+    if not os.path.isdir(folder):
+        raise OutputError(path, f"the folder {folder} does not exist; create it or choose another path")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise OutputError(path, "permission denied; choose a path you can write to")
+
+
+def field_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A click callback for options that name a record field (``--id-field``): an empty name is a usage error."""
+    if not value.strip():
+        raise click.BadParameter("is empty; name the JSONL/CSV/Parquet field (column) to read", ctx, param)
+    return value

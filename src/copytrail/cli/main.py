@@ -8,6 +8,7 @@ interrupted, 141 when standard output was closed early, 143 on SIGTERM, 1 for a 
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -24,7 +25,13 @@ except ImportError:  # pragma: no cover - exercised only without the cli extra
         sys.exit(2)
 else:
     from copytrail import __version__
-    from copytrail.cli.handling import end_process, end_quickly_on_success, run_handled, set_command_state
+    from copytrail.cli.handling import (
+        check_output_path,
+        end_process,
+        end_quickly_on_success,
+        run_handled,
+        set_command_state,
+    )
     from copytrail.compare import CompareConfig, compare
     from copytrail.embed import DEVICES, EMBEDDERS
     from copytrail.errors import OutputError
@@ -44,7 +51,12 @@ else:
             if not match:
                 self.fail(f"{value!r} is not a size; write it like 20MB, 512k or 1.5G", param, ctx)
             number, unit = float(match.group(1)), match.group(2).lower()
-            return int(number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+            size = number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
+            if not math.isfinite(size):
+                self.fail(f"{value!r} is too large a size; write it like 20MB, 512k or 1.5G", param, ctx)
+            if size < 1:
+                self.fail(f"{value!r} is under one byte, so no input could be read; give at least 1", param, ctx)
+            return int(size)
 
     class EmbedderName(click.ParamType):
         """An embedder's name, none, or the folder of a sentence-transformers model (LaBSE, multilingual-e5)."""
@@ -103,20 +115,6 @@ else:
 
         def invoke(self, ctx: click.Context):  # noqa: ANN201
             return run_handled(ctx, lambda: super(CopytrailGroup, self).invoke(ctx))
-
-    def check_output_path(path: str) -> None:
-        """Fail before any work when ``path`` cannot be written (missing folder, a folder, no permission).
-
-        Raises:
-            OutputError: with what to do.
-        """
-        folder = os.path.dirname(os.path.abspath(path))
-        if os.path.isdir(path):
-            raise OutputError(path, "is a folder; give a file name such as report.html")
-        if not os.path.isdir(folder):
-            raise OutputError(path, f"the folder {folder} does not exist; create it or choose another path")
-        if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
-            raise OutputError(path, "permission denied; choose a path you can write to")
 
     @click.group(cls=CopytrailGroup, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, prog_name="copytrail")

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from copytrail.cli.handling import set_command_state
+from copytrail.cli.handling import field_name, set_command_state
 from copytrail.cores import check_workers
 from copytrail.embed.device import DEVICES
 from copytrail.errors import install_hint
@@ -133,9 +133,19 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             "text and never counts as reuse (three pages of one source are enough where source or url is known).",
         ),
         click.option(
-            "--id-field", default=_READER.id_field, show_default=True, help="JSONL/CSV/Parquet field with the id."
+            "--id-field",
+            default=_READER.id_field,
+            show_default=True,
+            callback=field_name,
+            help="JSONL/CSV/Parquet field with the id.",
         ),
-        click.option("--text-field", default=_READER.text_field, show_default=True, help="Field with the text."),
+        click.option(
+            "--text-field",
+            default=_READER.text_field,
+            show_default=True,
+            callback=field_name,
+            help="Field with the text.",
+        ),
         click.option("--date-field", default=_READER.date_field, show_default=True, help="Field with the date (ISO)."),
         click.option(
             "--source-field", default=_READER.source_field, show_default=True, help="Field with the publisher."
