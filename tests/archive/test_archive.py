@@ -207,3 +207,21 @@ def test_a_url_with_an_unreadable_host_is_archived_and_queried(corpus) -> None: 
     assert archive.store.counts().documents == 21
     found = archive.query_text(story.text).matches
     assert "broken-url" in {m.id for m in found}
+
+
+def test_another_programs_database_is_refused_and_left_untouched(tmp_path) -> None:  # noqa: ANN001
+    import sqlite3
+
+    other = tmp_path / "shop.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    before = other.read_bytes()
+    with pytest.raises(ArchiveError, match=r"SQLite database of something else \(tables: customers\)"):
+        Archive.open(other)
+    # Not a table added, not its journal mode switched to WAL (the store's connections do that).
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.db"]
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with Archive.open(empty) as archive:  # an empty file is no one's database: it becomes the archive
+        assert archive.store.counts().documents == 0

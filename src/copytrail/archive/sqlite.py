@@ -76,6 +76,28 @@ def _unsigned(value: int) -> int:
     return value & 0xFFFFFFFFFFFFFFFF
 
 
+_TABLES = ("meta", "documents", "bands", "ngrams", "word_pairs")
+
+
+def _foreign_tables(path: str) -> list[str]:
+    """Tables of the database at ``path`` that an archive does not make (SQLite's own left out), sorted.
+
+    Read through a read-only connection, before the store's own sets its journal mode. A file
+    that is no database at all gives none here; opening it as the store then says so.
+    """
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []
+    try:
+        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+    return sorted(n for n in names if n not in _TABLES and not n.startswith("sqlite_"))
+
+
 class SQLiteStore(ArchiveStore):
     """An archive in one SQLite file (plus its ``-wal`` and ``-shm`` companions while in use).
 
@@ -101,6 +123,14 @@ class SQLiteStore(ArchiveStore):
                 raise ArchiveError(self.path, "no archive here; create one with `copytrail index add --index PATH ...`")
             if not target.parent.is_dir():
                 raise ArchiveError(self.path, f"the folder {target.parent} does not exist; create it first")
+        others = _foreign_tables(self.path) if target.exists() else []
+        if others:
+            # Never touch another program's database: not its tables, not even its journal mode.
+            raise ArchiveError(
+                self.path,
+                f"is a SQLite database of something else (tables: {', '.join(others[:5])}); "
+                "give a new file name for the archive",
+            )
         conn = self._conn()
         try:
             with conn:
