@@ -228,3 +228,14 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path, story: Pa
     result = copytrail("compare", os.fsdecode(odd), str(story), "--embedder", "none", "--html", str(page))
     assert result.returncode == 0, result.stderr
     assert "q\\xfe.txt" in page.read_text(encoding="utf-8")
+
+
+def test_control_characters_from_an_input_are_escaped_in_the_error_line(tmp_path: Path) -> None:
+    # A UTF-16 CSV read as UTF-8 puts NULs in the header that the message quotes; a file could as
+    # well carry a terminal escape sequence.
+    feed = tmp_path / "feed.csv"
+    feed.write_bytes("i\x1b[31md,body\n1,x\n".encode("utf-16-le"))
+    result = copytrail("scan", str(feed), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    line = one_error_line(result.stderr.decode(), "\\x00")
+    assert "\x00" not in line and "\x1b" not in line

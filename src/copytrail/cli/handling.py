@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import signal
 import sys
 import threading
@@ -65,9 +66,18 @@ class Terminated(BaseException):  # noqa: N818 - named like KeyboardInterrupt, i
     """The process received SIGTERM; raised in the main thread so cleanup runs on the way out."""
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def error_line(exc: BaseException) -> str:
-    """The one line the CLI prints for a :class:`CopytrailError`: ``Error: Type: message``."""
+    """The one line the CLI prints for a :class:`CopytrailError`: ``Error: Type: message``.
+
+    Messages quote what inputs hold (a CSV header's field names, file names), so control
+    characters are shown as ``\\x1b`` escapes: a NUL or an escape sequence from a file must
+    not reach the terminal.
+    """
     message = " ".join(str(exc).split())
+    message = _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", message)
     return f"Error: {type(exc).__name__}: {message}"
 
 
