@@ -101,3 +101,36 @@ def test_sigterm_removes_temporary_files_and_says_a_rerun_resumes(tmp_path: Path
             proc.kill()
         proc.stdout.close()
         proc.stderr.close()
+
+
+def _feed(tmp_path: Path) -> Path:
+    story = "The council approved the new budget on Tuesday after a long debate about road repairs. " * 4
+    other = "A storm closed the northern ferry route for two days and stranded hundreds of travellers. " * 4
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": "a", "text": story}, {"id": "b", "text": story}, {"id": "c", "text": other}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return feed
+
+
+def test_a_damaged_or_foreign_artifact_is_made_again_not_read(tmp_path: Path) -> None:
+    from copytrail.scan import scan
+
+    feed, out = _feed(tmp_path), tmp_path / "out"
+    first = scan([feed], out)
+    whole = (out / "pairs.jsonl").read_text(encoding="utf-8")
+    assert [(p.id_a, p.id_b) for p in first.pairs] == [("a", "b")]
+    # Truncated mid-line: resuming read it back (JSONDecodeError). Now verify, and what follows, runs again.
+    (out / "pairs.jsonl").write_text(whole[:20], encoding="utf-8")
+    again = scan([feed], out)
+    assert (out / "pairs.jsonl").read_text(encoding="utf-8") == whole
+    assert [(p.id_a, p.id_b) for p in again.pairs] == [("a", "b")]
+    assert again.stats["stages"]["verify"]["resumed"] is False and again.stats["stages"]["read"]["resumed"] is True
+    # Lines of documents.jsonl deleted: dedup over the work folder once dropped them silently.
+    docs = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (out / "documents.jsonl").write_text(docs[0], encoding="utf-8")
+    assert scan([feed], out).stats["stages"]["read"]["resumed"] is False
+    assert len((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+    # A stage marker that is valid JSON but not ours (it raised AttributeError).
+    (out / ".stages" / "read.json").write_text("[]", encoding="utf-8")
+    assert scan([feed], out).stats["stages"]["read"]["resumed"] is False
+    assert all(stage["resumed"] for stage in scan([feed], out).stats["stages"].values())

@@ -114,6 +114,6 @@ def run_stages(
         started = time.perf_counter()
         counters = stage.run(ctx)
         seconds = time.perf_counter() - started
-        ctx.store.mark(stage.name, key, counters, seconds)
+        ctx.store.mark(stage.name, key, counters, seconds, stage.artifacts())
         ctx.stages[stage.name] = {**counters, "seconds": round(seconds, 3), "resumed": False}
     return ctx.stages

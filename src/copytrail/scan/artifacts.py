@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from copytrail.errors import OutputError
 from copytrail.scan.records import SCHEMA_VERSION, from_json_dict, to_json_dict
 
 __all__ = ["ArtifactStore"]
@@ -80,7 +81,12 @@ class ArtifactStore:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where a folder of the path should be, no permission
+            raise OutputError(
+                str(root), f"cannot be made a folder ({exc.strerror or exc}); choose another path"
+            ) from None
         remove_stale_temporaries(self.root)
 
     def path(self, name: str) -> Path:
@@ -140,25 +146,55 @@ class ArtifactStore:
         return self.root / _MARKERS / f"{stage}.json"
 
     def finished(self, stage: str, key: str, artifacts: Iterable[str]) -> dict[str, Any] | None:
-        """The marker of ``stage`` if it finished with this key and its artifacts are all there."""
+        """The marker of ``stage`` if it finished with this key and its artifacts are there as it left them.
+
+        An artifact changed since (truncated, edited, replaced: its size or modification time
+        differs from what the marker recorded) makes the stage unfinished, so a rerun makes
+        it again instead of reading damage; so does a marker that is not one of ours.
+        """
         marker = self._marker(stage)
         try:
             data = json.loads(marker.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if data.get("key") != key or data.get("schema_version") != SCHEMA_VERSION:
+        if not isinstance(data, dict) or data.get("key") != key or data.get("schema_version") != SCHEMA_VERSION:
             return None
+        artifacts = list(artifacts)
         if not all(self.path(a).exists() for a in artifacts):
+            return None
+        left = data.get("artifacts")
+        if left is not None and (not isinstance(left, dict) or left != self._signatures(artifacts)):
             return None
         return data
 
-    def mark(self, stage: str, key: str, counters: dict[str, Any], seconds: float) -> None:
-        """Record that ``stage`` finished (after its artifacts are in place)."""
+    def mark(
+        self, stage: str, key: str, counters: dict[str, Any], seconds: float, artifacts: Iterable[str] = ()
+    ) -> None:
+        """Record that ``stage`` finished (after its artifacts are in place), with their sizes and times."""
         self._marker(stage).parent.mkdir(exist_ok=True)
-        data = {"schema_version": SCHEMA_VERSION, "key": key, "counters": counters, "seconds": round(seconds, 3)}
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "key": key,
+            "counters": counters,
+            "seconds": round(seconds, 3),
+            "artifacts": self._signatures(artifacts),
+        }
         tmp = self._marker(stage).with_name(f".{stage}.json.tmp-{os.getpid()}")
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self._marker(stage))
+
+    def _signatures(self, names: Iterable[str]) -> dict[str, list[int]]:
+        """Each artifact's size and modification time; a dataset folder's file count, total size and latest time."""
+        out = {}
+        for name in names:
+            path = self.path(name)
+            if path.is_dir():
+                stats = [f.stat() for f in path.rglob("*") if f.is_file()]
+                out[name] = [len(stats), sum(x.st_size for x in stats), max((x.st_mtime_ns for x in stats), default=0)]
+            elif path.exists():
+                stat = path.stat()
+                out[name] = [stat.st_size, stat.st_mtime_ns]
+        return out
 
     def forget(self, stage: str) -> None:
         """Drop ``stage``'s marker, so a later run recomputes it."""
