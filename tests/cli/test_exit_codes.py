@@ -239,3 +239,12 @@ def test_control_characters_from_an_input_are_escaped_in_the_error_line(tmp_path
     assert result.returncode == 2
     line = one_error_line(result.stderr.decode(), "\\x00")
     assert "\x00" not in line and "\x1b" not in line
+
+
+def test_the_html_report_never_replaces_a_text_being_compared(tmp_path: Path, story: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text(STORY.replace("Tuesday", "Monday"), encoding="utf-8")
+    result = invoke("compare", str(story), str(other), "--embedder", "none", "--html", str(other))
+    assert result.exit_code == 2
+    one_error_line(result.output, "OutputError", "one of the texts being compared")
+    assert other.read_text(encoding="utf-8") == STORY.replace("Tuesday", "Monday")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -169,3 +171,35 @@ def test_force_recomputes_every_stage_and_keeps_no_shard_of_the_last_run(collect
     assert stages["fingerprint"]["shards"] == first["fingerprint"]["shards"] >= 1
     assert stages["fingerprint"]["shards_resumed"] == 0
     assert (out / "pairs.jsonl").read_text() and "resumed" not in forced.output
+
+
+def test_dedup_never_writes_over_its_inputs_or_special_files(tmp_path: Path) -> None:
+    story = (BBC / EXACT_SOURCE).read_text(encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": i, "text": story}) + "\n" for i in "abc"), encoding="utf-8")
+    before = feed.read_bytes()
+
+    def refused(*args: str) -> str:
+        result = CliRunner().invoke(main, ["dedup", *args])
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("Error: OutputError:") and len(result.output.splitlines()) == 1
+        return result.output
+
+    assert "one of the inputs" in refused(str(feed), "--out", str(feed))
+    # dedup removes <out>.skipped.jsonl when nothing is skipped: here that name is an input.
+    listed = tmp_path / "unique.skipped.jsonl"
+    listed.write_bytes(before)
+    assert "one of the inputs" in refused(str(listed), "--out", str(tmp_path / "unique.jsonl"))
+    assert listed.read_bytes() == before and feed.read_bytes() == before
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert "FIFO" in refused(str(feed), "--out", str(fifo))
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # os.replace had made it a regular file
+    assert "cannot be made" in refused(str(feed), "--out", str(feed / "x.jsonl"))
+    assert "is empty" in refused(str(feed), "--out", "")
+    # A symlink is followed: its target gets the output, the link stays a link.
+    target, link = tmp_path / "target.jsonl", tmp_path / "link.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    link.symlink_to(target)
+    assert run("dedup", str(feed), "--out", str(link)).exit_code == 0
+    assert link.is_symlink() and [json.loads(x)["id"] for x in target.read_text().splitlines()] == ["a"]

@@ -219,6 +219,10 @@ else:
         # Checked before comparing: a bad --html path must fail at once, not after the work.
         if html_path is not None:
             check_output_path(html_path)
+            if os.path.exists(html_path) and any(
+                x != "-" and os.path.exists(x) and os.path.samefile(x, html_path) for x in (a, b)
+            ):
+                raise OutputError(html_path, "is one of the texts being compared; write the report elsewhere")
         err = Console(stderr=True)
         config = CompareConfig(embedder=embedder, max_bytes=max_size, device=device)
         background = _background_files(background_dir) if background_dir else None

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from copytrail.errors import OutputError
+from copytrail.ingest.load import describe_file_type
 from copytrail.pipeline.executor import Executor
 from copytrail.records import Relation
 from copytrail.scan.artifacts import ArtifactStore, pid_alive
@@ -150,11 +153,50 @@ def dedup(
     """
     if keep not in KEEP_RULES:
         raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
+    inputs = list(inputs)
+    out_file = output_file(inputs, out_file)
     if work_dir is not None:
         return _dedup(inputs, out_file, Path(work_dir), keep, config, relations, executor)
     remove_stale_work_dirs()
     with tempfile.TemporaryDirectory(prefix=f"{_TMP_PREFIX}{os.getpid()}-") as tmp:
         return _dedup(inputs, out_file, Path(tmp), keep, config, relations, executor)
+
+
+def skip_list_file(out: Path) -> Path:
+    """Where the list of skipped documents goes beside ``out``: ``<name>.skipped.jsonl``."""
+    return out.with_name(f"{out.stem if out.suffix else out.name}.skipped.jsonl")
+
+
+def output_file(inputs: Iterable[str | os.PathLike[str]], out_file: str | os.PathLike[str]) -> Path:
+    """The file dedup writes, checked before any work: its folder is made, and nothing it would harm is there.
+
+    A symlink is followed (its target is written, the link stays). Refused with
+    :class:`~copytrail.errors.OutputError`: an empty name; a path whose folder cannot be
+    made; an output or skip list that is an input, or a file inside an input folder (dedup
+    replaces the file it writes, and its skip list is removed when nothing is skipped); a
+    FIFO, device or socket, which replacing would destroy.
+    """
+    if not os.fspath(out_file):
+        raise OutputError("--out", "is empty; give the JSONL file to write, such as unique.jsonl")
+    out = Path(os.path.realpath(out_file)) if os.path.islink(out_file) else Path(out_file)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            str(out_file), f"its folder cannot be made ({exc.strerror or exc}); choose another path"
+        ) from None
+    sources = [Path(os.path.realpath(x)) for x in inputs]
+    for target in (Path(os.path.realpath(out)), Path(os.path.realpath(skip_list_file(out)))):
+        if target.is_dir():
+            raise OutputError(str(target), "is a folder; give a file name such as unique.jsonl")
+        if not target.exists():
+            continue
+        mode = target.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise OutputError(str(target), f"is {describe_file_type(mode)}; give a regular file to write")
+        if any(target == x or x in target.parents for x in sources):
+            raise OutputError(str(target), "is one of the inputs or inside an input folder; write elsewhere")
+    return out
 
 
 _TMP_PREFIX = "copytrail-dedup-"
@@ -189,13 +231,12 @@ def _dedup(
 
     clusters = copy_clusters(result.pairs, documents, set(relations))
     out = Path(out_file)
-    out.parent.mkdir(parents=True, exist_ok=True)
     kept = 0
     with ArtifactStore(out.parent).atomic(out.name) as fh:
         for record in dedup_records(documents, clusters, keep):
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             kept += 1
-    skipped_file = out.with_name(f"{out.stem if out.suffix else out.name}.skipped.jsonl")
+    skipped_file = skip_list_file(out)
     if result.skipped:
         with ArtifactStore(out.parent).atomic(skipped_file.name, "wb") as fh:
             fh.write(stored.path(SKIPPED).read_bytes())
