@@ -203,3 +203,8 @@ def test_dedup_never_writes_over_its_inputs_or_special_files(tmp_path: Path) -> 
     link.symlink_to(target)
     assert run("dedup", str(feed), "--out", str(link)).exit_code == 0
     assert link.is_symlink() and [json.loads(x)["id"] for x in target.read_text().splitlines()] == ["a"]
+
+
+def test_an_empty_out_is_a_usage_error_not_the_current_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["scan", str(tmp_path), "--out", ""])
+    assert result.exit_code == 2 and "Invalid value for '--out'" in result.output

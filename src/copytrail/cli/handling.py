@@ -205,3 +205,10 @@ def field_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not value.strip():
         raise click.BadParameter("is empty; name the JSONL/CSV/Parquet field (column) to read", ctx, param)
     return value
+
+
+def nonempty_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback for path options: an empty path is a usage error, not the current folder."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; give a path", ctx, param)
+    return value

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from copytrail.cli.handling import field_name, set_command_state
+from copytrail.cli.handling import field_name, nonempty_path, set_command_state
 from copytrail.cores import check_workers
 from copytrail.embed.device import DEVICES
 from copytrail.errors import install_hint
@@ -266,6 +266,7 @@ def summary_lines(result: Any) -> list[str]:
     "out_dir",
     required=True,
     type=click.Path(file_okay=False),
+    callback=nonempty_path,
     help="Folder for the artifacts; a rerun resumes from the stages finished there.",
 )
 @click.option(
