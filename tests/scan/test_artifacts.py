@@ -134,3 +134,35 @@ def test_a_damaged_or_foreign_artifact_is_made_again_not_read(tmp_path: Path) ->
     (out / ".stages" / "read.json").write_text("[]", encoding="utf-8")
     assert scan([feed], out).stats["stages"]["read"]["resumed"] is False
     assert all(stage["resumed"] for stage in scan([feed], out).stats["stages"].values())
+
+
+def test_a_folder_of_other_files_is_no_scan_folder(tmp_path: Path) -> None:
+    from copytrail.errors import OutputError
+    from copytrail.scan import scan
+
+    feed = _feed(tmp_path)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.html").write_text("my own article", encoding="utf-8")
+    link = tmp_path / "link"
+    link.symlink_to(mine)
+    for out in (mine, link, tmp_path):  # the user's folder, a link to it, the input's own folder
+        with pytest.raises(OutputError, match="holds other files and no scan"):
+            scan([feed], out)
+    assert (mine / "report.html").read_text(encoding="utf-8") == "my own article"
+    assert sorted(p.name for p in mine.iterdir()) == ["report.html"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert [(p.id_a, p.id_b) for p in scan([feed], empty).pairs] == [("a", "b")]
+
+
+def test_a_second_run_into_a_folder_being_written_is_refused(tmp_path: Path) -> None:
+    from copytrail.errors import OutputError
+    from copytrail.scan import scan
+
+    feed, out = _feed(tmp_path), tmp_path / "out"
+    scan([feed], out)
+    held = ArtifactStore.scan_folder(out).held()  # as a run in another process holds it
+    with held, pytest.raises(OutputError, match="another copytrail run is writing to this folder"):
+        scan([feed], out)
+    assert [(p.id_a, p.id_b) for p in scan([feed], out).pairs] == [("a", "b")]

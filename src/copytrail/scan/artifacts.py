@@ -24,6 +24,11 @@ from typing import IO, Any, TypeVar
 from copytrail.errors import OutputError
 from copytrail.scan.records import SCHEMA_VERSION, from_json_dict, to_json_dict
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks here
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = ["ArtifactStore"]
 
 T = TypeVar("T")
@@ -88,6 +93,48 @@ class ArtifactStore:
                 str(root), f"cannot be made a folder ({exc.strerror or exc}); choose another path"
             ) from None
         remove_stale_temporaries(self.root)
+
+    @classmethod
+    def scan_folder(cls, root: str | os.PathLike[str]) -> ArtifactStore:
+        """A scan's output folder: new, empty, or one a scan made; refused when it holds anything else.
+
+        A scan writes ``report.html``, ``pairs.jsonl`` and more under fixed names: into a
+        folder of the user's own (an input folder, or a link to one) it would replace their
+        files. The folder is marked as a scan's at once, so a first run killed early resumes.
+
+        Raises:
+            OutputError: the folder holds files and no scan.
+        """
+        path = Path(root)
+        if path.is_dir() and not (path / _MARKERS).is_dir() and any(path.iterdir()):
+            raise OutputError(
+                str(root),
+                "holds other files and no scan, which a scan could overwrite (report.html, pairs.jsonl, ...); "
+                "give a new or empty folder (a rerun resumes in a folder a scan made)",
+            )
+        store = cls(root)
+        (store.root / _MARKERS).mkdir(exist_ok=True)
+        return store
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the folder for one run: a second run into it while this one writes is refused.
+
+        An advisory lock on ``.stages/lock``, released when the run ends, however it ends
+        (the system drops it with the process). Where the platform has no ``fcntl``, nothing is held.
+        """
+        if fcntl is None:
+            yield
+            return
+        (self.root / _MARKERS).mkdir(exist_ok=True)
+        with open(self.root / _MARKERS / "lock", "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise OutputError(
+                    str(self.root), "another copytrail run is writing to this folder; let it finish or give another one"
+                ) from None
+            yield
 
     def path(self, name: str) -> Path:
         return self.root / name

@@ -91,7 +91,14 @@ def scan(
     require("pyarrow")
     for embedder in (config.verify.embedder, config.verify.second_look, config.fingerprint.translation_embedder):
         check_embedder(embedder)
-    store = ArtifactStore(out_dir)
+    store = ArtifactStore.scan_folder(out_dir)
+    with store.held():
+        return _run(store, inputs, config, executor, started)
+
+
+def _run(
+    store: ArtifactStore, inputs: list[str], config: ScanConfig, executor: Executor | None, started: float
+) -> ScanResult:
     parquet = config.parquet if config.parquet is not None else importlib.util.find_spec("pyarrow") is not None
     with _executor(config, executor) as running:
         ctx = StageContext(store, running, config.progress)
@@ -108,7 +115,7 @@ def scan(
     }
     store.write_json(STATS, stats)
     return ScanResult(
-        out_dir=Path(out_dir),
+        out_dir=store.root,
         documents=stages["read"]["documents"],
         skipped=tuple(store.read_jsonl(SKIPPED, SkippedDocument)),
         candidates=stages["candidates"]["candidates"],
