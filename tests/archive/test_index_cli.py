@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from copytrail.cli.main import main
-from tests.conftest import KHERSON_COPY, KHERSON_ORIGINAL, require_shared
+from tests.conftest import BBC, KHERSON_COPY, KHERSON_ORIGINAL, require_shared
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -117,3 +117,25 @@ def test_a_file_name_that_is_not_utf8_is_archived_and_listed(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "1 added" in result.output
     assert [json.loads(line)["id"] for line in skipped.read_text(encoding="utf-8").splitlines()] == ["e\\xfe.txt"]
+
+
+def test_an_archive_damaged_past_its_first_pages_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    folder = require_shared(BBC / "business")
+    index = tmp_path / "a.db"
+    assert CliRunner().invoke(main, ["index", "add", "--index", str(index), str(folder)]).exit_code == 0
+    data = bytearray(index.read_bytes())
+    assert len(data) > 2 << 20  # the damaged page below lies inside the file
+    data[1 << 20 : (1 << 20) + 4096] = bytes(range(256)) * 16  # one page in the middle, overwritten
+    index.write_bytes(bytes(data))
+    query = CliRunner().invoke(main, ["index", "query", "--index", str(index), str(folder / "001.txt")])
+    assert query.exit_code == 2, query.output
+    assert query.output.startswith("Error: ArchiveError: the archive: is damaged (") and "index add" in query.output
+
+
+def test_a_write_another_process_raced_says_to_run_again() -> None:
+    import sqlite3
+
+    from copytrail.cli.handling import _archive_error
+
+    raced = str(_archive_error(sqlite3.IntegrityError("UNIQUE constraint failed: documents.id")))
+    assert "another process wrote the same documents at once" in raced and "run the command again" in raced

@@ -24,6 +24,7 @@ import atexit
 import os
 import re
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -32,7 +33,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from copytrail.errors import CopytrailError, OutputError
+from copytrail.errors import ArchiveError, CopytrailError, OutputError
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -152,6 +153,15 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _archive_error(exc: sqlite3.DatabaseError) -> ArchiveError:
+    """What to say of an archive error SQLite raised past the archive's own checks."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return ArchiveError(
+            "the archive", f"another process wrote the same documents at once ({exc}); run the command again"
+        )
+    return ArchiveError("the archive", f"is damaged ({exc}); build it again from its inputs with `copytrail index add`")
+
+
 def run_handled(ctx: click.Context, invoke: Callable[[], T]) -> T:
     """Run a command, turning what a user can cause into an exit status and one line on stderr.
 
@@ -167,6 +177,13 @@ def run_handled(ctx: click.Context, invoke: Callable[[], T]) -> T:
         if ctx.meta.get(_DEBUG):
             raise
         click.echo(error_line(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    except sqlite3.DatabaseError as exc:
+        # Opening an archive checks its file; damage deeper in it, or a write another process
+        # raced, shows only when a page is read or a row written.
+        if ctx.meta.get(_DEBUG):
+            raise
+        click.echo(error_line(_archive_error(exc)), err=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         hint = ctx.meta.get(_RERUN)
