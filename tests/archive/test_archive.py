@@ -225,3 +225,12 @@ def test_another_programs_database_is_refused_and_left_untouched(tmp_path) -> No
     empty.touch()
     with Archive.open(empty) as archive:  # an empty file is no one's database: it becomes the archive
         assert archive.store.counts().documents == 0
+
+
+def test_an_empty_file_is_no_archive_to_read(tmp_path) -> None:  # noqa: ANN001
+    # index stats and index query open with create=False: they had made the empty file an archive.
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(ArchiveError, match="no archive here"):
+        Archive.open(empty, create=False)
+    assert empty.stat().st_size == 0

@@ -118,7 +118,8 @@ class SQLiteStore(ArchiveStore):
         target = Path(self.path)
         if target.is_dir():
             raise ArchiveError(self.path, "is a folder; give the archive's file name, such as archive.db")
-        if not target.exists():
+        # An empty file is no archive either: only `index add` (create) makes one of it.
+        if not target.exists() or (not create and target.stat().st_size == 0):
             if not create:
                 raise ArchiveError(self.path, "no archive here; create one with `copytrail index add --index PATH ...`")
             if not target.parent.is_dir():
