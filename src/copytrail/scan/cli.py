@@ -132,20 +132,8 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="A sentence this many documents carry, each around a story of its own, is page chrome or stock "
             "text and never counts as reuse (three pages of one source are enough where source or url is known).",
         ),
-        click.option(
-            "--id-field",
-            default=_READER.id_field,
-            show_default=True,
-            callback=field_name,
-            help="JSONL/CSV/Parquet field with the id.",
-        ),
-        click.option(
-            "--text-field",
-            default=_READER.text_field,
-            show_default=True,
-            callback=field_name,
-            help="Field with the text.",
-        ),
+        _field_option("--id-field", _READER.id_field, "JSONL/CSV/Parquet field with the id."),
+        _field_option("--text-field", _READER.text_field, "Field with the text."),
         click.option("--date-field", default=_READER.date_field, show_default=True, help="Field with the date (ISO)."),
         click.option(
             "--source-field", default=_READER.source_field, show_default=True, help="Field with the publisher."
@@ -162,6 +150,11 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+def _field_option(flag: str, default: str, help_text: str) -> Callable[[Any], Any]:
+    """An option naming a record field that must be there (an empty name is a usage error)."""
+    return click.option(flag, default=default, show_default=True, callback=field_name, help=help_text)
 
 
 def _config(opts: dict[str, Any]) -> ScanConfig:
