@@ -217,8 +217,12 @@ def check_output_path(path: str) -> None:
         raise OutputError(path, "permission denied; choose a path you can write to")
 
 
-def field_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """A click callback for options that name a record field (``--id-field``): an empty name is a usage error."""
+def field_option(flag: str, default: str, help_text: str) -> Callable[[Any], Any]:
+    """An option naming a record field (``--id-field``), with its default shown; an empty name is a usage error."""
+    return click.option(flag, default=default, show_default=True, callback=_field_name, help=help_text)
+
+
+def _field_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not value.strip():
         raise click.BadParameter("is empty; name the JSONL/CSV/Parquet field (column) to read", ctx, param)
     return value

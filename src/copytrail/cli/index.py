@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from copytrail.cli.handling import check_output_path, field_name, set_command_state
+from copytrail.cli.handling import check_output_path, field_option, set_command_state
 
 _SHOWN_SKIPS = 5
 _INDEX_HELP = "The archive: one SQLite file (created by the first add; its folder must exist)."
@@ -49,12 +49,8 @@ def index_group() -> None:
 @index_group.command("add")
 @_index_option
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--id-field", default="id", show_default=True, callback=field_name, help="Field (column) with the document id."
-)
-@click.option(
-    "--text-field", default="text", show_default=True, callback=field_name, help="Field (column) with the text."
-)
+@field_option("--id-field", "id", "Field (column) with the document id.")
+@field_option("--text-field", "text", "Field (column) with the text.")
 @click.option(
     "--skipped",
     "skipped_path",

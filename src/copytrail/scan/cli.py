@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from copytrail.cli.handling import field_name, nonempty_path, set_command_state
+from copytrail.cli.handling import field_option, nonempty_path, set_command_state
 from copytrail.cores import check_workers
 from copytrail.embed.device import DEVICES
 from copytrail.errors import install_hint
@@ -132,8 +132,8 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="A sentence this many documents carry, each around a story of its own, is page chrome or stock "
             "text and never counts as reuse (three pages of one source are enough where source or url is known).",
         ),
-        _field_option("--id-field", _READER.id_field, "JSONL/CSV/Parquet field with the id."),
-        _field_option("--text-field", _READER.text_field, "Field with the text."),
+        field_option("--id-field", _READER.id_field, "JSONL/CSV/Parquet field with the id."),
+        field_option("--text-field", _READER.text_field, "Field with the text."),
         click.option("--date-field", default=_READER.date_field, show_default=True, help="Field with the date (ISO)."),
         click.option(
             "--source-field", default=_READER.source_field, show_default=True, help="Field with the publisher."
@@ -150,11 +150,6 @@ def _collection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         fn = option(fn)
     return fn
-
-
-def _field_option(flag: str, default: str, help_text: str) -> Callable[[Any], Any]:
-    """An option naming a record field that must be there (an empty name is a usage error)."""
-    return click.option(flag, default=default, show_default=True, callback=field_name, help=help_text)
 
 
 def _config(opts: dict[str, Any]) -> ScanConfig:

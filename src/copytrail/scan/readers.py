@@ -549,8 +549,7 @@ def record_to_item(
     doc_id = _opt_str(raw_id) or _MadeUpId(f"{Path(file).name}:{line}")
     if not _encodable(doc_id):
         # The skip record names the id as written, its lone surrogates escaped, so that it can be saved.
-        shown = doc_id.encode("utf-8", "backslashreplace").decode("utf-8")
-        return SkippedDocument(file, line, f"field {config.id_field!r} {_NOT_UNICODE}", shown)
+        return SkippedDocument(file, line, f"field {config.id_field!r} {_NOT_UNICODE}", printable_name(doc_id))
     text = record.get(config.text_field)
     if text is None:
         return SkippedDocument(file, line, f"no {config.text_field!r} field", doc_id)
